@@ -1,0 +1,52 @@
+"""The answer object, and ``answer()``: the one code path used by the CLI, the app and eval."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass
+class Citation:
+    """A cited clause with the sentence(s) of it that support the answer."""
+
+    doc_id: str
+    clause_id: str
+    heading: str
+    quote: str
+    lead: list[str] = field(default_factory=list)
+    responsible: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Answer:
+    """What ``answer()`` returns; ``to_dict()`` is the JSON contract of ``policyqa ask --json``."""
+
+    question: str
+    answer: str
+    abstained: bool
+    intent: str
+    citations: list[Citation] = field(default_factory=list)
+    related: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    mode: str = "extractive"
+    fallback: str | None = None
+    language: str = "en"
+    grounded: bool = True
+    retrieved: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def clause_ids(self) -> list[str]:
+        """Ids of the cited clauses, in order."""
+        return [c.clause_id for c in self.citations]
+
+    def to_dict(self) -> dict:
+        """A JSON-ready dict."""
+        return asdict(self)
+
+
+def answer(question: str, history: list | None = None, use_llm: bool | None = None) -> Answer:
+    """Answer a question about the plan (see :meth:`app.core.PolicyQA.answer`)."""
+    from app.core import get_policyqa
+
+    return get_policyqa().answer(question, history=history, use_llm=use_llm)

@@ -1,0 +1,128 @@
+"""The clause model: a numbered clause of a plan with its agencies and targets."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+_SENTENCE_END = re.compile(r"(?<=[.!?;。！？；])\s+(?=[\"'(\[]?[A-Z0-9\u4e00-\u9fff])")
+
+
+@dataclass
+class Target:
+    """One quantitative target or threshold, with the sentence it comes from."""
+
+    clause_id: str
+    measure: str
+    value: float
+    value_text: str
+    unit: str
+    direction: str
+    year: int | None
+    sentence: str
+    reading: str = ""
+
+
+@dataclass
+class Clause:
+    """A clause of a plan, as ingested."""
+
+    doc_id: str
+    clause_id: str
+    heading: list[str]
+    text: str
+    lead: list[str] = field(default_factory=list)
+    responsible: list[str] = field(default_factory=list)
+    scope: list[str] = field(default_factory=list)
+    targets: list[Target] = field(default_factory=list)
+    responsibility_text: str = ""
+
+    @property
+    def chapter(self) -> str:
+        """The top-level number of the clause id (``3`` for ``3.9.2``)."""
+        return self.clause_id.split(".")[0]
+
+    @property
+    def agencies(self) -> list[str]:
+        """Lead agencies first, then those sharing responsibility."""
+        return self.lead + [a for a in self.responsible if a not in self.lead]
+
+    @property
+    def heading_text(self) -> str:
+        """The heading chain as one line."""
+        return " > ".join(self.heading)
+
+    def sentences(self) -> list[str]:
+        """The clause text split into sentences (the responsibility parenthesis stays last)."""
+        return split_sentences(self.text)
+
+    def to_dict(self) -> dict:
+        """A JSON-ready dict of every field."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Clause:
+        """Inverse of :meth:`to_dict`."""
+        data = dict(data)
+        data["targets"] = [Target(**t) for t in data.get("targets", [])]
+        return cls(**data)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split text at sentence ends; a trailing parenthesis or bracket is its own sentence."""
+    body, paren = split_trailing_parenthesis(text)
+    parts: list[str] = []
+    for p in _SENTENCE_END.split(body):
+        p = p.strip()
+        if not p:
+            continue
+        # "2. We will ..." - a printed item number is not a sentence of its own.
+        if parts and re.fullmatch(r"\(?\d{1,2}[.)]", parts[-1]):
+            parts[-1] = f"{parts[-1]} {p}"
+        else:
+            parts.append(p)
+    if paren:
+        parts.append(paren)
+    return parts
+
+
+_CLOSE_TO_OPEN = {")": "(", "]": "["}
+
+
+def split_trailing_parenthesis(text: str) -> tuple[str, str]:
+    """Split off a final ``(...)`` or ``[...]`` (the responsibility note) from a clause.
+
+    Nested brackets inside the note ("Districts and counties (autonomous counties)") are kept.
+    """
+    stripped = text.rstrip()
+    if not stripped or stripped[-1] not in _CLOSE_TO_OPEN:
+        return text, ""
+    depth = 0
+    for i in range(len(stripped) - 1, -1, -1):
+        ch = stripped[i]
+        if ch in ")]":
+            depth += 1
+        elif ch in "([":
+            depth -= 1
+            if depth == 0:
+                inner = stripped[i:]
+                # A short bracket closing a sentence ("(BOD)") is not a responsibility note.
+                if len(inner) < 20 and not re.search(r"Bureau|Commission|Office|Department", inner):
+                    return text, ""
+                return stripped[:i].rstrip(), inner
+    return text, ""
+
+
+def save_clauses(clauses: list[Clause], path: Path) -> None:
+    """Write clauses as JSON Lines."""
+    with path.open("w", encoding="utf-8") as f:
+        for c in clauses:
+            f.write(json.dumps(c.to_dict(), ensure_ascii=False) + "\n")
+
+
+def load_clauses(path: Path) -> list[Clause]:
+    """Read clauses written by :func:`save_clauses`."""
+    with path.open(encoding="utf-8") as f:
+        return [Clause.from_dict(json.loads(line)) for line in f if line.strip()]

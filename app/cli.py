@@ -1,0 +1,285 @@
+"""The ``policyqa`` command line. Every read command takes ``--json``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from app.errors import PolicyQAError
+from app.settings import get_settings
+
+
+def _print_json(obj) -> None:
+    print(json.dumps(obj, ensure_ascii=False))
+
+
+def _qa():
+    from app.core import get_policyqa
+
+    return get_policyqa()
+
+
+def _clauses_only():
+    """Clauses of the live index without loading the model (fast read commands)."""
+    from app.store import load_live_clauses
+
+    return load_live_clauses(get_settings().data_dir)[1]
+
+
+def cmd_ingest(args) -> int:
+    from ingest.build import ingest
+
+    report = ingest(get_settings(), [Path(p) for p in args.paths] or None, rebuild=args.rebuild,
+                    progress=not args.json)
+    if args.json:
+        _print_json(report.to_dict())
+        return 0
+    if report.unchanged:
+        print(f"Index is up to date: {report.documents} document(s), {report.clauses} clauses, "
+              f"{report.chunks} chunks (nothing re-embedded). Use --rebuild to force.")
+    else:
+        print(f"Ingested {report.documents} document(s): {report.clauses} clauses, {report.chunks} chunks, "
+              f"{report.embedded} embedded, generation {report.generation}, {report.seconds:.1f} s.")
+        if report.skipped_documents:
+            print(f"Unchanged, not re-embedded: {', '.join(report.skipped_documents)}")
+    for w in report.warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    return 0
+
+
+def cmd_clauses(args) -> int:
+    clauses = [c for c in _clauses_only() if not args.doc or c.doc_id == args.doc]
+    if args.doc and not clauses:
+        raise PolicyQAError(f"No document {args.doc!r} in the index.", "see policyqa clauses for doc ids.")
+    for c in clauses:
+        if args.json:
+            _print_json(c.to_dict())
+        else:
+            lead = f" lead: {'; '.join(c.lead)}" if c.lead else ""
+            print(f"{c.clause_id:8} {c.text[:70]}{'…' if len(c.text) > 70 else ''}{lead}")
+    return 0
+
+
+def cmd_show(args) -> int:
+    matches = [c for c in _clauses_only() if c.clause_id == args.clause_id]
+    if not matches:
+        raise PolicyQAError(f"No clause {args.clause_id!r} in the index.",
+                            "see policyqa clauses for the ids (e.g. 3.9.2).")
+    c = matches[0]
+    if args.json:
+        _print_json(c.to_dict())
+        return 0
+    print(f"{c.clause_id} — {c.heading_text}\n\n{c.text}\n")
+    print(f"Lead:        {'; '.join(c.lead) or '(none named)'}")
+    print(f"Responsible: {'; '.join(c.responsible) or '(none)'}")
+    for s in c.scope:
+        print(f"Scope:       {s}")
+    for t in c.targets:
+        print(f"Target:      {t.value_text} ({t.direction}, {t.year or 'no year'}) — {t.measure}")
+    return 0
+
+
+def cmd_targets(args) -> int:
+    for c in _clauses_only():
+        for t in c.targets:
+            if args.json:
+                _print_json(t.__dict__)
+            else:
+                print(f"{t.clause_id:8} {t.value_text:>22}  {t.direction:9} {t.year or '':4}  {t.measure[:70]}")
+    return 0
+
+
+def cmd_agencies(args) -> int:
+    from app.agencies import registry_for
+
+    registry = registry_for(get_settings().corpus_dir)
+    clauses = _clauses_only()
+    for a in registry.agencies:
+        leads = [c.clause_id for c in clauses if a.name in c.lead]
+        shares = [c.clause_id for c in clauses if a.name in c.responsible]
+        if not (leads or shares):
+            continue
+        if args.json:
+            _print_json({"agency": a.name, "zh": a.zh_name, "short": a.short, "leads": leads, "shares": shares})
+        else:
+            print(f"{a.name} ({a.zh_name})\n  leads:  {', '.join(leads) or '-'}\n  shares: {', '.join(shares) or '-'}")
+    return 0
+
+
+def render_answer(ans) -> str:
+    """An answer as readable text: the answer, then each citation with its quote."""
+    out = [ans.answer]
+    if ans.fallback:
+        out.append(f"(LLM not used: {ans.fallback})")
+    for c in ans.citations:
+        out.append(f"\n[{c.clause_id}] {c.heading}")
+        if c.lead:
+            out.append(f"  lead: {'; '.join(c.lead)}")
+        out.append(f'  "{c.quote}"')
+    if ans.related:
+        out.append(f"\nRelated: {', '.join(ans.related)}")
+    return "\n".join(out)
+
+
+def cmd_ask(args) -> int:
+    question = " ".join(args.question).strip() if args.question else None
+    if question is None:
+        if not args.json:
+            raise PolicyQAError("No question given.", 'policyqa ask "Which bureau leads VOC remediation?"')
+        qa = _qa()
+        for line in sys.stdin:
+            line = line.rstrip("\n")
+            if not line.strip():
+                continue
+            try:
+                _print_json(qa.answer(line).to_dict())
+            except PolicyQAError as err:
+                _print_json({"question": line, "error": str(err)})
+            sys.stdout.flush()
+        return 0
+    if not question:
+        raise PolicyQAError("The question is empty.", 'policyqa ask "Which bureau leads VOC remediation?"')
+    ans = _qa().answer(question)
+    if args.json:
+        _print_json(ans.to_dict())
+    else:
+        print(render_answer(ans))
+    return 0
+
+
+def cmd_eval(args) -> int:
+    from eval.harness import format_report, run_eval
+
+    report = run_eval(set_path=Path(args.set) if args.set else None, split=args.split, use_llm=args.llm,
+                      baseline=not args.no_baseline)
+    if args.json:
+        _print_json(report)
+    else:
+        print(format_report(report))
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from app.web import serve
+
+    serve(host=args.host, port=args.port, no_auth=args.no_auth)
+    return 0
+
+
+def cmd_bench(args) -> int:
+    from app.bench import run_bench
+
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    result = run_bench(sizes, server=args.server, out_dir=Path(args.out) if args.out else None)
+    if args.json:
+        _print_json(result)
+    return 0
+
+
+def cmd_config(args) -> int:
+    s = get_settings()
+    rows = {}
+    for name in type(s).model_fields:
+        value = getattr(s, name)
+        if hasattr(value, "get_secret_value"):
+            value = "********" if value.get_secret_value() else ""
+        rows[f"POLICYQA_{name.upper()}"] = None if value is None else str(value)
+    if args.json:
+        _print_json(rows)
+    else:
+        for k, v in rows.items():
+            print(f"{k:32} {v if v is not None else '(unset)'}")
+    return 0
+
+
+def cmd_doctor(args) -> int:
+    from app.doctor import run_checks
+
+    checks = run_checks(get_settings())
+    if args.json:
+        _print_json(checks)
+    else:
+        for c in checks:
+            print(f"{'ok  ' if c['ok'] else 'FAIL'} {c['check']}: {c['detail']}")
+            if not c["ok"] and c.get("fix"):
+                print(f"     fix: {c['fix']}")
+    return 0 if all(c["ok"] for c in checks) else 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (kept separate so the README's command list can be tested)."""
+    p = argparse.ArgumentParser(prog="policyqa", description="Questions over government policy plans, "
+                                "answered from cited clauses.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("ingest", help="parse and index the corpus (or the given files)")
+    s.add_argument("paths", nargs="*", help=".txt .md .docx .pdf .html files (default: the corpus)")
+    s.add_argument("--rebuild", action="store_true", help="re-embed everything")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_ingest)
+
+    s = sub.add_parser("clauses", help="list clauses")
+    s.add_argument("--doc", help="only this doc id")
+    s.add_argument("--json", action="store_true", help="JSON Lines, one clause per line")
+    s.set_defaults(func=cmd_clauses)
+
+    s = sub.add_parser("show", help="one clause with heading, agencies and targets")
+    s.add_argument("clause_id")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_show)
+
+    for name, func, text in (("targets", cmd_targets, "every quantitative target"),
+                             ("agencies", cmd_agencies, "each agency with the clauses it leads and shares"),
+                             ("config", cmd_config, "settings in force (secrets masked)"),
+                             ("doctor", cmd_doctor, "check model, index, Chroma, LLM and data dir")):
+        s = sub.add_parser(name, help=text)
+        s.add_argument("--json", action="store_true")
+        s.set_defaults(func=func)
+
+    s = sub.add_parser("ask", help="answer a question with cited clauses")
+    s.add_argument("question", nargs="*", help="the question (with --json and none: read stdin lines)")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_ask)
+
+    s = sub.add_parser("eval", help="run the evaluation set beside the tutorial RAG baseline")
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--set", help="cases file or folder (default: eval/)")
+    s.add_argument("--split", choices=["all", "dev", "heldout"], default="all")
+    s.add_argument("--llm", action="store_true", help="also score the LLM path")
+    s.add_argument("--no-baseline", action="store_true", help="skip the tutorial RAG baseline")
+    s.set_defaults(func=cmd_eval)
+
+    s = sub.add_parser("serve", help="start the web app")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=7860)
+    s.add_argument("--no-auth", action="store_true", help="allow a non-loopback host without auth")
+    s.set_defaults(func=cmd_serve)
+
+    s = sub.add_parser("bench", help="benchmark ingest and answer latency by corpus size")
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--sizes", default="49,5000,50000")
+    s.add_argument("--server", action="store_true", help="also against a Chroma server")
+    s.add_argument("--out", help="folder for the JSON and PNG chart")
+    s.set_defaults(func=cmd_bench)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``policyqa`` console script."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except PolicyQAError as err:
+        print(f"Error: {err}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("Interrupted.", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

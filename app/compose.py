@@ -1,0 +1,206 @@
+"""Extractive answers composed from the parsed plan: nothing is written that a clause does not say.
+
+Each composer returns the answer text (every sentence with its ``[clause]`` marker) and the
+citations. Sentences are quoted verbatim from the clause; agency names are the canonical ones
+the clause's responsibility note resolves to.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from app.agencies import AgencyRegistry
+from app.answer import Citation
+from app.clauses import Clause
+from app.question import Question
+from app.retrieval import ClauseHit
+from app.text import content_stems, numbers
+
+_ITEM_PREFIX = re.compile(r"^\(?\d+[.)]\s*")
+
+
+@dataclass
+class Composed:
+    """Answer text and its citations."""
+
+    text: str
+    citations: list[Citation]
+
+
+def join_names(names: list[str]) -> str:
+    """"A", "A and B", "A, B and C"."""
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def body_sentences(clause: Clause) -> list[str]:
+    """The clause's sentences without the responsibility note."""
+    return [s for s in clause.sentences() if not s.startswith(("(", "["))]
+
+
+def topic(clause: Clause) -> str:
+    """The clause's own title: its first sentence without the printed item number."""
+    first = body_sentences(clause)[:1]
+    return _ITEM_PREFIX.sub("", first[0]).rstrip(".") if first else clause.heading_text
+
+
+def best_sentences(clause: Clause, query: str, k: int = 2, prefer_numbers: bool = False,
+                   must_match: list[str] | None = None) -> list[str]:
+    """The ``k`` sentences of a clause that best match the query, in the clause's order."""
+    q = set(content_stems(query))
+    sentences = body_sentences(clause)
+    scored = []
+    for i, s in enumerate(sentences):
+        stems = set(content_stems(s))
+        score = len(q & stems) / (1 + 0.02 * len(stems))
+        if prefer_numbers and any(t.sentence == s for t in clause.targets):
+            score += 1.5
+        if must_match and any(m.lower() in s.lower() for m in must_match):
+            score += 2.0
+        scored.append((score, -i, s))
+    top = [s for score, _, s in sorted(scored, reverse=True)[:k] if score > 0] or sentences[:1]
+    return [s for s in sentences if s in top]
+
+
+class Composer:
+    """Builds extractive answers for each intent."""
+
+    def __init__(self, registry: AgencyRegistry) -> None:
+        self.registry = registry
+
+    def name(self, agency: str, q: Question) -> str:
+        """An agency's canonical name, with its Chinese name for Chinese questions."""
+        if q.language == "zh":
+            row = self.registry.by_name.get(agency)
+            if row and row.zh_name:
+                return f"{agency} ({row.zh_name})"
+        return agency
+
+    def names(self, agencies: list[str], q: Question) -> str:
+        return join_names([self.name(a, q) for a in agencies])
+
+    @staticmethod
+    def cite(clause: Clause, quotes: list[str]) -> Citation:
+        return Citation(clause.doc_id, clause.clause_id, clause.heading_text, " ".join(quotes),
+                        list(clause.lead), list(clause.responsible))
+
+    # -- intents ----------------------------------------------------------------------------
+    def lead(self, q: Question, hits: list[ClauseHit]) -> Composed:
+        chosen = [hits[0]]
+        for h in hits[1:3]:
+            same_section = h.clause.clause_id.rsplit(".", 1)[0] == hits[0].clause.clause_id.rsplit(".", 1)[0]
+            if same_section and h.score >= 0.9 * hits[0].score and len(h.clause.clause_id.split(".")) == 3:
+                chosen.append(h)
+        lines, cites = [], []
+        for h in chosen:
+            c = h.clause
+            cid = c.clause_id
+            quote = best_sentences(c, q.search_text, k=1)
+            if c.lead:
+                verb = "takes" if len(c.lead) == 1 else "take"
+                lines.append(f'{self.names(c.lead, q)} {verb} the lead on "{topic(c)}" [{cid}].')
+                if c.responsible:
+                    verb = "is" if len(c.responsible) == 1 else "are"
+                    lines.append(f"{self.names(c.responsible, q)} {verb} responsible according to the "
+                                 f"division of duties [{cid}].")
+            elif c.responsible:
+                lines.append(f'No single bureau is named to lead "{topic(c)}"; {self.names(c.responsible, q)} '
+                             f"are responsible according to their respective duties [{cid}].")
+            else:
+                lines.append(f'Clause {cid} names no responsible agency for "{topic(c)}" [{cid}].')
+            for scope in c.scope:
+                lines.append(f"{scope.rstrip('.')} [{cid}].")
+            if quote and quote[0] not in topic(c):
+                lines.append(f'The clause says: "{quote[0]}" [{cid}]')
+            cites.append(self.cite(c, quote + ([c.responsibility_text] if c.responsibility_text else [])))
+        return Composed("\n".join(lines), cites)
+
+    def agency_duties(self, q: Question, hits: list[ClauseHit], clauses: list[Clause]) -> Composed:
+        agency = q.agencies[0]
+        led = [c for c in clauses if agency in c.lead]
+        shared = [c for c in clauses if agency in c.responsible]
+        lines, cites = [], []
+        name = self.name(agency, q)
+        if led:
+            markers = "".join(f"[{c.clause_id}]" for c in led)
+            lines.append(f"{name} takes the lead on these clauses {markers}:")
+            for c in led:
+                lines.append(f'- {c.clause_id}: "{topic(c)}" [{c.clause_id}]')
+                cites.append(self.cite(c, [topic(c)]))
+        else:
+            markers = "".join(f"[{c.clause_id}]" for c in shared)
+            lines.append(f"{name} leads no clause; it shares responsibility for these {markers}:")
+            for c in shared:
+                lines.append(f'- {c.clause_id}: "{topic(c)}" [{c.clause_id}]')
+                cites.append(self.cite(c, [topic(c)]))
+        return Composed("\n".join(lines), cites)
+
+    def target(self, q: Question, hits: list[ClauseHit]) -> Composed:
+        c = hits[0].clause
+        sentences = best_sentences(c, q.search_text, k=1, prefer_numbers=True)
+        lines = [f'"{s}" [{c.clause_id}]' for s in sentences]
+        for t in c.targets:
+            if t.reading and t.sentence in sentences and "printed" in t.reading:
+                lines.append(f"Note: the translation {t.reading} [{c.clause_id}].")
+        return Composed("\n".join(lines), [self.cite(c, sentences)])
+
+    def obligation(self, q: Question, hits: list[ClauseHit]) -> Composed:
+        lines, cites = [], []
+        chosen = [h for h in hits[:3] if h.score >= 0.6 * hits[0].score][:3]
+        for h in chosen:
+            c = h.clause
+            sentences = best_sentences(c, q.search_text, k=2, must_match=q.terms)
+            quoted = " … ".join(f'"{s}"' for s in sentences)
+            lines.append(f"Clause {c.clause_id}: {quoted} [{c.clause_id}]")
+            if c.lead or c.responsible:
+                who = (f"{self.names(c.lead, q)} leads" if c.lead else "") + (
+                    ("; " if c.lead and c.responsible else "")
+                    + (f"{self.names(c.responsible, q)} share responsibility" if c.responsible else ""))
+                lines.append(f"Who enforces it: {who} [{c.clause_id}].")
+            if q.capacity_tph is not None:
+                note = self._capacity_note(q, c)
+                if note:
+                    lines.append(note)
+            cites.append(self.cite(c, sentences))
+        return Composed("\n".join(lines), cites)
+
+    @staticmethod
+    def _capacity_note(q: Question, c: Clause) -> str:
+        below = next((t for t in c.targets if t.unit == "tons/hour" and t.direction == "at most"), None)
+        above = next((t for t in c.targets if t.unit == "tons/hour" and t.direction == "at least"), None)
+        cap = q.capacity_tph
+        if cap is None or not (below or above):
+            return ""
+        cap_text = f"{cap:g} tons/hour"
+        parts = []
+        if below:
+            side = "below" if cap < below.value else "not below"
+            parts.append(f"is {side} the {below.value_text} line for elimination in urban built-up areas "
+                         "and industrial parks")
+        if above:
+            side = "over" if cap > above.value else "not over"
+            parts.append(f"is {side} the {above.value_text} line for ultra-low emission upgrades")
+        return f"Your {cap_text} boiler " + " and ".join(parts) + f" [{c.clause_id}]."
+
+    def fact(self, q: Question, hits: list[ClauseHit]) -> Composed:
+        c = hits[0].clause
+        sentences = best_sentences(c, q.search_text, k=2)
+        lines = [f'"{s}" [{c.clause_id}]' for s in sentences]
+        return Composed("\n".join(lines), [self.cite(c, sentences)])
+
+    def clause_lookup(self, q: Question, c: Clause) -> Composed:
+        lines = [f'Clause {c.clause_id} ({c.heading_text or "opening"}): "{" ".join(body_sentences(c))}" '
+                 f"[{c.clause_id}]"]
+        if c.lead:
+            lines.append(f"Lead: {self.names(c.lead, q)} [{c.clause_id}].")
+        if c.responsible:
+            lines.append(f"Responsible according to their duties: {self.names(c.responsible, q)} "
+                         f"[{c.clause_id}].")
+        return Composed("\n".join(lines), [self.cite(c, body_sentences(c))])
+
+
+def quoted_numbers(text: str) -> list[str]:
+    """Numbers in an answer (used by tests and eval)."""
+    return numbers(text)

@@ -1,0 +1,328 @@
+"""``PolicyQA``: the one core object the CLI, the web app, the evaluation and the tests use."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import threading
+import time
+from functools import lru_cache
+
+from app.agencies import AgencyRegistry, registry_for
+from app.answer import Answer
+from app.clauses import Clause, Target
+from app.compose import Composed, Composer
+from app.errors import PolicyQAError
+from app.glossary import Glossary, glossary_for
+from app.grounding import check
+from app.index import LiveIndex, clause_key
+from app.question import Question, classify, read_question
+from app.retrieval import ClauseHit, HybridRetriever
+from app.settings import Settings, get_settings
+from app.text import STOPWORDS, content_stems, numbers, stem, words
+
+# Words that say what kind of answer is wanted, not what it is about: missing from the plan's
+# vocabulary, they are no sign that the plan is silent.
+_QUESTION_WORDS = frozenset(
+    stem(w) for w in """who whose which what when how many much lead leads leading take takes
+    responsible responsibility charge oversee oversees handle handles agency agencies bureau bureaus
+    department departments body office commission target targets goal goals figure number value
+    percent percentage share rate clause clauses say says said mean means document text section
+    item article paragraph point question answer know find need want run runs operate operates
+    company firm business enterprise factory plant mill we us our i my me apply applies obligation
+    obligations requirement requirements comply rule rules duty duties role task tasks job work
+    thing things else other also still there does do did done set sets setting reach year expected
+    planned supposed main key major mention mentions mentioned about exactly anything kind type""".split()
+)
+_ABSTAIN_TERMS = re.compile(
+    r"\b(fine|fines|fined|penalt\w*|punish\w*|budget|yuan\b.*\b(allocat|spend|fund)|salary|"
+    r"phone|telephone|e-?mail|address|wechat|captcha|tmall|jd\.com|online store|shop|weather|"
+    r"recipe|poem|joke|stock|bitcoin|football|director|mayor|minister|governor|secretary|"
+    r"head of|named|who signed|publication date|published on|issued on|date of issue)\b|"
+    r"罚款|处罚|预算|电话|地址|邮箱|天气|局长|市长|书记|姓名",
+    re.IGNORECASE,
+)
+ABSTAIN_PREFIX = "The plan does not say"
+ZH_NOTE = "Answering from the English translation of the plan."
+
+
+class PolicyQA:
+    """Settings, agency list, glossary, the live index and the retriever, loaded once."""
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or get_settings()
+        self.registry: AgencyRegistry = registry_for(self.settings.corpus_dir)
+        self.glossary: Glossary = glossary_for(self.settings.corpus_dir)
+        self.index = LiveIndex(self.settings)
+        self.retriever = HybridRetriever(index=self.index, k=self.settings.top_k)
+        self.composer = Composer(self.registry)
+        self._surface_vocab: list[str] | None = None
+        self._lock = threading.Lock()
+
+    # -- lookups ----------------------------------------------------------------------------
+    @property
+    def clauses(self) -> list[Clause]:
+        """All clauses of the live index, in document order."""
+        self.index.refresh()
+        return self.index.clauses
+
+    def clause(self, clause_id: str, doc_id: str | None = None) -> Clause:
+        """One clause by id (the first document that has it, unless ``doc_id`` is given)."""
+        for c in self.clauses:
+            if c.clause_id == clause_id and (doc_id is None or c.doc_id == doc_id):
+                return c
+        known = ", ".join(c.clause_id for c in self.clauses[:8])
+        raise PolicyQAError(f"No clause {clause_id!r} in the index.",
+                            f"see policyqa clauses for the ids (they look like {known}, ...).")
+
+    def targets(self) -> list[Target]:
+        """Every target of every clause."""
+        return [t for c in self.clauses for t in c.targets]
+
+    def agency_table(self) -> list[dict]:
+        """Each agency with the clauses it leads and shares, in the agency list's order."""
+        rows = []
+        for a in self.registry.agencies:
+            lead = [c.clause_id for c in self.clauses if a.name in c.lead]
+            shared = [c.clause_id for c in self.clauses if a.name in c.responsible]
+            if lead or shared:
+                rows.append({"agency": a.name, "zh": a.zh_name, "short": a.short,
+                             "leads": lead, "shares": shared})
+        return rows
+
+    # -- answering --------------------------------------------------------------------------
+    def answer(self, question: str, history: list | None = None, use_llm: bool | None = None) -> Answer:
+        """Answer ``question``; ``history`` is a list of earlier turns (question strings, or dicts
+        / :class:`Answer` objects with ``question`` and ``citations``)."""
+        t0 = time.perf_counter()
+        self.index.refresh()
+        q = read_question(question, self.registry, self.glossary, self.settings.max_question_chars)
+        q = self._fix_typos(q)
+        prev_q, prev_ids = _previous_turn(history)
+        boost: dict[str, float] = {}
+        if prev_q and (q.followup or not self._own_content(q)):
+            prev = read_question(prev_q, self.registry, self.glossary, self.settings.max_question_chars)
+            q.terms = list(dict.fromkeys(q.terms + prev.terms))
+            q.agencies = q.agencies or prev.agencies
+            q.text = f"{prev.text} {q.text}" if q.language == prev.language else q.text
+            intent = classify(q)
+            q.intent = intent if intent != "fact" else prev.intent
+            for cid in prev_ids:
+                boost[self._key(cid)] = 0.05
+        result = self._answer(q, boost)
+        result.timings["total_ms"] = round((time.perf_counter() - t0) * 1000, 2)
+        if use_llm or (use_llm is None and self.settings.llm_base_url):
+            from app.llm import llm_answer
+
+            result = llm_answer(self, q, result)
+        if q.language == "zh":
+            result.notes.insert(0, ZH_NOTE)
+            result.answer = f"{ZH_NOTE}\n{result.answer}"
+        result.question = question if isinstance(question, str) else str(question)
+        return result
+
+    def _key(self, clause_id: str) -> str:
+        for c in self.index.clauses:
+            if c.clause_id == clause_id:
+                return clause_key(c.doc_id, c.clause_id)
+        return clause_id
+
+    def _own_content(self, q: Question) -> bool:
+        stems = [s for s in content_stems(q.text) if s not in _QUESTION_WORDS]
+        return len(stems) >= 2 or bool(q.terms) or bool(q.clause_ids)
+
+    def _fix_typos(self, q: Question) -> Question:
+        """Replace words the plan does not know by the nearest word it does ("volatle")."""
+        if q.language != "en":
+            return q
+        vocab = self._surface_vocabulary()
+        fixed = []
+        for w in re.findall(r"\S+", q.text):
+            core = re.sub(r"[^\w-]", "", w).lower()
+            if (len(core) >= 5 and core.isalpha() and core not in STOPWORDS
+                    and stem(core) not in self.index.vocabulary and stem(core) not in _QUESTION_WORDS):
+                match = difflib.get_close_matches(core, vocab, n=1, cutoff=0.84)
+                if match:
+                    w = w.lower().replace(core, match[0])
+            fixed.append(w)
+        q.text = " ".join(fixed)
+        q.terms = list(dict.fromkeys(q.terms + self.glossary.english_terms(q.text)))
+        return q
+
+    def _surface_vocabulary(self) -> list[str]:
+        if self._surface_vocab is None:
+            vocab = {w for c in self.index.chunks for w in words(c["text"]) if w.isalpha() and len(w) >= 4}
+            self._surface_vocab = sorted(vocab)
+        return self._surface_vocab
+
+    def _unsupported_terms(self, q: Question) -> list[str]:
+        """Words of the question that the plan never uses (typo-fixed, glossary-expanded)."""
+        if q.language != "en":
+            return []
+        glossary_words = {stem(w) for w in self.glossary.alias_words(q.terms)}
+        agency_words = {stem(w) for a in q.agencies for w in words(a)}
+        text = q.text
+        for a in q.agencies:  # short forms ("EEB") are not plan words but are understood
+            for m in self.registry.find(text, informal=True):
+                text = text[: m.start] + " " * (m.end - m.start) + text[m.end :]
+        missing = []
+        for w in words(text):
+            s = stem(w)
+            if (w in STOPWORDS or s in _QUESTION_WORDS or s in self.index.vocabulary
+                    or s in glossary_words or s in agency_words or len(w) < 3 or w.isdigit()):
+                continue
+            missing.append(w)
+        return missing
+
+    def _abstain(self, q: Question, why: str, hits: list[ClauseHit] | None = None) -> Answer:
+        related = [h.clause.clause_id for h in (hits or [])[:3]]
+        text = f"{ABSTAIN_PREFIX} {why}"
+        if related:
+            text += f" Nearest clauses: {', '.join(related)}."
+        return Answer(q.text, text, True, q.intent, [], related, language=q.language)
+
+    def _answer(self, q: Question, boost: dict[str, float]) -> Answer:
+        t0 = time.perf_counter()
+        if q.intent == "clause_lookup":
+            wanted = q.clause_ids[0]
+            found = [c for c in self.index.clauses if c.clause_id == wanted]
+            if not found:
+                return self._abstain(q, f"anything as clause {wanted}: the plan has no clause with that id.")
+            composed = self.composer.clause_lookup(q, found[0])
+            return self._finish(q, composed, [found[0]], [], t0)
+
+        if q.injection and not self._own_content(_strip_injection(q)):
+            return self._abstain(q, "that: the question asks to set the plan aside, and answers here come "
+                                    "only from the plan's clauses.")
+        if q.injection:
+            q.text = _strip_injection(q).text
+        if _ABSTAIN_TERMS.search(q.text) and q.intent != "agency_duties":
+            hits = self.retriever.search(q.search_text, k=3)
+            return self._abstain(q, "that: it sets out tasks, targets and responsible agencies, "
+                                    "not this.", hits)
+        years = [n for n in numbers(q.text) if re.fullmatch(r"20\d\d", n)]
+        missing_years = [y for y in years if y not in {"2020", "2021", "2025"}]
+        if missing_years:
+            hits = self.retriever.search(q.search_text, k=3)
+            return self._abstain(q, f"anything for {', '.join(missing_years)}: its targets are set for 2025.", hits)
+
+        if q.intent == "agency_duties" and q.agencies:
+            composed = self.composer.agency_duties(q, [], self.index.clauses)
+            cited = [self.index.by_key[clause_key(c.doc_id, c.clause_id)] for c in composed_clauses(self, composed)]
+            return self._finish(q, composed, cited, [], t0)
+
+        boost = dict(boost)
+        self._structure_boosts(q, boost)
+        t_r = time.perf_counter()
+        hits = self.retriever.search(q.search_text, k=self.settings.top_k, boost=boost)
+        retrieve_ms = (time.perf_counter() - t_r) * 1000
+        if not hits:
+            return self._abstain(q, "anything that matches this question.")
+        missing = self._unsupported_terms(q)
+        top = hits[0]
+        weak = top.dense_sim < 0.30 and top.bm25_rank is None
+        if missing or weak:
+            what = f"anything about {', '.join(repr(m) for m in missing[:3])}" if missing else "this"
+            ans = self._abstain(q, f"{what}.", hits)
+            ans.retrieved = [h.clause.clause_id for h in hits]
+            return ans
+        if q.intent == "target" and not any(h.clause.targets for h in hits[:1]):
+            ans = self._abstain(q, "what figure is set for this: the nearest clauses set no number for it.", hits)
+            ans.retrieved = [h.clause.clause_id for h in hits]
+            return ans
+
+        composer = getattr(self.composer, q.intent if q.intent in {"lead", "target", "obligation"} else "fact")
+        composed = composer(q, hits)
+        result = self._finish(q, composed, [h.clause for h in hits], hits, t0)
+        result.timings["retrieve_ms"] = round(retrieve_ms, 2)
+        return result
+
+    def _structure_boosts(self, q: Question, boost: dict[str, float]) -> None:
+        """Agency, target and number evidence from the question, as fused-score boosts."""
+        q_stems = set(content_stems(q.search_text))
+        q_numbers = set(numbers(q.text))
+        for c in self.index.clauses:
+            key = clause_key(c.doc_id, c.clause_id)
+            extra = 0.0
+            if q.agencies and q.intent in {"lead", "agency_duties"}:
+                if any(a in c.lead for a in q.agencies):
+                    extra += 0.004
+                elif any(a in c.responsible for a in q.agencies):
+                    extra += 0.002
+            if q.capacity_tph is not None and any(t.unit == "tons/hour" for t in c.targets):
+                extra += 0.02
+            if c.targets and q.intent in {"target", "obligation"}:
+                best = max(len(q_stems & set(content_stems(t.measure + " " + t.unit))) for t in c.targets)
+                extra += 0.003 * min(best, 3)
+                if q_numbers & {n for t in c.targets for n in numbers(t.value_text)}:
+                    extra += 0.01
+            if extra:
+                boost[key] = boost.get(key, 0.0) + extra
+
+    def _finish(self, q: Question, composed: Composed, retrieved: list[Clause], hits: list[ClauseHit],
+                t0: float) -> Answer:
+        by_id = {c.clause_id: c for c in retrieved}
+        grounding = check(composed.text, by_id, self.registry, q.text)
+        text = composed.text if grounding.grounded else "\n".join(grounding.kept)
+        cited = {c.clause_id for c in composed.citations}
+        related = [h.clause.clause_id for h in hits if h.clause.clause_id not in cited][:4]
+        ans = Answer(q.text, text, False, q.intent, composed.citations, related, language=q.language,
+                     grounded=grounding.grounded)
+        ans.retrieved = [h.clause.clause_id for h in hits] or [c.clause_id for c in composed_clauses(self, composed)]
+        if not grounding.grounded:
+            ans.notes.append(f"{len(grounding.dropped)} sentence(s) dropped by the grounding check")
+        ans.timings["compose_ms"] = round((time.perf_counter() - t0) * 1000, 2)
+        return ans
+
+
+def composed_clauses(qa: PolicyQA, composed: Composed) -> list[Clause]:
+    """The clauses a composed answer cites."""
+    out = []
+    for c in composed.citations:
+        key = clause_key(c.doc_id, c.clause_id)
+        if key in qa.index.by_key:
+            out.append(qa.index.by_key[key])
+    return out
+
+
+def _strip_injection(q: Question) -> Question:
+    from app.question import _INJECTION
+
+    parts = re.split(r"(?<=[.!?;。！？；])\s*|,\s*(?=(?:and |then )?(?:what|who|which|how))", q.text)
+    kept = [p for p in parts if p and not _INJECTION.search(p)]
+    clone = Question(**{**q.__dict__})
+    clone.text = " ".join(kept).strip()
+    return clone
+
+
+def _previous_turn(history: list | None) -> tuple[str | None, list[str]]:
+    if not history:
+        return None, []
+    last = history[-1]
+    if isinstance(last, str):
+        return last, []
+    if isinstance(last, Answer):
+        return last.question, last.clause_ids
+    if isinstance(last, dict):
+        ids = [c["clause_id"] if isinstance(c, dict) else c for c in last.get("citations", [])]
+        return last.get("question"), ids or list(last.get("clause_ids", []))
+    return None, []
+
+
+@lru_cache(maxsize=1)
+def _shared() -> PolicyQA:
+    return PolicyQA()
+
+
+_shared_lock = threading.Lock()
+
+
+def get_policyqa() -> PolicyQA:
+    """The process-wide :class:`PolicyQA` (built on first use)."""
+    with _shared_lock:
+        return _shared()
+
+
+def reset_policyqa() -> None:
+    """Forget the process-wide instance (tests, settings changes)."""
+    _shared.cache_clear()

@@ -1,0 +1,73 @@
+"""Query normalisation: domain abbreviations and Chinese terms mapped to the plan's wording."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+
+@dataclass
+class Term:
+    """A glossary row: the plan's English term, its aliases and Chinese forms."""
+
+    en: str
+    aliases: list[str]
+    zh: list[str]
+
+
+class Glossary:
+    """Expands a question with the plan's own words for what it names."""
+
+    def __init__(self, terms: list[Term]) -> None:
+        self.terms = terms
+        self._patterns: list[tuple[re.Pattern, Term]] = []
+        for t in terms:
+            for alias in sorted({t.en, *t.aliases}, key=len, reverse=True):
+                # All-capital abbreviations match in capitals only ("COD", not "cod" in a word).
+                flags = 0 if alias.isupper() and len(alias) <= 4 else re.IGNORECASE
+                self._patterns.append((re.compile(rf"(?<![\w-]){re.escape(alias)}(?![\w-])", flags), t))
+        self._zh = sorted(((z, t) for t in terms for z in t.zh), key=lambda p: -len(p[0]))
+
+    def english_terms(self, text: str) -> list[str]:
+        """The plan's English terms for everything the text names (English or Chinese)."""
+        found: list[str] = []
+        for pattern, term in self._patterns:
+            if term.en not in found and pattern.search(text):
+                found.append(term.en)
+        rest = text
+        for z, term in self._zh:
+            if z in rest:
+                if term.en not in found:
+                    found.append(term.en)
+                rest = rest.replace(z, " ")
+        return found
+
+    def alias_words(self, english_terms: list[str]) -> set[str]:
+        """Lower-cased words of every spelling of the given terms (they count as understood)."""
+        out: set[str] = set()
+        for t in self.terms:
+            if t.en in english_terms:
+                for spelling in (t.en, *t.aliases):
+                    out.update(w.lower() for w in re.findall(r"[\w.]+", spelling))
+        return out
+
+    def expand(self, text: str) -> str:
+        """The text followed by the plan's terms for what it names."""
+        extra = [t for t in self.english_terms(text) if t.lower() not in text.lower()]
+        return f"{text} {' '.join(extra)}".strip()
+
+
+def load_glossary(path: Path) -> Glossary:
+    """Read ``corpus/glossary.yaml``."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return Glossary([Term(r["en"], r.get("aliases") or [], r.get("zh") or []) for r in data.get("terms", [])])
+
+
+@lru_cache(maxsize=4)
+def glossary_for(corpus_dir: Path) -> Glossary:
+    """The glossary of a corpus folder, read once."""
+    return load_glossary(corpus_dir / "glossary.yaml")

@@ -1,0 +1,150 @@
+"""Reading a question: cleaning, language, intent, and what it names (agencies, clauses, numbers)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from app.agencies import AgencyRegistry
+from app.errors import PolicyQAError
+from app.glossary import Glossary
+
+INTENTS = ("clause_lookup", "lead", "agency_duties", "target", "obligation", "fact")
+
+_INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_CLAUSE_REF = re.compile(
+    r"(?:\b(?:clause|article|item|section|paragraph|point)\s*(?:no\.?\s*)?|第\s*)(\d+(?:\.\d+){0,3})"
+    r"|(?<![\d.])(\d{1,2}\.\d{1,2}\.\d{1,2})(?![\d.])",
+    re.IGNORECASE,
+)
+_INJECTION = re.compile(
+    r"ignore (?:all |any |the |your |previous |prior |above |earlier )*(?:instructions?|plan|rules|context|"
+    r"prompt|above|everything)|disregard (?:the |all |your |previous )*(?:plan|instructions?|rules|context)|"
+    r"system prompt|you are now|pretend (?:to be|you)|act as (?:a|an)\b|jailbreak|developer mode|"
+    r"forget (?:the|your|all) (?:plan|instructions?|rules)|reveal your|print your (?:instructions|prompt)|"
+    r"忽略|无视|不要管|系统提示|你现在是",
+    re.IGNORECASE,
+)
+_LEAD = re.compile(
+    r"\b(who|which (?:bureau|department|agenc|commission|office|body|authorit|unit|organi[sz]ation|"
+    r"government)\w*|what (?:bureau|department|agenc|commission|office|body|authorit)\w*)\b.*?"
+    r"\b(lead|leads|leading|in charge|responsib|charge|oversee|oversees|handle|handles|manag|"
+    r"implement|coordinat|take the lead|takes the lead|do|does|run|runs|supervis|enforc|own|owns)|"
+    r"\b(lead agency|leading agency|lead bureau|lead department|who leads|who is responsible|"
+    r"responsible (?:agency|agencies|bureau|department)s?|takes? the lead)\b|牵头|负责|主管|谁|哪个部门|哪些部门",
+    re.IGNORECASE,
+)
+_DUTIES = re.compile(
+    r"\b(what|which)\b.*\b(is|are|does|do)\b.*\b(responsible for|in charge of|lead|leads|do|handle|"
+    r"tasks?|duties|dut(?:y|ies)|role|work|clauses)\b|\b(duties|tasks|role|responsibilities) of\b|"
+    r"负责哪些|牵头哪些|职责|哪些工作|哪些任务",
+    re.IGNORECASE,
+)
+_TARGET = re.compile(
+    r"\b(how (?:many|much|far)|what (?:percent|percentage|share|proportion|rate|ratio|level|number|amount|"
+    r"target|goal|figure|threshold|capacity)|target|targets|goal|goals|threshold|percent|percentage|%|"
+    r"rate|share|proportion|ratio|reduction|reduce|cut|drop|by 2025|in 2025|2025|tons?|quota|capacity|"
+    r"reach|figure|number of)\b|多少|比例|目标|到2025|达到|下降|提高|比重|率",
+    re.IGNORECASE,
+)
+_OBLIGATION = re.compile(
+    r"\b(we|our|i|my|us)\b.*\b(run|runs|operate|operates|own|owns|make|makes|produce|produces|"
+    r"manufactur\w*|company|plant|factory|mill|enterprise|firm|business|farm|use|uses|using|"
+    r"spray|print|build|building|have|has|are|am|applies|apply)\b|"
+    r"\bwhat (?:applies|rules apply|obligations?|requirements?)\b|\b(obligations?|requirements?|"
+    r"comply|compliance|must (?:we|i))\b|我们企业|我厂|我们厂|我们公司|我公司|我们是|我们有|我们的|我们在|我司|企业需要",
+    re.IGNORECASE,
+)
+_FOLLOWUP = re.compile(
+    r"^\s*(and|also|what about|how about|and what|who else|what else|any other|same for|then|"
+    r"those|that one|it|they|这个|那|还有|另外|其他|那么)\b|\b(who else|what else|else|that clause|this clause|"
+    r"those|them|it|its|same clause|the same)\b|还有|其他部门|那么",
+    re.IGNORECASE,
+)
+_CAPACITY = re.compile(
+    r"(\d+(?:\.\d+)?)\s*(?:-\s*)?(t/h|tph|t/hr|tons?\s*/\s*h(?:our)?|tonnes?\s*/\s*h(?:our)?|"
+    r"tons?\s+per\s+hour|tonnes?\s+per\s+hour|steam\s+tons?|蒸吨(?:/小时|每小时)?|吨/小时)",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Question:
+    """A question as read: cleaned text, language, intent and what it names."""
+
+    raw: str
+    text: str
+    language: str
+    intent: str
+    agencies: list[str] = field(default_factory=list)
+    clause_ids: list[str] = field(default_factory=list)
+    terms: list[str] = field(default_factory=list)
+    capacity_tph: float | None = None
+    injection: bool = False
+    followup: bool = False
+    truncated: bool = False
+
+    @property
+    def search_text(self) -> str:
+        """What retrieval searches for: English text plus the plan's terms for what it names."""
+        base = self.text if self.language == "en" else _CJK.sub(" ", self.text)
+        extra = [t for t in self.terms if t.lower() not in base.lower()]
+        return " ".join([base, *extra, *self.agencies]).strip()
+
+
+def clean(text: str, max_chars: int) -> tuple[str, bool]:
+    """Normalise a raw question: drop control, zero-width and direction-override characters,
+    lone surrogates, and cap its length. Returns (text, truncated)."""
+    if not isinstance(text, str):
+        text = str(text or "")
+    text = text.encode("utf-8", "ignore").decode("utf-8", "ignore") if _has_surrogates(text) else text
+    text = unicodedata.normalize("NFKC", text)
+    text = _INVISIBLE.sub("", text)
+    text = _CONTROL.sub(" ", text)
+    text = re.sub(r"\s+", " ", text).strip()
+    truncated = len(text) > max_chars
+    return text[:max_chars], truncated
+
+
+def _has_surrogates(text: str) -> bool:
+    return any("\ud800" <= ch <= "\udfff" for ch in text)
+
+
+def read_question(raw: str, registry: AgencyRegistry, glossary: Glossary, max_chars: int) -> Question:
+    """Read a question; raises :class:`PolicyQAError` when nothing is left to ask."""
+    text, truncated = clean(raw, max_chars)
+    if not re.search(r"[\w\u4e00-\u9fff]", text):
+        raise PolicyQAError("The question is empty.", 'ask about the plan, e.g. "Which bureau leads VOC remediation?"')
+    language = "zh" if _CJK.search(text) else "en"
+    injection = bool(_INJECTION.search(text))
+    agencies = registry.names_in(text, informal=True)
+    terms = glossary.english_terms(text)
+    clause_ids = [a or b for a, b in _CLAUSE_REF.findall(text)]
+    cap = _CAPACITY.search(text)
+    q = Question(raw, text, language, "fact", agencies, clause_ids, terms,
+                 float(cap.group(1)) if cap else None, injection,
+                 bool(_FOLLOWUP.search(text)) and len(text) < 80, truncated)
+    q.intent = classify(q)
+    return q
+
+
+def classify(q: Question) -> str:
+    """The question's intent (one of :data:`INTENTS`)."""
+    text = q.text
+    if q.clause_ids and not re.search(r"\d+(?:\.\d+)?\s*(?:%|percent|tons?)", text):
+        return "clause_lookup"
+    if q.capacity_tph is not None or _OBLIGATION.search(text) and not _LEAD.search(text.split(",")[-1]):
+        if _OBLIGATION.search(text):
+            return "obligation"
+    if q.agencies and _DUTIES.search(text) and not re.search(r"\b(who|which (?:bureau|agenc|department))", text, re.I):
+        return "agency_duties"
+    if _LEAD.search(text) and not re.search(r"\bhow (many|much)\b|多少", text, re.I):
+        return "lead"
+    if _TARGET.search(text):
+        return "target"
+    if q.agencies and re.search(r"\b(what|which)\b|哪些|什么", text, re.I):
+        return "agency_duties"
+    return "fact"

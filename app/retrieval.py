@@ -1,0 +1,92 @@
+"""Hybrid retrieval over clauses: BM25 and dense MiniLM, fused, plus structure boosts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+from pydantic import ConfigDict
+
+from app.clauses import Clause
+from app.index import LiveIndex
+from app.text import content_stems
+
+RRF_K = 60
+
+
+@dataclass
+class ClauseHit:
+    """A retrieved clause with its fused score and the evidence of each lane."""
+
+    key: str
+    clause: Clause
+    score: float
+    bm25_rank: int | None = None
+    dense_rank: int | None = None
+    dense_sim: float = 0.0
+    boosts: list[str] = field(default_factory=list)
+
+
+class HybridRetriever(BaseRetriever):
+    """LangChain retriever: BM25 + Chroma dense search, reciprocal-rank fused per clause."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+    index: Any
+    k: int = 5
+    depth: int = 50
+
+    def search(self, query: str, k: int | None = None, boost: dict[str, float] | None = None,
+               restrict: set[str] | None = None) -> list[ClauseHit]:
+        """Clauses for ``query``, best first.
+
+        ``boost`` adds to the fused score of the given clause keys (agency, target and
+        follow-up evidence); ``restrict`` keeps only the given clause keys.
+        """
+        index: LiveIndex = self.index
+        k = k or self.k
+        depth = max(self.depth, k * 4)
+        bm25 = index.bm25_search(content_stems(query), depth)
+        dense = index.dense_search(query, depth)
+        hits: dict[str, ClauseHit] = {}
+
+        def hit(key: str) -> ClauseHit:
+            if key not in hits:
+                hits[key] = ClauseHit(key, index.by_key[key], 0.0)
+            return hits[key]
+
+        for rank, (i, _score) in enumerate(bm25):
+            h = hit(index.chunk_keys[i])
+            if h.bm25_rank is None:
+                h.bm25_rank = rank
+                h.score += 1.0 / (RRF_K + rank)
+        for rank, (i, sim) in enumerate(dense):
+            h = hit(index.chunk_keys[i])
+            if h.dense_rank is None:
+                h.dense_rank = rank
+                h.dense_sim = sim
+                h.score += 1.0 / (RRF_K + rank)
+        for key, amount in (boost or {}).items():
+            if key in index.by_key:
+                h = hit(key)
+                h.score += amount
+                h.boosts.append(f"+{amount:.3f}")
+        ranked = sorted(hits.values(), key=lambda h: (-h.score, h.key))
+        if restrict is not None:
+            ranked = [h for h in ranked if h.key in restrict]
+        return ranked[:k]
+
+    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun
+                                ) -> list[Document]:
+        return [
+            Document(
+                page_content=h.clause.text,
+                id=h.key,
+                metadata={"doc_id": h.clause.doc_id, "clause_id": h.clause.clause_id,
+                          "heading": h.clause.heading_text, "score": h.score,
+                          "lead": h.clause.lead, "responsible": h.clause.responsible},
+            )
+            for h in self.search(query)
+        ]

@@ -1,0 +1,51 @@
+"""Word-level text helpers shared by retrieval, answering and grounding."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import Stemmer
+
+_STEMMER = Stemmer.Stemmer("english")
+_WORD = re.compile(r"[a-z0-9]+(?:[.,/][0-9]+)*|[a-z]+", re.IGNORECASE)
+
+STOPWORDS = frozenset(
+    """a about above after again all also am an and any are as at be been being both but by can
+    could did do does doing during each few for from further had has have having he her here hers
+    him his how i if in into is it its itself just me more most my no nor not now of off on once
+    only or other our ours out over own same she should so some such than that the their theirs
+    them then there these they this those through to too under until up very was we were what
+    when where which while who whom why will with would you your yours shall may might must
+    please tell say says said show give list explain describe according plan chongqing city
+    municipal regarding related concerning kind sort thing things anything something""".split()
+)
+
+
+@lru_cache(maxsize=50_000)
+def stem(word: str) -> str:
+    """The Snowball stem of a lower-cased word."""
+    return _STEMMER.stemWord(word.lower())
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased word tokens (numbers keep their commas and decimals: ``43,200``)."""
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+def content_stems(text: str) -> list[str]:
+    """Stems of the words that carry meaning (stopwords dropped)."""
+    return [stem(w) for w in words(text) if w not in STOPWORDS and len(w) > 1]
+
+
+NUMBER = re.compile(r"(?<![\w.])\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![\w.,])\d+(?:\.\d+)?")
+
+
+def numbers(text: str) -> list[str]:
+    """Numbers written in the text, as written (``43,200``, ``14.5``, ``2025``)."""
+    return NUMBER.findall(text)
+
+
+def number_value(text: str) -> float:
+    """The value of a number as written (``"43,200"`` → 43200.0)."""
+    return float(text.replace(",", ""))

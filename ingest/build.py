@@ -1,0 +1,212 @@
+"""Build the index: parse documents, embed changed ones, write a new generation, switch."""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+from tqdm import tqdm
+
+from app.agencies import registry_for
+from app.clauses import Clause, load_clauses, save_clauses
+from app.embeddings import count_tokens, get_embeddings, max_tokens
+from app.errors import PolicyQAError
+from app.settings import Settings
+from app.store import IndexState, chroma_client, load_chunks, read_state, write_state
+from ingest.chunking import clause_documents
+from ingest.documents import ParsedDocument, SourceDocument, corpus_documents, file_document, parse_document
+
+
+@dataclass
+class IngestReport:
+    """What an ingest did."""
+
+    documents: int = 0
+    clauses: int = 0
+    chunks: int = 0
+    embedded: int = 0
+    skipped_documents: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    encode_seconds: float = 0.0
+    generation: int = 0
+    unchanged: bool = False
+
+    def to_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+def ingest(settings: Settings, paths: list[Path] | None = None, rebuild: bool = False,
+           progress: bool = True, sources: list[SourceDocument] | None = None) -> IngestReport:
+    """Ingest the corpus (or ``paths``/``sources``) into a new index generation.
+
+    Documents whose content hash is unchanged are not re-embedded (their vectors are copied);
+    documents already indexed and not named keep their place. Only one ingest runs at a time.
+    """
+    started = time.perf_counter()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(settings.data_dir / "ingest.lock"))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout as exc:
+        raise PolicyQAError("Another ingest is running on this data dir.",
+                            "wait for it to finish, then try again.") from exc
+    try:
+        if sources is None:
+            sources = [file_document(p) for p in paths] if paths else corpus_documents(settings.corpus_dir)
+        report = _build(settings, sources, rebuild, progress)
+    finally:
+        lock.release()
+    report.seconds = round(time.perf_counter() - started, 2)
+    return report
+
+
+def _build(settings: Settings, sources: list[SourceDocument], rebuild: bool, progress: bool) -> IngestReport:
+    registry = registry_for(settings.corpus_dir)
+    parsed = [parse_document(s, registry) for s in sources]
+    report = IngestReport(documents=len(parsed))
+    for p in parsed:
+        report.warnings.extend(p.warnings)
+
+    old = None if rebuild else read_state(settings.data_dir)
+    old_clauses: list[Clause] = []
+    old_chunks: list[dict] = []
+    if old is not None:
+        try:
+            old_clauses = load_clauses(settings.data_dir / old.clauses_file)
+            old_chunks = load_chunks(settings.data_dir / old.chunks_file)
+        except OSError:
+            old = None  # a damaged index: rebuild everything
+    if old is not None and old.model != settings.embedding_model:
+        old = None  # vectors from another model cannot be reused
+    named = {p.source.doc_id for p in parsed}
+
+    if old is not None and all(old.docs.get(p.source.doc_id, {}).get("hash") == p.source.content_hash
+                               for p in parsed):
+        report.unchanged = True
+        report.skipped_documents = sorted(named)
+        report.clauses = len(old_clauses)
+        report.chunks = len(old_chunks)
+        report.generation = old.generation
+        return report
+
+    embeddings = get_embeddings(settings.embedding_model, settings.embedding_batch_size)
+    window = max_tokens(embeddings)
+    client = chroma_client(settings)
+    generation = (old.generation if old else _max_generation(client)) + 1
+    new = IndexState(generation=generation, collection=f"policyqa_g{generation}",
+                     model=settings.embedding_model)
+    # Leftovers of an ingest that was killed before it switched: not live, safe to drop.
+    _drop_collection(client, new.collection)
+    collection = client.create_collection(new.collection, metadata={"hnsw:space": "cosine"})
+    batch_limit = client.get_max_batch_size()
+
+    # Documents kept as they are: the ones not named, and the named ones that did not change.
+    keep = set()
+    if old is not None:
+        for doc_id, info in old.docs.items():
+            changed = doc_id in named and next(
+                p for p in parsed if p.source.doc_id == doc_id).source.content_hash != info["hash"]
+            if not changed:
+                keep.add(doc_id)
+                new.docs[doc_id] = info
+    all_clauses = [c for c in old_clauses if c.doc_id in keep]
+    all_chunks = [c for c in old_chunks if c["doc_id"] in keep]
+    if keep:
+        _copy_vectors(client.get_collection(old.collection), collection, keep, batch_limit)
+        report.skipped_documents = sorted(keep & named)
+
+    to_embed: list = []
+    for p in parsed:
+        if p.source.doc_id in keep:
+            continue
+        docs = [d for c in p.clauses for d in clause_documents(
+            c, lambda t: count_tokens(embeddings, t), window)]
+        to_embed.extend(docs)
+        all_clauses.extend(p.clauses)
+        all_chunks.extend({"id": d.id, "doc_id": d.metadata["doc_id"], "clause_id": d.metadata["clause_id"],
+                           "chunk": d.metadata["chunk"], "text": d.page_content} for d in docs)
+        new.docs[p.source.doc_id] = {"hash": p.source.content_hash, "title": p.source.title,
+                                     "path": str(p.source.path), "clauses": len(p.clauses),
+                                     "chunks": len(docs)}
+    report.encode_seconds = _embed_and_write(embeddings, collection, to_embed,
+                                             settings.embedding_batch_size, batch_limit, progress)
+    report.embedded = len(to_embed)
+
+    save_clauses(all_clauses, settings.data_dir / new.clauses_file)
+    with (settings.data_dir / new.chunks_file).open("w", encoding="utf-8") as f:
+        for row in all_chunks:
+            f.write(json.dumps(row, ensure_ascii=False) + "\n")
+    write_state(settings.data_dir, new)  # the switch: from here on, the new generation answers
+
+    _cleanup(settings.data_dir, client, new)
+    report.clauses = len(all_clauses)
+    report.chunks = len(all_chunks)
+    report.generation = generation
+    return report
+
+
+def _embed_and_write(embeddings, collection, docs, batch_size: int, batch_limit: int,
+                     progress: bool) -> float:
+    """Embed in batches and write to Chroma in its largest batches; returns encode seconds."""
+    encode_seconds = 0.0
+    step = max(batch_size, min(batch_limit, 4096))
+    bar = tqdm(total=len(docs), desc="Embedding", unit="chunk", disable=not progress)
+    for start in range(0, len(docs), step):
+        block = docs[start : start + step]
+        t0 = time.perf_counter()
+        vectors = embeddings._client.encode(
+            [d.page_content for d in block], batch_size=batch_size, normalize_embeddings=True,
+            convert_to_numpy=True, show_progress_bar=False)
+        encode_seconds += time.perf_counter() - t0
+        collection.add(ids=[d.id for d in block], embeddings=vectors,
+                       documents=[d.page_content for d in block],
+                       metadatas=[d.metadata for d in block])
+        bar.update(len(block))
+    bar.close()
+    return encode_seconds
+
+
+def _copy_vectors(source, target, doc_ids: set[str], batch_limit: int) -> None:
+    for doc_id in sorted(doc_ids):
+        offset = 0
+        while True:
+            got = source.get(where={"doc_id": doc_id}, include=["embeddings", "documents", "metadatas"],
+                             limit=batch_limit, offset=offset)
+            if not got["ids"]:
+                break
+            target.add(ids=got["ids"], embeddings=got["embeddings"], documents=got["documents"],
+                       metadatas=got["metadatas"])
+            offset += len(got["ids"])
+
+
+def _max_generation(client) -> int:
+    gens = [int(c.name.split("_g")[-1]) for c in client.list_collections()
+            if c.name.startswith("policyqa_g") and c.name.split("_g")[-1].isdigit()]
+    return max(gens, default=0)
+
+
+def _drop_collection(client, name: str) -> None:
+    try:
+        client.delete_collection(name)
+    except Exception:
+        pass  # did not exist
+
+
+def _cleanup(data_dir: Path, client, live: IndexState) -> None:
+    """Remove collections and tables of generations that are no longer live."""
+    for c in client.list_collections():
+        if c.name.startswith("policyqa_g") and c.name != live.collection:
+            _drop_collection(client, c.name)
+    for pattern in ("clauses_g*.jsonl", "chunks_g*.jsonl"):
+        for path in data_dir.glob(pattern):
+            if path.name not in {live.clauses_file, live.chunks_file}:
+                path.unlink(missing_ok=True)
+
+
+def describe(parsed: list[ParsedDocument]) -> str:
+    """A one-line summary of parsed documents (for logs)."""
+    return ", ".join(f"{p.source.doc_id}: {len(p.clauses)} clauses" for p in parsed)

@@ -1,0 +1,89 @@
+"""Read documents of the supported kinds into plain text, with established libraries."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from app.errors import PolicyQAError
+
+SUPPORTED = {".txt", ".md", ".docx", ".pdf", ".html", ".htm"}
+MAX_BYTES = 50 * 1024 * 1024
+
+
+def read_text(path: Path) -> str:
+    """Plain text of a ``.txt``/``.md``/``.docx``/``.pdf``/``.html`` file.
+
+    Raises :class:`PolicyQAError` naming the file when it is missing, unsupported, too large,
+    unreadable or empty.
+    """
+    if not path.is_file():
+        raise PolicyQAError(f"{path}: no such file.", "check the path.")
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED:
+        raise PolicyQAError(
+            f"{path}: unsupported file type {suffix or '(none)'!r}.",
+            f"give one of {', '.join(sorted(SUPPORTED))}.",
+        )
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise PolicyQAError(f"{path}: {size / 1e6:.0f} MB is over the 50 MB limit.", "split the file.")
+    try:
+        text = _READERS[suffix](path)
+    except PolicyQAError:
+        raise
+    except Exception as exc:
+        raise PolicyQAError(f"{path}: could not be read as {suffix} ({exc}).",
+                            "check that the file is not damaged.") from exc
+    if "\x00" in text:
+        raise PolicyQAError(f"{path}: looks like a binary file, not {suffix} text.",
+                            "give the document itself.")
+    if len(text.strip()) < 20:
+        raise PolicyQAError(f"{path}: no text found.", "give a document with text in it.")
+    return text
+
+
+def _read_plain(path: Path) -> str:
+    raw = path.read_bytes()
+    if b"\x00" in raw[:4096]:
+        raise PolicyQAError(f"{path}: looks like a binary file, not text.", "give a text document.")
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise PolicyQAError(f"{path}: not UTF-8 or GB18030 text.", "save the file as UTF-8.")
+
+
+def _read_pdf(path: Path) -> str:
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(path))
+    return "\n\n".join((page.extract_text() or "") for page in reader.pages)
+
+
+def _read_docx(path: Path) -> str:
+    import docx2txt
+
+    return docx2txt.process(str(path))
+
+
+def _read_html(path: Path) -> str:
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(_read_plain(path), "html.parser")
+    for tag in soup(["script", "style", "nav", "header", "footer", "form"]):
+        tag.decompose()
+    blocks = [b.get_text(" ", strip=True) for b in soup.find_all(["h1", "h2", "h3", "h4", "p", "li"])]
+    text = "\n\n".join(b for b in blocks if b)
+    return text or re.sub(r"\n{3,}", "\n\n", soup.get_text("\n"))
+
+
+_READERS = {
+    ".txt": _read_plain,
+    ".md": _read_plain,
+    ".pdf": _read_pdf,
+    ".docx": _read_docx,
+    ".html": _read_html,
+    ".htm": _read_html,
+}
