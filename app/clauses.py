@@ -7,7 +7,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-_SENTENCE_END = re.compile(r"(?<=[.!?;。！？；])\s+(?=[\"'(\[]?[A-Z0-9\u4e00-\u9fff])")
+_SENTENCE_END = re.compile(r"(?<!\bNo\.)(?<=[.!?;。！？；])\s+(?=[\"'(\[]?[A-Z0-9\u4e00-\u9fff])")
 
 
 @dataclass

@@ -97,7 +97,7 @@ class Composer:
         for h in chosen:
             c = h.clause
             cid = c.clause_id
-            quote = best_sentences(c, q.search_text, k=1)
+            quote = best_sentences(c, q.focus_text, k=1)
             if c.lead:
                 verb = "takes" if len(c.lead) == 1 else "take"
                 lines.append(f'{self.names(c.lead, q)} {verb} the lead on "{topic(c)}" [{cid}].')
@@ -127,19 +127,26 @@ class Composer:
             markers = "".join(f"[{c.clause_id}]" for c in led)
             lines.append(f"{name} takes the lead on these clauses {markers}:")
             for c in led:
-                lines.append(f'- {c.clause_id}: "{topic(c)}" [{c.clause_id}]')
-                cites.append(self.cite(c, [topic(c)]))
+                lines.append(self._duty_line(c))
+                cites.append(self.cite(c, body_sentences(c)[:2]))
         else:
             markers = "".join(f"[{c.clause_id}]" for c in shared)
             lines.append(f"{name} leads no clause; it shares responsibility for these {markers}:")
             for c in shared:
-                lines.append(f'- {c.clause_id}: "{topic(c)}" [{c.clause_id}]')
-                cites.append(self.cite(c, [topic(c)]))
+                lines.append(self._duty_line(c))
+                cites.append(self.cite(c, body_sentences(c)[:2]))
         return Composed("\n".join(lines), cites)
+
+    @staticmethod
+    def _duty_line(c: Clause) -> str:
+        """A clause as one line of a duties list: its title and the sentence that follows."""
+        sentences = body_sentences(c)[:2]
+        quoted = " … ".join(f'"{s}"' for s in sentences)
+        return f"- {c.clause_id}: {quoted} [{c.clause_id}]"
 
     def target(self, q: Question, hits: list[ClauseHit]) -> Composed:
         c = hits[0].clause
-        sentences = best_sentences(c, q.search_text, k=1, prefer_numbers=True)
+        sentences = best_sentences(c, q.focus_text, k=1, prefer_numbers=True)
         lines = [f'"{s}" [{c.clause_id}]' for s in sentences]
         for t in c.targets:
             if t.reading and t.sentence in sentences and "printed" in t.reading:
@@ -151,7 +158,7 @@ class Composer:
         chosen = [h for h in hits[:3] if h.score >= 0.6 * hits[0].score][:3]
         for h in chosen:
             c = h.clause
-            sentences = best_sentences(c, q.search_text, k=2, must_match=q.terms)
+            sentences = best_sentences(c, q.focus_text, k=2, must_match=q.terms)
             quoted = " … ".join(f'"{s}"' for s in sentences)
             lines.append(f"Clause {c.clause_id}: {quoted} [{c.clause_id}]")
             if c.lead or c.responsible:
@@ -186,7 +193,7 @@ class Composer:
 
     def fact(self, q: Question, hits: list[ClauseHit]) -> Composed:
         c = hits[0].clause
-        sentences = best_sentences(c, q.search_text, k=2)
+        sentences = best_sentences(c, q.focus_text, k=2)
         lines = [f'"{s}" [{c.clause_id}]' for s in sentences]
         return Composed("\n".join(lines), [self.cite(c, sentences)])
 

@@ -32,14 +32,19 @@ _QUESTION_WORDS = frozenset(
     company firm business enterprise factory plant mill we us our i my me apply applies obligation
     obligations requirement requirements comply rule rules duty duties role task tasks job work
     thing things else other also still there does do did done set sets setting reach year expected
-    planned supposed main key major mention mentions mentioned about exactly anything kind type""".split()
+    planned supposed main key major mention mentions mentioned about exactly anything kind type
+    threshold minimum maximum level size amount limit among really actually get gets got change
+    changed happen happens happened fast faster slow slower sit sits forget extra fall falls rise
+    rises drop drops go goes going come comes like look looks think""".split()
 )
 _ABSTAIN_TERMS = re.compile(
     r"\b(fine|fines|fined|penalt\w*|punish\w*|budget|yuan\b.*\b(allocat|spend|fund)|salary|"
     r"phone|telephone|e-?mail|address|wechat|captcha|tmall|jd\.com|online store|shop|weather|"
     r"recipe|poem|joke|stock|bitcoin|football|director|mayor|minister|governor|secretary|"
-    r"head of|named|who signed|publication date|published on|issued on|date of issue)\b|"
-    r"罚款|处罚|预算|电话|地址|邮箱|天气|局长|市长|书记|姓名",
+    r"head of|named|who signed|publication date|published on|issued on|date of issue|subsid\w*|kwh|"
+    r"what (?:\w+ )?price|price (?:per|of)|money|budgeted|stocks?|buy|joke|contact|located|location of|"
+    r"when was|what date|on what date|salar\w*)\b|"
+    r"罚款|处罚|预算|电话|地址|邮箱|天气|局长|市长|书记|姓名|名字|补贴|多少钱|股票",
     re.IGNORECASE,
 )
 ABSTAIN_PREFIX = "The plan does not say"
@@ -98,17 +103,24 @@ class PolicyQA:
         self.index.refresh()
         q = read_question(question, self.registry, self.glossary, self.settings.max_question_chars)
         q = self._fix_typos(q)
+        q.intent = classify(q)  # after typo fixes: "responsble" reads as "responsible"
         prev_q, prev_ids = _previous_turn(history)
         boost: dict[str, float] = {}
-        if prev_q and (q.followup or not self._own_content(q)):
-            prev = read_question(prev_q, self.registry, self.glossary, self.settings.max_question_chars)
-            q.terms = list(dict.fromkeys(q.terms + prev.terms))
-            q.agencies = q.agencies or prev.agencies
-            q.text = f"{prev.text} {q.text}" if q.language == prev.language else q.text
-            intent = classify(q)
-            q.intent = intent if intent != "fact" else prev.intent
+        if prev_q:
+            # Earlier turns' clauses stay in view; a short or anaphoric question is read with them.
+            strong = q.followup or not self._own_content(q)
             for cid in prev_ids:
-                boost[self._key(cid)] = 0.05
+                boost[self._key(cid)] = 0.05 if strong else 0.01
+            if strong:
+                prev = read_question(prev_q, self.registry, self.glossary, self.settings.max_question_chars)
+                q.terms = list(dict.fromkeys(q.terms + prev.terms))
+                if q.intent == "fact":
+                    q.intent = prev.intent
+                if not q.agencies and q.intent in {"agency_duties"}:
+                    q.agencies = prev.agencies
+                if q.language == prev.language:
+                    q.own_text = q.text
+                    q.text = f"{prev.text} {q.text}"
         result = self._answer(q, boost)
         result.timings["total_ms"] = round((time.perf_counter() - t0) * 1000, 2)
         if use_llm or (use_llm is None and self.settings.llm_base_url):
@@ -169,10 +181,25 @@ class PolicyQA:
         for w in words(text):
             s = stem(w)
             if (w in STOPWORDS or s in _QUESTION_WORDS or s in self.index.vocabulary
-                    or s in glossary_words or s in agency_words or len(w) < 3 or w.isdigit()):
+                    or s in glossary_words or s in agency_words or len(w) < 3 or any(ch.isdigit() for ch in w)):
                 continue
             missing.append(w)
         return missing
+
+    def coverage(self, q: Question, text: str) -> float:
+        """Share of the question's content words that ``text`` contains (by stem, stem prefix,
+        or a glossary alias whose plan term it contains)."""
+        stems = set(content_stems(text))
+        prefixes = {s[:5] for s in stems}
+        alias = self.glossary.alias_words(q.terms)
+        agency_words = {w for a in q.agencies for w in words(a)}
+        asked = [w for w in words(q.text) if w not in STOPWORDS and stem(w) not in _QUESTION_WORDS
+                 and len(w) > 2 and not any(ch.isdigit() for ch in w) and w not in agency_words]
+        if not asked:
+            return 1.0
+        hit = sum(1 for w in asked if stem(w) in stems or stem(w)[:5] in prefixes or
+                  any(t.lower() in text.lower() for t in alias.get(w, ())))
+        return hit / len(asked)
 
     def _abstain(self, q: Question, why: str, hits: list[ClauseHit] | None = None) -> Answer:
         related = [h.clause.clause_id for h in (hits or [])[:3]]
@@ -196,11 +223,15 @@ class PolicyQA:
                                     "only from the plan's clauses.")
         if q.injection:
             q.text = _strip_injection(q).text
-        if _ABSTAIN_TERMS.search(q.text) and q.intent != "agency_duties":
+            if not re.search(r"\?|？|\b(what|which|who|how|when|where|is|are|does|do)\b|吗|什么|多少|哪|谁",
+                             q.text, re.IGNORECASE):
+                return self._abstain(q, "that: the question gives instructions instead of asking about the "
+                                        "plan, and answers here come only from the plan's clauses.")
+        if _ABSTAIN_TERMS.search(q.text):
             hits = self.retriever.search(q.search_text, k=3)
             return self._abstain(q, "that: it sets out tasks, targets and responsible agencies, "
                                     "not this.", hits)
-        years = [n for n in numbers(q.text) if re.fullmatch(r"20\d\d", n)]
+        years = re.findall(r"(?<!\d)(20\d\d)(?!\d)", q.text)
         missing_years = [y for y in years if y not in {"2020", "2021", "2025"}]
         if missing_years:
             hits = self.retriever.search(q.search_text, k=3)
@@ -220,16 +251,37 @@ class PolicyQA:
             return self._abstain(q, "anything that matches this question.")
         missing = self._unsupported_terms(q)
         top = hits[0]
-        weak = top.dense_sim < 0.30 and top.bm25_rank is None
-        if missing or weak:
+        ans_hits = [h.clause.clause_id for h in hits]
+        if q.language == "en":
+            cov = self.coverage(q, f"{top.clause.heading_text} {top.clause.text}")
+            # A figure is only quoted when every word of the question is one the plan uses.
+            weak = ((cov < 0.34 and top.dense_sim < 0.5) or (bool(missing) and cov < 0.5)
+                    or (bool(missing) and q.intent == "target"))
+        else:  # a Chinese question is understood through its glossary terms and agency names
+            weak = not (q.terms or q.agencies) and top.dense_sim < 0.5
+        if weak:
             what = f"anything about {', '.join(repr(m) for m in missing[:3])}" if missing else "this"
             ans = self._abstain(q, f"{what}.", hits)
-            ans.retrieved = [h.clause.clause_id for h in hits]
+            ans.retrieved = ans_hits
             return ans
-        if q.intent == "target" and not any(h.clause.targets for h in hits[:1]):
-            ans = self._abstain(q, "what figure is set for this: the nearest clauses set no number for it.", hits)
-            ans.retrieved = [h.clause.clause_id for h in hits]
-            return ans
+        if q.intent == "target":
+            from app.compose import best_sentences
+
+            own = Question(**{**q.__dict__, "text": q.own_text or q.text})
+            chosen = None
+            for h in hits[:3]:
+                if not h.clause.targets:
+                    continue
+                best = best_sentences(h.clause, q.focus_text, k=1, prefer_numbers=True)
+                if q.language != "en" or (best and self.coverage(own, best[0]) > 0.5):
+                    chosen = h
+                    break
+            if chosen is None:
+                ans = self._abstain(q, "what figure is set for this: the nearest clauses set no number "
+                                       "for it.", hits)
+                ans.retrieved = ans_hits
+                return ans
+            hits = [chosen] + [h for h in hits if h is not chosen]
 
         composer = getattr(self.composer, q.intent if q.intent in {"lead", "target", "obligation"} else "fact")
         composed = composer(q, hits)
@@ -249,13 +301,17 @@ class PolicyQA:
                     extra += 0.004
                 elif any(a in c.responsible for a in q.agencies):
                     extra += 0.002
+            low = c.text.lower()
+            extra += 0.003 * sum(1 for t in q.terms if len(t) > 4 and t.lower() in low)
             if q.capacity_tph is not None and any(t.unit == "tons/hour" for t in c.targets):
                 extra += 0.02
             if c.targets and q.intent in {"target", "obligation"}:
-                best = max(len(q_stems & set(content_stems(t.measure + " " + t.unit))) for t in c.targets)
-                extra += 0.003 * min(best, 3)
-                if q_numbers & {n for t in c.targets for n in numbers(t.value_text)}:
-                    extra += 0.01
+                best = max(len(q_stems & set(content_stems(t.measure))) for t in c.targets)
+                extra += 0.003 * min(best, 5)
+                if any(stem(w) in q_stems for t in c.targets for w in words(t.unit)):
+                    extra += 0.004
+            if c.targets and q_numbers & {n for t in c.targets for n in numbers(t.value_text)}:
+                extra += 0.01
             if extra:
                 boost[key] = boost.get(key, 0.0) + extra
 

@@ -46,13 +46,14 @@ class Glossary:
                 rest = rest.replace(z, " ")
         return found
 
-    def alias_words(self, english_terms: list[str]) -> set[str]:
-        """Lower-cased words of every spelling of the given terms (they count as understood)."""
-        out: set[str] = set()
+    def alias_words(self, english_terms: list[str]) -> dict[str, set[str]]:
+        """Each lower-cased word of every spelling of the given terms → the plan terms it spells."""
+        out: dict[str, set[str]] = {}
         for t in self.terms:
             if t.en in english_terms:
                 for spelling in (t.en, *t.aliases):
-                    out.update(w.lower() for w in re.findall(r"[\w.]+", spelling))
+                    for w in re.findall(r"[\w.]+", spelling):
+                        out.setdefault(w.lower(), set()).add(t.en)
         return out
 
     def expand(self, text: str) -> str:

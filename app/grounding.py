@@ -39,9 +39,22 @@ def answer_sentences(text: str) -> list[str]:
     sentence end outside the quoted part (so an uncited sentence cannot hide in a cited one)."""
     out: list[str] = []
     for line in text.splitlines():
-        for segment in _SEGMENT.split(line):
-            out.extend(_split_outside_quotes(segment.strip()))
+        masked = _mask_quotes(line)
+        start = 0
+        for m in _SEGMENT.finditer(masked):
+            out.extend(_split_outside_quotes(line[start : m.start()].strip()))
+            start = m.end()
+        out.extend(_split_outside_quotes(line[start:].strip()))
     return [s for s in out if re.search(r"\w", s)]
+
+
+def _mask_quotes(text: str) -> str:
+    """The text with everything between its first and last quotation mark blanked out, so that
+    brackets and full stops inside quoted clause text ("Guofa [2021] No. 33") are not read."""
+    first, last = text.find('"'), text.rfind('"')
+    if first == -1 or last <= first:
+        return text
+    return text[: first + 1] + " " * (last - first - 1) + text[last:]
 
 
 _SEGMENT = re.compile(r"(?<=\])(?!\[)[.;,:]?\s+")
@@ -59,6 +72,14 @@ def _split_outside_quotes(segment: str) -> list[str]:
             start = m.end()
     pieces.append(segment[start:])
     return [p.strip() for p in pieces if p.strip()]
+
+
+def _unmark(sentence: str, masked: str) -> str:
+    """The sentence with citation markers outside quotations removed."""
+    out = list(sentence)
+    for m in MARKER.finditer(masked):
+        out[m.start() : m.end()] = " " * (m.end() - m.start())
+    return "".join(out)
 
 
 def _number_in(value: str, haystack_numbers: set[float], haystack_text: str) -> bool:
@@ -87,7 +108,7 @@ def check(text: str, clauses: dict[str, Clause], registry: AgencyRegistry, quest
 
 def _sentence_problem(sentence: str, clauses: dict[str, Clause], registry: AgencyRegistry,
                       q_numbers: set[float]) -> str:
-    cited = MARKER.findall(sentence)
+    cited = MARKER.findall(_mask_quotes(sentence))
     if not cited:
         return "no citation"
     unknown = [c for c in cited if c not in clauses]
@@ -96,7 +117,8 @@ def _sentence_problem(sentence: str, clauses: dict[str, Clause], registry: Agenc
     sources = [clauses[c] for c in cited]
     source_text = " ".join(c.text + " " + c.heading_text for c in sources)
     source_numbers = {number_value(n) for n in numbers(source_text)} | q_numbers
-    body = MARKER.sub(" ", sentence)
+    masked = _mask_quotes(sentence)
+    body = _unmark(sentence, masked)
     for cid in cited:  # "Clause 3.8.2: ..." names the clause; its id is no figure to check
         body = re.sub(rf"(?<![\d.]){re.escape(cid)}(?![\d])", " ", body)
     for n in numbers(body):

@@ -34,20 +34,21 @@ _LEAD = re.compile(
     r"\b(lead|leads|leading|in charge|responsib|charge|oversee|oversees|handle|handles|manag|"
     r"implement|coordinat|take the lead|takes the lead|do|does|run|runs|supervis|enforc|own|owns)|"
     r"\b(lead agency|leading agency|lead bureau|lead department|who leads|who is responsible|"
-    r"responsible (?:agency|agencies|bureau|department)s?|takes? the lead)\b|牵头|负责|主管|谁|哪个部门|哪些部门",
+    r"responsible (?:agency|agencies|bureau|department)s?|takes? the lead)\b|^\s*who\b|\bwho(?:'s| is| are)\b|"
+    r"牵头|负责|主管|谁|哪个部门|哪些部门",
     re.IGNORECASE,
 )
 _DUTIES = re.compile(
     r"\b(what|which)\b.*\b(is|are|does|do)\b.*\b(responsible for|in charge of|lead|leads|do|handle|"
     r"tasks?|duties|dut(?:y|ies)|role|work|clauses)\b|\b(duties|tasks|role|responsibilities) of\b|"
-    r"负责哪些|牵头哪些|职责|哪些工作|哪些任务",
+    r"负责哪些|牵头哪些|职责|哪些工作|哪些任务|\b(involve|involves|mention|mentions|name|names)\b",
     re.IGNORECASE,
 )
 _TARGET = re.compile(
     r"\b(how (?:many|much|far)|what (?:percent|percentage|share|proportion|rate|ratio|level|number|amount|"
     r"target|goal|figure|threshold|capacity)|target|targets|goal|goals|threshold|percent|percentage|%|"
     r"rate|share|proportion|ratio|reduction|reduce|cut|drop|by 2025|in 2025|2025|tons?|quota|capacity|"
-    r"reach|figure|number of)\b|多少|比例|目标|到2025|达到|下降|提高|比重|率",
+    r"reach|figure|number of)\b|多少|比例|目标|到2025|达到|下降|提高|比重|(?<!效)率(?!先)",
     re.IGNORECASE,
 )
 _OBLIGATION = re.compile(
@@ -61,7 +62,7 @@ _OBLIGATION = re.compile(
 _FOLLOWUP = re.compile(
     r"^\s*(and|also|what about|how about|and what|who else|what else|any other|same for|then|"
     r"those|that one|it|they|这个|那|还有|另外|其他|那么)\b|\b(who else|what else|else|that clause|this clause|"
-    r"those|them|it|its|same clause|the same)\b|还有|其他部门|那么",
+    r"those|them|it|its|same clause|the same|there|that|this one|these)\b|还有|其他部门|那么|这条|该条",
     re.IGNORECASE,
 )
 _CAPACITY = re.compile(
@@ -86,6 +87,14 @@ class Question:
     injection: bool = False
     followup: bool = False
     truncated: bool = False
+    own_text: str = ""
+
+    @property
+    def focus_text(self) -> str:
+        """What sentence selection matches: a follow-up's own words (with the plan's terms)."""
+        if not self.own_text:
+            return self.search_text
+        return " ".join([self.own_text, *[t for t in self.terms if t.lower() not in self.own_text.lower()]])
 
     @property
     def search_text(self) -> str:
@@ -143,7 +152,9 @@ def classify(q: Question) -> str:
         return "agency_duties"
     if _LEAD.search(text) and not re.search(r"\bhow (many|much)\b|多少", text, re.I):
         return "lead"
-    if _TARGET.search(text):
+    if q.agencies and re.search(r"\b(leads?|in charge|responsible)\b", text, re.I):
+        return "lead"
+    if _TARGET.search(text) and not re.match(r"^\s*(how|why)\b(?! (many|much|far|high|large))", text, re.I):
         return "target"
     if q.agencies and re.search(r"\b(what|which)\b|哪些|什么", text, re.I):
         return "agency_duties"

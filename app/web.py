@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from app.core import PolicyQA
 
 MAX_INPUT_CHARS = 100_000
+STREAM_WORDS = 6  # words added per streamed chunk
 EXAMPLES = [
     ("Staff", "Which bureau leads VOC remediation?"),
     ("Enterprise", "We run a 40 t/h coal boiler in the city: what applies?"),
@@ -54,13 +55,15 @@ SECTORS = {
     "livestock farm": "livestock farming",
 }
 LOCATIONS = ["urban built-up area", "industrial park", "elsewhere"]
+ALL_CHAPTERS = "All chapters"
 AGENCY_COLUMNS = ["agency", "zh", "role", "clause", "clause title"]
 TARGET_COLUMNS = ["clause", "measure", "value", "unit", "direction", "year", "sentence", "note"]
 CSS = """
 .pq-answer p { margin: 0 0 .35em 0; }
 .pq-ref { font-weight: 600; color: #1d4ed8; white-space: nowrap; }
 .pq-cite { border: 1px solid #d4d4d8; border-radius: 6px; padding: .3em .6em; margin: .4em 0; }
-.pq-cite summary { cursor: pointer; font-weight: 600; }
+.pq-cite summary { cursor: pointer; font-weight: 600; font-size: .95em; }
+#pq-browse-list .wrap { max-height: 640px; overflow-y: auto; }
 .pq-meta { font-size: .9em; color: #52525b; margin: .3em 0; }
 .pq-clause { border-left: 3px solid #a1a1aa; padding-left: .6em; margin: .4em 0; }
 .pq-clause mark { background: #fde68a; padding: 0 .1em; }
@@ -120,7 +123,7 @@ def clause_block(clause: Clause | None, cite: Citation | None = None, open_: boo
     if not lead and not responsible:
         meta.append("<div>No responsible agency is named.</div>")
     return (
-        f'<details class="pq-cite" data-clause="{esc(cid)}"{" open" if open_ else ""}>'
+        f'<details class="pq-cite"{" open" if open_ else ""}>'
         f"<summary>[{esc(cid)}] {esc(section)}</summary>"
         f'<div class="pq-meta">{"".join(meta)}</div>'
         f'<blockquote class="pq-clause">{text}</blockquote></details>'
@@ -140,23 +143,25 @@ def clause_title(clause: Clause) -> str:
     return _ITEM_PREFIX.sub("", body[0]).rstrip(".") if body else clause.heading_text
 
 
-def full_answer_html(qa: PolicyQA, ans: dict) -> str:
-    """The answer, then one expandable block per citation (or per nearest clause if abstained)."""
-    parts = []
+def full_answer_html(qa: PolicyQA, ans: dict, note: str = "") -> str:
+    """The answer, then one expandable block per citation (or per nearest clause if abstained),
+    wrapped in ``<div class="pq-final">`` (the streamed text before it has no wrapper)."""
     if ans["abstained"]:
-        parts.append(f'<div class="pq-answer pq-abstain"><p>{esc(ans["answer"])}</p></div>')
-        blocks = [clause_block(_find_clause(qa, cid)) for cid in ans["related"]]
-        if any(blocks):
-            parts.append('<div class="pq-note">Nearest clauses:</div>' + "".join(blocks))
-        return "".join(parts)
-    parts.append(answer_html(ans["answer"]))
-    cites = [Citation(**c) for c in ans["citations"]]
-    parts.append("".join(clause_block(_find_clause(qa, c.clause_id, c.doc_id), c) for c in cites))
-    if ans["related"]:
-        parts.append(
-            f'<div class="pq-note">Related clauses: {esc(", ".join(ans["related"]))}</div>'
-        )
-    return "".join(parts)
+        parts = [f'<div class="pq-answer pq-abstain"><p>{esc(ans["answer"])}</p></div>']
+        blocks = "".join(clause_block(_find_clause(qa, cid)) for cid in ans["related"])
+        if blocks:
+            parts.append(f'<div class="pq-note">The nearest clauses, for reference:</div>{blocks}')
+    else:
+        parts = [answer_html(ans["answer"])]
+        for c in (Citation(**c) for c in ans["citations"]):
+            parts.append(clause_block(_find_clause(qa, c.clause_id, c.doc_id), c))
+        if ans["related"]:
+            parts.append(
+                f'<div class="pq-note">Related clauses: {esc(", ".join(ans["related"]))}</div>'
+            )
+    if note:
+        parts.append(f'<div class="pq-note">{esc(note)}</div>')
+    return f'<div class="pq-final">{"".join(parts)}</div>'
 
 
 # -- tables -------------------------------------------------------------------------------
@@ -226,6 +231,56 @@ def write_temp(name: str, content: pd.DataFrame | str) -> str:
     return str(path)
 
 
+# -- browse -------------------------------------------------------------------------------
+def chapter_of(clause: Clause) -> str:
+    """The chapter heading a clause sits under ("Opening" for the preamble)."""
+    return clause.heading[0] if clause.heading else "Opening"
+
+
+def clause_choices(qa: PolicyQA, query: str, chapter: str) -> list[tuple[str, str]]:
+    """(label, "doc:clause") of the clauses in ``chapter`` whose id, heading or text match."""
+    query = (query or "").strip().lower()
+    out = []
+    for c in qa.clauses:
+        if chapter not in ("", ALL_CHAPTERS, chapter_of(c)):
+            continue
+        if query and query not in f"{c.clause_id} {c.heading_text} {c.text}".lower():
+            continue
+        section = c.heading[-1] if c.heading else "Opening"
+        label = f"{c.clause_id} · {section} — {clause_title(c)}"
+        out.append((label if len(label) <= 120 else label[:119] + "…", f"{c.doc_id}:{c.clause_id}"))
+    return out
+
+
+def clause_panel(qa: PolicyQA, key: str | None) -> str:
+    """One clause with its heading, agencies, scope, full text and targets."""
+    doc_id, _, clause_id = (key or "").rpartition(":")
+    c = _find_clause(qa, clause_id, doc_id or None) if clause_id else None
+    if c is None:
+        return '<div class="pq-note">No clause selected.</div>'
+    meta = [
+        f"<div><b>Heading:</b> {esc(c.heading_text or 'opening')}</div>",
+        f"<div><b>Lead:</b> {esc(', '.join(c.lead) or 'none named')}</div>",
+        f"<div><b>Responsible:</b> {esc(', '.join(c.responsible) or 'none named')}</div>",
+    ]
+    if c.scope:
+        meta.append(f"<div><b>Scope:</b> {esc('; '.join(c.scope))}</div>")
+    html_ = f'<div class="pq-browse"><h3>Clause {esc(c.clause_id)}</h3>'
+    html_ += f'<div class="pq-meta">{"".join(meta)}</div>'
+    html_ += f'<blockquote class="pq-clause">{esc(c.text)}</blockquote>'
+    if c.targets:
+        rows = "".join(
+            f"<tr><td>{esc(t.measure)}</td><td>{esc(t.value_text)}</td>"
+            f"<td>{esc(t.direction)}</td><td>{esc(t.year or '')}</td></tr>"
+            for t in c.targets
+        )
+        html_ += (
+            "<h4>Targets</h4><table><tr><th>measure</th><th>value</th><th>direction</th>"
+            f"<th>year</th></tr>{rows}</table>"
+        )
+    return html_ + "</div>"
+
+
 # -- feedback -----------------------------------------------------------------------------
 def append_feedback(path: Path, record: dict) -> None:
     """Append one JSON line to the feedback log (file lock, one write, flush, fsync)."""
@@ -277,11 +332,24 @@ def obligations_markdown(ans: dict) -> str:
 
 
 # -- the app ------------------------------------------------------------------------------
-def _too_long(question: str) -> str:
-    return (
-        f"The question is {len(question):,} characters long; at most {MAX_INPUT_CHARS:,} "
-        "are accepted. Ask a shorter question."
-    )
+def check_length(question: str) -> str:
+    """The question, or a :class:`PolicyQAError` if it is longer than ``MAX_INPUT_CHARS``."""
+    if len(question) > MAX_INPUT_CHARS:
+        raise PolicyQAError(
+            f"The question is {len(question):,} characters long; at most {MAX_INPUT_CHARS:,} "
+            "are accepted.",
+            "ask a shorter question.",
+        )
+    return question
+
+
+def _internal(err: Exception) -> str:
+    traceback.print_exc()
+    return f"Something went wrong ({type(err).__name__}); the details are in the server log."
+
+
+def _message(role: str, content: str) -> dict[str, str]:
+    return {"role": role, "content": content}
 
 
 def build_app(qa: PolicyQA) -> gr.Blocks:
@@ -293,60 +361,46 @@ def build_app(qa: PolicyQA) -> gr.Blocks:
         """Answer a question about the plan; returns Answer.to_dict(), or {"error": ...}."""
         if not isinstance(question, str):
             return {"error": "The question must be a string."}
-        if len(question) > MAX_INPUT_CHARS:
-            return {"error": _too_long(question)}
         try:
-            return qa.answer(question).to_dict()
+            return qa.answer(check_length(question)).to_dict()
         except PolicyQAError as err:
             return {"error": str(err)}
-        except Exception as err:  # noqa: BLE001 - an API caller gets a message, the log the trace
-            traceback.print_exc()
-            return {"error": f"Internal error ({type(err).__name__}); see the server log."}
+        except Exception as err:  # the caller gets a message, the log the trace
+            return {"error": _internal(err)}
 
-    def respond(question: str, chat: dict) -> Iterator[tuple]:
+    def respond(question: str, chat: dict) -> Iterator[tuple[str, list, dict]]:
         """Chat turn: show the question, answer it, stream the text, then add the citations."""
         question = question or ""
         if not question.strip():
             yield "", chat["messages"], chat
             return
-        messages = list(chat["messages"])
-        turns = list(chat["turns"])
-        messages.append({"role": "user", "content": f'<div class="pq-q">{esc(question)}</div>'})
-        messages.append(
-            {"role": "assistant", "content": '<div class="pq-note">Searching the plan…</div>'}
-        )
+        history = [t["answer"] for t in chat["turns"] if t["answer"]]
+        messages = [*chat["messages"], _message("user", f'<div class="pq-q">{esc(question)}</div>')]
+        messages.append(_message("assistant", '<div class="pq-note">Searching the plan…</div>'))
         turn = {"question": question, "answer": None, "msg_index": len(messages) - 1}
-        new_chat = {"messages": messages, "turns": turns + [turn]}
-        yield "", messages, new_chat
-        if len(question) > MAX_INPUT_CHARS:
-            messages[-1] = {
-                "role": "assistant",
-                "content": f"<div>{esc(_too_long(question))}</div>",
-            }
-            yield "", messages, new_chat
-            return
-        history = [t["answer"] for t in turns if t["answer"]]
+        chat = {"messages": messages, "turns": [*chat["turns"], turn]}
+        yield "", messages, chat
         try:
-            ans = qa.answer(question, history=history or None).to_dict()
-        except PolicyQAError as err:
-            messages[-1] = {"role": "assistant", "content": f"<div>{esc(err)}</div>"}
-            yield "", messages, new_chat
+            ans = qa.answer(check_length(question), history=history or None).to_dict()
+        except Exception as err:  # the user sees a message, the log the trace
+            text = str(err) if isinstance(err, PolicyQAError) else _internal(err)
+            messages[-1] = _message("assistant", f'<div class="pq-final"><p>{esc(text)}</p></div>')
+            yield "", messages, chat
             return
         turn["answer"] = ans
         words = ans["answer"].split(" ")
-        step = 6
-        for i in range(step, len(words), step):
-            messages[-1] = {"role": "assistant", "content": answer_html(" ".join(words[:i]))}
-            yield "", messages, new_chat
+        for i in range(STREAM_WORDS, len(words), STREAM_WORDS):
+            messages[-1] = _message("assistant", answer_html(" ".join(words[:i])))
+            yield "", messages, chat
             time.sleep(0.015)
-        note = ""
-        if len(question) > settings.max_question_chars:
-            note = (
-                f'<div class="pq-note">Only the first {settings.max_question_chars:,} characters '
-                "of the question were read.</div>"
-            )
-        messages[-1] = {"role": "assistant", "content": full_answer_html(qa, ans) + note}
-        yield "", messages, new_chat
+        limit = settings.max_question_chars
+        note = (
+            f"Only the first {limit:,} characters of the question were read."
+            if len(question) > limit
+            else ""
+        )
+        messages[-1] = _message("assistant", full_answer_html(qa, ans, note))
+        yield "", messages, chat
 
     def like(chat: dict, comment: str, data: gr.LikeData) -> str:
         """Append the liked/disliked answer with the vote and comment to the feedback log."""
@@ -378,65 +432,20 @@ def build_app(qa: PolicyQA) -> gr.Blocks:
         df = target_frame(qa, query)
         return df, write_temp("targets.csv", df)
 
-    clause_keys = {f"{c.doc_id}:{c.clause_id}": c for c in qa.clauses}
-
-    def clause_choices(query: str, chapter: str) -> list[tuple[str, str]]:
-        query = (query or "").strip().lower()
-        out = []
-        for key, c in clause_keys.items():
-            chap = c.heading[0] if c.heading else "Opening"
-            if chapter and chapter != "All chapters" and chap != chapter:
-                continue
-            if query and query not in f"{c.clause_id} {c.heading_text} {c.text}".lower():
-                continue
-            section = c.heading[-1] if c.heading else "Opening"
-            label = f"{c.clause_id} · {section} — {clause_title(c)}"
-            out.append((label if len(label) <= 120 else label[:119] + "…", key))
-        return out
-
-    def clause_panel(key: str | None) -> str:
-        c = clause_keys.get(key or "")
-        if c is None:
-            return '<div class="pq-note">No clause selected.</div>'
-        rows = "".join(
-            f"<tr><td>{esc(t.measure)}</td><td>{esc(t.value_text)}</td><td>{esc(t.direction)}"
-            f"</td><td>{esc(t.year or '')}</td></tr>"
-            for t in c.targets
-        )
-        targets = (
-            (
-                f"<h4>Targets</h4><table><tr><th>measure</th><th>value</th><th>direction</th>"
-                f"<th>year</th></tr>{rows}</table>"
-            )
-            if rows
-            else ""
-        )
-        scope = f"<div><b>Scope:</b> {esc('; '.join(c.scope))}</div>" if c.scope else ""
-        return (
-            f'<div class="pq-browse" data-clause="{esc(c.clause_id)}">'
-            f"<h3>Clause {esc(c.clause_id)}</h3>"
-            f'<div class="pq-meta"><div><b>Heading:</b> {esc(c.heading_text or "opening")}</div>'
-            f"<div><b>Lead:</b> {esc(', '.join(c.lead) or 'none named')}</div>"
-            f"<div><b>Responsible:</b> {esc(', '.join(c.responsible) or 'none named')}</div>"
-            f"{scope}</div>"
-            f'<blockquote class="pq-clause">{esc(c.text)}</blockquote>{targets}</div>'
-        )
-
     def filter_clauses(query: str, chapter: str) -> tuple[dict, str]:
-        choices = clause_choices(query, chapter)
+        choices = clause_choices(qa, query, chapter)
         first = choices[0][1] if choices else None
-        return gr.update(choices=choices, value=first), clause_panel(first)
+        return gr.update(choices=choices, value=first), clause_panel(qa, first)
 
     def obligations(
         sector: str, location: str, boiler: bool, capacity: float | None, description: str
     ) -> tuple[str, str, dict]:
         question = obligation_question(sector, location, boiler, capacity, description)
-        if len(question) > MAX_INPUT_CHARS:
-            return f"<div>{esc(_too_long(question))}</div>", "", gr.update(visible=False)
         try:
-            ans = qa.answer(question).to_dict()
-        except PolicyQAError as err:
-            return f"<div>{esc(err)}</div>", "", gr.update(visible=False)
+            ans = qa.answer(check_length(question)).to_dict()
+        except Exception as err:  # the user sees a message, the log the trace
+            text = str(err) if isinstance(err, PolicyQAError) else _internal(err)
+            return f"<div>{esc(text)}</div>", "", gr.update(visible=False)
         head = f'<div class="pq-note">Question asked: {esc(question)}</div>'
         if ans["abstained"]:
             return head, full_answer_html(qa, ans), gr.update(visible=False)
@@ -447,10 +456,8 @@ def build_app(qa: PolicyQA) -> gr.Blocks:
         path = write_temp("obligations.md", obligations_markdown(ans))
         return head, body, gr.update(value=path, visible=True)
 
-    chapters = ["All chapters"] + list(
-        dict.fromkeys(c.heading[0] if c.heading else "Opening" for c in qa.clauses)
-    )
-    first_choices = clause_choices("", "All chapters")
+    chapters = [ALL_CHAPTERS, *dict.fromkeys(chapter_of(c) for c in qa.clauses)]
+    first_choices = clause_choices(qa, "", ALL_CHAPTERS)
     first_key = first_choices[0][1] if first_choices else None
 
     with gr.Blocks(title="PolicyQA", analytics_enabled=False) as demo:
@@ -462,7 +469,7 @@ def build_app(qa: PolicyQA) -> gr.Blocks:
                 height=520,
                 latex_delimiters=[],
                 elem_id="pq-chat",
-                buttons=["copy"],
+                buttons=[],
                 placeholder="Ask about the plan: who leads what, targets, clauses.",
             )
             with gr.Row():
@@ -481,20 +488,15 @@ def build_app(qa: PolicyQA) -> gr.Blocks:
                 example_labels=[f"{who}: {q}" for who, q in EXAMPLES],
                 api_visibility="private",
             )
-            with gr.Row():
-                comment = gr.Textbox(
-                    label="Comment (optional, saved with your next 👍 / 👎)",
-                    scale=8,
-                    elem_id="pq-comment",
-                    max_length=2000,
-                )
-                clear = gr.Button("New conversation", scale=1)
+            comment = gr.Textbox(
+                label="Comment (optional): saved with your next thumbs up or down",
+                elem_id="pq-comment",
+                max_length=2000,
+            )
             for trigger in (box.submit, send.click):
                 trigger(respond, [box, chat_state], [box, chatbot, chat_state], **private)
             chatbot.like(like, [chat_state, comment], [comment], **private)
-            clear.click(
-                lambda: ([], {"messages": [], "turns": []}), None, [chatbot, chat_state], **private
-            )
+            chatbot.clear(lambda: {"messages": [], "turns": []}, None, [chat_state], **private)
 
         with gr.Tab("Who does what", id="who"):
             agencies0 = agency_frame(qa)
@@ -504,7 +506,12 @@ def build_app(qa: PolicyQA) -> gr.Blocks:
                 placeholder="e.g. EEB, 市发展改革委, coal",
             )
             a_table = gr.Dataframe(
-                agencies0, interactive=False, wrap=True, elem_id="pq-agency-table", max_height=600
+                agencies0,
+                interactive=False,
+                wrap=True,
+                elem_id="pq-agency-table",
+                max_height=600,
+                column_widths=["30%", "12%", "10%", "8%", "40%"],
             )
             a_csv = gr.DownloadButton(
                 "Download CSV", write_temp("who-does-what.csv", agencies0), elem_id="pq-agency-csv"
@@ -521,7 +528,12 @@ def build_app(qa: PolicyQA) -> gr.Blocks:
                 placeholder="e.g. percent, 3.9.1, coal",
             )
             t_table = gr.Dataframe(
-                targets0, interactive=False, wrap=True, elem_id="pq-target-table", max_height=600
+                targets0,
+                interactive=False,
+                wrap=True,
+                elem_id="pq-target-table",
+                max_height=600,
+                column_widths=["6%", "20%", "9%", "6%", "7%", "5%", "35%", "12%"],
             )
             t_csv = gr.DownloadButton(
                 "Download CSV", write_temp("targets.csv", targets0), elem_id="pq-target-csv"
@@ -545,7 +557,7 @@ def build_app(qa: PolicyQA) -> gr.Blocks:
         with gr.Tab("Browse", id="browse"):
             with gr.Row():
                 search = gr.Textbox(label="Search clause text", elem_id="pq-browse-search", scale=2)
-                chapter = gr.Dropdown(chapters, value="All chapters", label="Chapter", scale=2)
+                chapter = gr.Dropdown(chapters, value=ALL_CHAPTERS, label="Chapter", scale=2)
             with gr.Row():
                 picker = gr.Radio(
                     first_choices,
@@ -554,7 +566,9 @@ def build_app(qa: PolicyQA) -> gr.Blocks:
                     elem_id="pq-browse-list",
                     scale=2,
                 )
-                panel = gr.HTML(clause_panel(first_key), elem_id="pq-browse-panel", padding=True)
+                panel = gr.HTML(
+                    clause_panel(qa, first_key), elem_id="pq-browse-panel", padding=True
+                )
             search.change(
                 filter_clauses,
                 [search, chapter],
@@ -563,7 +577,7 @@ def build_app(qa: PolicyQA) -> gr.Blocks:
                 **private,
             )
             chapter.change(filter_clauses, [search, chapter], [picker, panel], **private)
-            picker.change(clause_panel, [picker], [panel], **private)
+            picker.change(lambda key: clause_panel(qa, key), [picker], [panel], **private)
 
         with gr.Tab("My obligations", id="obligations"):
             with gr.Row():
@@ -665,6 +679,7 @@ def serve(host: str = "127.0.0.1", port: int = 7860, no_auth: bool = False) -> N
         from app.core import get_policyqa
 
         qa = get_policyqa()
+        qa.answer(EXAMPLES[0][1])  # warm up, so the first user does not wait for it
         demo = build_app(qa)
         print(
             f"PolicyQA loaded {len(qa.clauses)} clauses in {time.perf_counter() - started:.1f} s."

@@ -1,0 +1,448 @@
+"""The web app against a real server: a real index, a real Chromium, and gradio_client.
+
+A session fixture builds an index into a temporary data dir and starts ``serve()`` in a
+subprocess; browser tests (``-m browser``) drive it with Playwright and Debian's chromium.
+Screenshots of every tab are written to ``docs/screenshots/``.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from app.errors import PolicyQAError
+from app.settings import PROJECT_ROOT, Settings
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+SHOTS = PROJECT_ROOT / "docs" / "screenshots"
+VOC = "Which bureau leads VOC remediation?"
+EEB = "Municipal Bureau of Ecology and Environment"
+XSS = "<script>alert(1)</script><img src=x onerror=alert(2)>"
+
+
+# -- server fixtures ----------------------------------------------------------------------
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _env(data_dir: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("POLICYQA_")}
+    return {**env, "POLICYQA_DATA_DIR": str(data_dir), **extra}
+
+
+def _start_server(data_dir: Path, log: Path, **extra: str) -> Iterator[str]:
+    """Run ``serve()`` in a subprocess; yield its URL once it answers HTTP; stop it after."""
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}/"
+    started = time.perf_counter()
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-c", f"from app.web import serve; serve(port={port})"],
+            cwd=PROJECT_ROOT,
+            env=_env(data_dir, **extra),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"server exited ({proc.returncode}):\n{log.read_text()[-3000:]}")
+            if time.perf_counter() - started > 240:
+                pytest.fail(f"server not ready after 240 s:\n{log.read_text()[-3000:]}")
+            try:
+                with urllib.request.urlopen(url, timeout=2) as resp:
+                    if resp.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.25)
+        print(f"\nserver ready after {time.perf_counter() - started:.1f} s ({url})")
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture(scope="session")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A freshly built index of the bundled corpus."""
+    path = tmp_path_factory.mktemp("policyqa-data")
+    code = (
+        "from app.settings import get_settings; from ingest.build import ingest; "
+        "print(ingest(get_settings(), progress=False))"
+    )
+    subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=PROJECT_ROOT,
+        env=_env(path),
+        check=True,
+        capture_output=True,
+        timeout=900,
+    )
+    return path
+
+
+@pytest.fixture(scope="session")
+def server(data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """URL of a running web app on the built index."""
+    yield from _start_server(data_dir, tmp_path_factory.mktemp("logs") / "server.log")
+
+
+# -- browser fixtures ---------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip("needs Debian chromium at /usr/bin/chromium: apt-get install chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, server: str):
+    """A fresh page (own session) on the app, recording any JS dialog that opens."""
+    context = browser.new_context(viewport={"width": 1280, "height": 1000}, accept_downloads=True)
+    pg = context.new_page()
+    pg.dialogs = []
+    pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
+    pg.goto(server)
+    pg.wait_for_selector("#pq-question textarea")
+    yield pg
+    context.close()
+
+
+def ask(page, question: str):
+    """Ask in the chat and wait for the finished answer; returns its locator."""
+    done = page.locator("#pq-chat .pq-final").count()
+    page.fill("#pq-question textarea", question)
+    page.click("#pq-send")
+    page.wait_for_function(
+        f"document.querySelectorAll('#pq-chat .pq-final').length > {done}", timeout=60_000
+    )
+    return page.locator("#pq-chat .pq-final").nth(done)
+
+
+def cited(scope, clause_id: str):
+    """The citation block of ``clause_id`` within ``scope``."""
+    return scope.locator(
+        "details.pq-cite", has=scope.page.locator("summary", has_text=f"[{clause_id}]")
+    )
+
+
+def open_tab(page, name: str) -> None:
+    page.get_by_role("tab", name=name).click()
+
+
+def shot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def download(page, selector: str) -> Path:
+    with page.expect_download() as info:
+        page.click(selector)
+    return Path(info.value.path())
+
+
+def read_csv(path: Path) -> list[list[str]]:
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        return list(csv.reader(f))
+
+
+# -- browser tests ------------------------------------------------------------------------
+@pytest.mark.browser
+def test_ask_streams_cites_and_follows_up(page) -> None:
+    page.evaluate("""() => {
+        window.pqLog = [];
+        const chat = document.querySelector('#pq-chat');
+        new MutationObserver(() => window.pqLog.push({
+            t: performance.now(), text: chat.innerText.includes('Municipal Bureau of Ecology'),
+            final: !!chat.querySelector('.pq-final')})
+        ).observe(chat, {subtree: true, childList: true, characterData: true});
+    }""")
+    clicked = page.evaluate("performance.now()")
+    answer = ask(page, VOC)
+    log = page.evaluate("window.pqLog")
+    first = next(e["t"] for e in log if e["text"])
+    print(f"\ntime to first streamed answer text: {(first - clicked) / 1000:.2f} s")
+    assert any(e["text"] and not e["final"] for e in log), "the answer did not stream"
+    assert EEB in answer.inner_text()
+
+    block = cited(answer, "3.9.2")
+    marks = block.locator("mark")
+    assert not marks.first.is_visible()
+    block.locator("summary").click()
+    assert marks.first.is_visible()
+    assert any("600 enterprises" in t for t in marks.all_inner_texts())
+    assert EEB in block.inner_text()  # lead agency shown
+    shot(page, "ask")
+
+    follow = ask(page, "and who else is responsible?")
+    assert "responsible" in follow.inner_text()
+    assert follow.locator("details.pq-cite").count() >= 1
+
+
+@pytest.mark.browser
+def test_abstention_is_plain_with_nearest_clauses(page) -> None:
+    answer = ask(page, "What is the fine for exceeding VOC limits?")
+    assert "The plan does not say" in answer.inner_text()
+    assert answer.locator("details.pq-cite").count() >= 1  # the nearest clauses
+
+
+@pytest.mark.browser
+def test_html_in_question_is_text(page) -> None:
+    ask(page, XSS)
+    page.wait_for_timeout(1000)
+    assert XSS in page.locator("#pq-chat").inner_text()
+    assert page.locator("#pq-chat script, #pq-chat img[src='x']").count() == 0
+    assert page.dialogs == []
+
+
+@pytest.mark.browser
+def test_like_writes_feedback_line(page, data_dir: Path) -> None:
+    feedback = data_dir / "feedback.jsonl"
+    before = feedback.read_text().count("\n") if feedback.exists() else 0
+    ask(page, VOC)
+    page.fill("#pq-comment textarea", "clear answer")
+    page.locator("#pq-chat button[aria-label='Like']").last.click()
+    deadline = time.time() + 15
+    while time.time() < deadline and (
+        not feedback.exists() or feedback.read_text().count("\n") == before
+    ):
+        time.sleep(0.2)
+    record = json.loads(feedback.read_text().splitlines()[-1])
+    assert record["question"] == VOC and record["vote"] == "up"
+    assert record["comment"] == "clear answer" and "3.9.2" in record["citations"]
+    assert EEB in record["answer"] and record["time"]
+
+
+@pytest.mark.browser
+def test_who_does_what_filter_and_csv(page) -> None:
+    open_tab(page, "Who does what")
+    page.fill("#pq-agency-filter textarea", "EEB")
+    table = page.locator("#pq-agency-table")
+    page.wait_for_function(
+        "!document.querySelector('#pq-agency-table').innerText.includes('Development and Reform')"
+    )
+    assert "3.9.2" in table.inner_text() and EEB in table.inner_text()
+    shot(page, "who-does-what")
+    rows = read_csv(download(page, "#pq-agency-csv"))
+    assert rows[0] == ["agency", "zh", "role", "clause", "clause title"]
+    assert len(rows) > 5 and all(r[0] == EEB for r in rows[1:])
+    assert ["lead", "3.9.2"] in [r[2:4] for r in rows]
+
+
+@pytest.mark.browser
+def test_targets_table_chart_and_csv(page) -> None:
+    open_tab(page, "Targets")
+    assert "14 percent" in page.locator("#pq-target-table").inner_text()
+    page.wait_for_selector("#pq-target-chart canvas, #pq-target-chart svg")
+    shot(page, "targets")
+    rows = read_csv(download(page, "#pq-target-csv"))
+    assert rows[0][:6] == ["clause", "measure", "value", "unit", "direction", "year"]
+    assert any(r[0] == "2" and r[2] == "14 percent" and r[5] == "2025" for r in rows[1:])
+
+
+@pytest.mark.browser
+def test_browse_finds_clause(page) -> None:
+    open_tab(page, "Browse")
+    page.fill("#pq-browse-search textarea", "coal-fired boilers")
+    item = page.locator("#pq-browse-list label", has_text="3.8.2")
+    item.wait_for()
+    item.click()
+    page.wait_for_function(
+        "document.querySelector('#pq-browse-panel').innerText.includes('Clause 3.8.2')"
+    )
+    panel = page.locator("#pq-browse-panel").inner_text()
+    assert "35 tons/hour" in panel and "Municipal Energy Bureau" in panel
+    shot(page, "browse")
+
+
+@pytest.mark.browser
+def test_my_obligations_coal_boiler(page) -> None:
+    open_tab(page, "My obligations")
+    page.fill("#pq-capacity input", "40")
+    page.click("#pq-obligations-go")
+    result = page.locator("#pq-obligations-result")
+    cited(result, "3.8.2").wait_for(timeout=60_000)
+    assert any("35 tons/hour" in t for t in result.locator("mark").all_inner_texts())
+    assert "Responsible:" in result.inner_text()
+    assert "40 t/h coal-fired boiler" in page.locator("#pq-obligations-question").inner_text()
+    shot(page, "my-obligations")
+    text = download(page, "#pq-obligations-md").read_text(encoding="utf-8")
+    assert text.startswith("# ") and "## Clause 3.8.2" in text
+
+
+# -- API -----------------------------------------------------------------------------------
+def test_client_sees_only_ask(server: str) -> None:
+    from gradio_client import Client
+
+    client = Client(server, verbose=False)
+    api = client.view_api(return_format="dict", print_info=False)
+    assert list(api["named_endpoints"]) == ["/ask"] and not api["unnamed_endpoints"]
+    result = client.predict(VOC, api_name="/ask")
+    assert isinstance(result, dict) and not result["abstained"]
+    assert "3.9.2" in [c["clause_id"] for c in result["citations"]]
+    assert "error" in client.predict("x" * 100_001, api_name="/ask")
+    assert "error" in client.predict("   ", api_name="/ask")
+
+
+def test_private_files_are_not_served(server: str, data_dir: Path) -> None:
+    for path in (data_dir / "index.json", PROJECT_ROOT / "app" / "core.py", Path("/etc/passwd")):
+        with pytest.raises(urllib.error.HTTPError) as err:
+            urllib.request.urlopen(f"{server}gradio_api/file={path}", timeout=10)
+        assert err.value.code in (403, 404)
+
+
+# -- slow: a full queue, and a server without an index -------------------------------------
+@pytest.mark.slow
+@pytest.mark.browser
+def test_full_queue_says_busy(browser, data_dir: Path, tmp_path: Path) -> None:
+    from gradio_client import Client
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    servers = _start_server(
+        data_dir, tmp_path / "busy.log", POLICYQA_QUEUE_SIZE="1", POLICYQA_CONCURRENCY="1"
+    )
+    url = next(servers)
+    stop = threading.Event()
+
+    def flood() -> None:
+        client = Client(url, verbose=False)
+        while not stop.is_set():
+            client.submit(VOC * 40, api_name="/ask")
+            time.sleep(0.05)
+
+    context = browser.new_context()
+    try:
+        pg = context.new_page()
+        pg.goto(url)
+        pg.wait_for_selector("#pq-question textarea")
+        threading.Thread(target=flood, daemon=True).start()
+        time.sleep(2)
+        for _ in range(15):  # the queue is full nearly all the time; one click may slip in
+            pg.fill("#pq-question textarea", VOC)
+            pg.click("#pq-send")
+            try:
+                pg.wait_for_selector("text=currently busy", timeout=3000)
+                break
+            except PlaywrightTimeout:
+                continue
+        assert "Please try again" in pg.locator("body").inner_text()
+    finally:
+        stop.set()
+        context.close()
+        servers.close()
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_missing_index_shows_error_page(browser, tmp_path: Path) -> None:
+    servers = _start_server(tmp_path / "empty", tmp_path / "empty.log")
+    url = next(servers)
+    context = browser.new_context()
+    try:
+        pg = context.new_page()
+        pg.goto(url)
+        text = pg.locator("#pq-error").inner_text()
+        assert "No index yet" in text and "policyqa ingest" in text
+    finally:
+        context.close()
+        servers.close()
+
+
+# -- units (no server) ---------------------------------------------------------------------
+def test_html_is_escaped() -> None:
+    from app.clauses import Clause
+    from app.web import answer_html, clause_block, esc, highlighted_text
+
+    assert esc(XSS) == "&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;"
+    assert "<img" not in answer_html(f"{XSS} [3.9.2]")
+    clause = Clause("d", "1.1", ["<u>Head</u>"], "First <i>one</i> here. Second sentence here.")
+    html = clause_block(clause)
+    assert "<u>" not in html and "<i>" not in html and "&lt;u&gt;Head" in html
+    assert highlighted_text(clause, "Second sentence here.").endswith(
+        "<mark>Second sentence here.</mark>"
+    )
+
+
+def test_obligation_question() -> None:
+    from app.web import obligation_question
+
+    assert obligation_question("steel", "urban built-up area", True, 40) == (
+        "We are a steel enterprise in the urban built-up area with a 40 t/h coal-fired boiler: "
+        "what applies to us?"
+    )
+    assert obligation_question("printing", "elsewhere", False, 40) == (
+        "We are a printing enterprise: what applies to us?"
+    )
+    assert (
+        obligation_question("steel", "", True, 40, "  We print packaging. ")
+        == "We print packaging."
+    )
+
+
+def test_feedback_lines_survive_concurrent_writers(tmp_path: Path) -> None:
+    from app.web import append_feedback
+
+    path = tmp_path / "feedback.jsonl"
+    threads = [
+        threading.Thread(
+            target=lambda n=n: [
+                append_feedback(path, {"n": n, "i": i, "pad": "x" * 5000}) for i in range(25)
+            ]
+        )
+        for n in range(8)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 200 and all(json.loads(line)["pad"] for line in lines)
+
+
+def test_open_bind_needs_auth(tmp_path: Path) -> None:
+    from app.web import _auth, blocked_paths
+
+    open_settings = Settings(data_dir=tmp_path, auth=None)
+    assert _auth(open_settings, "127.0.0.1", False) is None
+    with pytest.raises(PolicyQAError, match="without a password"):
+        _auth(open_settings, "0.0.0.0", False)
+    assert _auth(open_settings, "0.0.0.0", True) is None
+    assert _auth(Settings(data_dir=tmp_path, auth="ann:s3:cret"), "0.0.0.0", False) == (
+        "ann",
+        "s3:cret",
+    )
+    with pytest.raises(PolicyQAError, match="user:password"):
+        _auth(Settings(data_dir=tmp_path, auth="nopassword"), "0.0.0.0", False)
+    assert str(tmp_path.resolve()) in blocked_paths(open_settings)
