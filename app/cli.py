@@ -31,17 +31,20 @@ def _clauses_only():
 def cmd_ingest(args) -> int:
     from ingest.build import ingest
 
-    report = ingest(get_settings(), [Path(p) for p in args.paths] or None, rebuild=args.rebuild,
-                    progress=not args.json)
+    report = ingest(get_settings(), [Path(p) for p in args.paths] or None, rebuild=args.rebuild, progress=not args.json)
     if args.json:
         _print_json(report.to_dict())
         return 0
     if report.unchanged:
-        print(f"Index is up to date: {report.documents} document(s), {report.clauses} clauses, "
-              f"{report.chunks} chunks (nothing re-embedded). Use --rebuild to force.")
+        print(
+            f"Index is up to date: {report.documents} document(s), {report.clauses} clauses, "
+            f"{report.chunks} chunks (nothing re-embedded). Use --rebuild to force."
+        )
     else:
-        print(f"Ingested {report.documents} document(s): {report.clauses} clauses, {report.chunks} chunks, "
-              f"{report.embedded} embedded, generation {report.generation}, {report.seconds:.1f} s.")
+        print(
+            f"Ingested {report.documents} document(s): {report.clauses} clauses, {report.chunks} chunks, "
+            f"{report.embedded} embedded, generation {report.generation}, {report.seconds:.1f} s."
+        )
         if report.skipped_documents:
             print(f"Unchanged, not re-embedded: {', '.join(report.skipped_documents)}")
     for w in report.warnings:
@@ -65,8 +68,9 @@ def cmd_clauses(args) -> int:
 def cmd_show(args) -> int:
     matches = [c for c in _clauses_only() if c.clause_id == args.clause_id]
     if not matches:
-        raise PolicyQAError(f"No clause {args.clause_id!r} in the index.",
-                            "see policyqa clauses for the ids (e.g. 3.9.2).")
+        raise PolicyQAError(
+            f"No clause {args.clause_id!r} in the index.", "see policyqa clauses for the ids (e.g. 3.9.2)."
+        )
     c = matches[0]
     if args.json:
         _print_json(c.to_dict())
@@ -152,8 +156,9 @@ def cmd_ask(args) -> int:
 def cmd_eval(args) -> int:
     from eval.harness import format_report, run_eval
 
-    report = run_eval(set_path=Path(args.set) if args.set else None, split=args.split, use_llm=args.llm,
-                      baseline=not args.no_baseline)
+    report = run_eval(
+        set_path=Path(args.set) if args.set else None, split=args.split, use_llm=args.llm, baseline=not args.no_baseline
+    )
     if args.json:
         _print_json(report)
     else:
@@ -210,8 +215,9 @@ def cmd_doctor(args) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (kept separate so the README's command list can be tested)."""
-    p = argparse.ArgumentParser(prog="policyqa", description="Questions over government policy plans, "
-                                "answered from cited clauses.")
+    p = argparse.ArgumentParser(
+        prog="policyqa", description="Questions over government policy plans, answered from cited clauses."
+    )
     sub = p.add_subparsers(dest="command", required=True)
 
     s = sub.add_parser("ingest", help="parse and index the corpus (or the given files)")
@@ -230,10 +236,12 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_show)
 
-    for name, func, text in (("targets", cmd_targets, "every quantitative target"),
-                             ("agencies", cmd_agencies, "each agency with the clauses it leads and shares"),
-                             ("config", cmd_config, "settings in force (secrets masked)"),
-                             ("doctor", cmd_doctor, "check model, index, Chroma, LLM and data dir")):
+    for name, func, text in (
+        ("targets", cmd_targets, "every quantitative target"),
+        ("agencies", cmd_agencies, "each agency with the clauses it leads and shares"),
+        ("config", cmd_config, "settings in force (secrets masked)"),
+        ("doctor", cmd_doctor, "check model, index, Chroma, LLM and data dir"),
+    ):
         s = sub.add_parser(name, help=text)
         s.add_argument("--json", action="store_true")
         s.set_defaults(func=func)

@@ -29,7 +29,7 @@ class Composed:
 
 
 def join_names(names: list[str]) -> str:
-    """"A", "A and B", "A, B and C"."""
+    """ "A", "A and B", "A, B and C"."""
     if len(names) <= 1:
         return "".join(names)
     return ", ".join(names[:-1]) + " and " + names[-1]
@@ -46,8 +46,9 @@ def topic(clause: Clause) -> str:
     return _ITEM_PREFIX.sub("", first[0]).rstrip(".") if first else clause.heading_text
 
 
-def best_sentences(clause: Clause, query: str, k: int = 2, prefer_numbers: bool = False,
-                   must_match: list[str] | None = None) -> list[str]:
+def best_sentences(
+    clause: Clause, query: str, k: int = 2, prefer_numbers: bool = False, must_match: list[str] | None = None
+) -> list[str]:
     """The ``k`` sentences of a clause that best match the query, in the clause's order."""
     q = set(content_stems(query))
     sentences = body_sentences(clause)
@@ -83,8 +84,14 @@ class Composer:
 
     @staticmethod
     def cite(clause: Clause, quotes: list[str]) -> Citation:
-        return Citation(clause.doc_id, clause.clause_id, clause.heading_text, " ".join(quotes),
-                        list(clause.lead), list(clause.responsible))
+        return Citation(
+            clause.doc_id,
+            clause.clause_id,
+            clause.heading_text,
+            " ".join(quotes),
+            list(clause.lead),
+            list(clause.responsible),
+        )
 
     # -- intents ----------------------------------------------------------------------------
     def lead(self, q: Question, hits: list[ClauseHit]) -> Composed:
@@ -103,11 +110,15 @@ class Composer:
                 lines.append(f'{self.names(c.lead, q)} {verb} the lead on "{topic(c)}" [{cid}].')
                 if c.responsible:
                     verb = "is" if len(c.responsible) == 1 else "are"
-                    lines.append(f"{self.names(c.responsible, q)} {verb} responsible according to the "
-                                 f"division of duties [{cid}].")
+                    lines.append(
+                        f"{self.names(c.responsible, q)} {verb} responsible according to the "
+                        f"division of duties [{cid}]."
+                    )
             elif c.responsible:
-                lines.append(f'No single bureau is named to lead "{topic(c)}"; {self.names(c.responsible, q)} '
-                             f"are responsible according to their respective duties [{cid}].")
+                lines.append(
+                    f'No single bureau is named to lead "{topic(c)}"; {self.names(c.responsible, q)} '
+                    f"are responsible according to their respective duties [{cid}]."
+                )
             else:
                 lines.append(f'Clause {cid} names no responsible agency for "{topic(c)}" [{cid}].')
             for scope in c.scope:
@@ -164,7 +175,8 @@ class Composer:
             if c.lead or c.responsible:
                 who = (f"{self.names(c.lead, q)} leads" if c.lead else "") + (
                     ("; " if c.lead and c.responsible else "")
-                    + (f"{self.names(c.responsible, q)} share responsibility" if c.responsible else ""))
+                    + (f"{self.names(c.responsible, q)} share responsibility" if c.responsible else "")
+                )
                 lines.append(f"Who enforces it: {who} [{c.clause_id}].")
             if q.capacity_tph is not None:
                 note = self._capacity_note(q, c)
@@ -184,8 +196,9 @@ class Composer:
         parts = []
         if below:
             side = "below" if cap < below.value else "not below"
-            parts.append(f"is {side} the {below.value_text} line for elimination in urban built-up areas "
-                         "and industrial parks")
+            parts.append(
+                f"is {side} the {below.value_text} line for elimination in urban built-up areas and industrial parks"
+            )
         if above:
             side = "over" if cap > above.value else "not over"
             parts.append(f"is {side} the {above.value_text} line for ultra-low emission upgrades")
@@ -198,13 +211,13 @@ class Composer:
         return Composed("\n".join(lines), [self.cite(c, sentences)])
 
     def clause_lookup(self, q: Question, c: Clause) -> Composed:
-        lines = [f'Clause {c.clause_id} ({c.heading_text or "opening"}): "{" ".join(body_sentences(c))}" '
-                 f"[{c.clause_id}]"]
+        lines = [
+            f'Clause {c.clause_id} ({c.heading_text or "opening"}): "{" ".join(body_sentences(c))}" [{c.clause_id}]'
+        ]
         if c.lead:
             lines.append(f"Lead: {self.names(c.lead, q)} [{c.clause_id}].")
         if c.responsible:
-            lines.append(f"Responsible according to their duties: {self.names(c.responsible, q)} "
-                         f"[{c.clause_id}].")
+            lines.append(f"Responsible according to their duties: {self.names(c.responsible, q)} [{c.clause_id}].")
         return Composed("\n".join(lines), [self.cite(c, body_sentences(c))])
 
 

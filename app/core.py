@@ -24,7 +24,8 @@ from app.text import STOPWORDS, content_stems, numbers, stem, words
 # Words that say what kind of answer is wanted, not what it is about: missing from the plan's
 # vocabulary, they are no sign that the plan is silent.
 _QUESTION_WORDS = frozenset(
-    stem(w) for w in """who whose which what when how many much lead leads leading take takes
+    stem(w)
+    for w in """who whose which what when how many much lead leads leading take takes
     responsible responsibility charge oversee oversees handle handles agency agencies bureau bureaus
     department departments body office commission target targets goal goals figure number value
     percent percentage share rate clause clauses say says said mean means document text section
@@ -77,8 +78,9 @@ class PolicyQA:
             if c.clause_id == clause_id and (doc_id is None or c.doc_id == doc_id):
                 return c
         known = ", ".join(c.clause_id for c in self.clauses[:8])
-        raise PolicyQAError(f"No clause {clause_id!r} in the index.",
-                            f"see policyqa clauses for the ids (they look like {known}, ...).")
+        raise PolicyQAError(
+            f"No clause {clause_id!r} in the index.", f"see policyqa clauses for the ids (they look like {known}, ...)."
+        )
 
     def targets(self) -> list[Target]:
         """Every target of every clause."""
@@ -91,8 +93,7 @@ class PolicyQA:
             lead = [c.clause_id for c in self.clauses if a.name in c.lead]
             shared = [c.clause_id for c in self.clauses if a.name in c.responsible]
             if lead or shared:
-                rows.append({"agency": a.name, "zh": a.zh_name, "short": a.short,
-                             "leads": lead, "shares": shared})
+                rows.append({"agency": a.name, "zh": a.zh_name, "short": a.short, "leads": lead, "shares": shared})
         return rows
 
     # -- answering --------------------------------------------------------------------------
@@ -151,8 +152,13 @@ class PolicyQA:
         fixed = []
         for w in re.findall(r"\S+", q.text):
             core = re.sub(r"[^\w-]", "", w).lower()
-            if (len(core) >= 5 and core.isalpha() and core not in STOPWORDS
-                    and stem(core) not in self.index.vocabulary and stem(core) not in _QUESTION_WORDS):
+            if (
+                len(core) >= 5
+                and core.isalpha()
+                and core not in STOPWORDS
+                and stem(core) not in self.index.vocabulary
+                and stem(core) not in _QUESTION_WORDS
+            ):
                 match = difflib.get_close_matches(core, vocab, n=1, cutoff=0.84)
                 if match:
                     w = w.lower().replace(core, match[0])
@@ -180,8 +186,15 @@ class PolicyQA:
         missing = []
         for w in words(text):
             s = stem(w)
-            if (w in STOPWORDS or s in _QUESTION_WORDS or s in self.index.vocabulary
-                    or s in glossary_words or s in agency_words or len(w) < 3 or any(ch.isdigit() for ch in w)):
+            if (
+                w in STOPWORDS
+                or s in _QUESTION_WORDS
+                or s in self.index.vocabulary
+                or s in glossary_words
+                or s in agency_words
+                or len(w) < 3
+                or any(ch.isdigit() for ch in w)
+            ):
                 continue
             missing.append(w)
         return missing
@@ -193,12 +206,22 @@ class PolicyQA:
         prefixes = {s[:5] for s in stems}
         alias = self.glossary.alias_words(q.terms)
         agency_words = {w for a in q.agencies for w in words(a)}
-        asked = [w for w in words(q.text) if w not in STOPWORDS and stem(w) not in _QUESTION_WORDS
-                 and len(w) > 2 and not any(ch.isdigit() for ch in w) and w not in agency_words]
+        asked = [
+            w
+            for w in words(q.text)
+            if w not in STOPWORDS
+            and stem(w) not in _QUESTION_WORDS
+            and len(w) > 2
+            and not any(ch.isdigit() for ch in w)
+            and w not in agency_words
+        ]
         if not asked:
             return 1.0
-        hit = sum(1 for w in asked if stem(w) in stems or stem(w)[:5] in prefixes or
-                  any(t.lower() in text.lower() for t in alias.get(w, ())))
+        hit = sum(
+            1
+            for w in asked
+            if stem(w) in stems or stem(w)[:5] in prefixes or any(t.lower() in text.lower() for t in alias.get(w, ()))
+        )
         return hit / len(asked)
 
     def _abstain(self, q: Question, why: str, hits: list[ClauseHit] | None = None) -> Answer:
@@ -219,18 +242,22 @@ class PolicyQA:
             return self._finish(q, composed, [found[0]], [], t0)
 
         if q.injection and not self._own_content(_strip_injection(q)):
-            return self._abstain(q, "that: the question asks to set the plan aside, and answers here come "
-                                    "only from the plan's clauses.")
+            return self._abstain(
+                q, "that: the question asks to set the plan aside, and answers here come only from the plan's clauses."
+            )
         if q.injection:
             q.text = _strip_injection(q).text
-            if not re.search(r"\?|？|\b(what|which|who|how|when|where|is|are|does|do)\b|吗|什么|多少|哪|谁",
-                             q.text, re.IGNORECASE):
-                return self._abstain(q, "that: the question gives instructions instead of asking about the "
-                                        "plan, and answers here come only from the plan's clauses.")
+            if not re.search(
+                r"\?|？|\b(what|which|who|how|when|where|is|are|does|do)\b|吗|什么|多少|哪|谁", q.text, re.IGNORECASE
+            ):
+                return self._abstain(
+                    q,
+                    "that: the question gives instructions instead of asking about the "
+                    "plan, and answers here come only from the plan's clauses.",
+                )
         if _ABSTAIN_TERMS.search(q.text):
             hits = self.retriever.search(q.search_text, k=3)
-            return self._abstain(q, "that: it sets out tasks, targets and responsible agencies, "
-                                    "not this.", hits)
+            return self._abstain(q, "that: it sets out tasks, targets and responsible agencies, not this.", hits)
         years = re.findall(r"(?<!\d)(20\d\d)(?!\d)", q.text)
         missing_years = [y for y in years if y not in {"2020", "2021", "2025"}]
         if missing_years:
@@ -255,8 +282,11 @@ class PolicyQA:
         if q.language == "en":
             cov = self.coverage(q, f"{top.clause.heading_text} {top.clause.text}")
             # A figure is only quoted when every word of the question is one the plan uses.
-            weak = ((cov < 0.34 and top.dense_sim < 0.5) or (bool(missing) and cov < 0.5)
-                    or (bool(missing) and q.intent == "target"))
+            weak = (
+                (cov < 0.34 and top.dense_sim < 0.5)
+                or (bool(missing) and cov < 0.5)
+                or (bool(missing) and q.intent == "target")
+            )
         else:  # a Chinese question is understood through its glossary terms and agency names
             weak = not (q.terms or q.agencies) and top.dense_sim < 0.5
         if weak:
@@ -277,8 +307,7 @@ class PolicyQA:
                     chosen = h
                     break
             if chosen is None:
-                ans = self._abstain(q, "what figure is set for this: the nearest clauses set no number "
-                                       "for it.", hits)
+                ans = self._abstain(q, "what figure is set for this: the nearest clauses set no number for it.", hits)
                 ans.retrieved = ans_hits
                 return ans
             hits = [chosen] + [h for h in hits if h is not chosen]
@@ -315,15 +344,17 @@ class PolicyQA:
             if extra:
                 boost[key] = boost.get(key, 0.0) + extra
 
-    def _finish(self, q: Question, composed: Composed, retrieved: list[Clause], hits: list[ClauseHit],
-                t0: float) -> Answer:
+    def _finish(
+        self, q: Question, composed: Composed, retrieved: list[Clause], hits: list[ClauseHit], t0: float
+    ) -> Answer:
         by_id = {c.clause_id: c for c in retrieved}
         grounding = check(composed.text, by_id, self.registry, q.text)
         text = composed.text if grounding.grounded else "\n".join(grounding.kept)
         cited = {c.clause_id for c in composed.citations}
         related = [h.clause.clause_id for h in hits if h.clause.clause_id not in cited][:4]
-        ans = Answer(q.text, text, False, q.intent, composed.citations, related, language=q.language,
-                     grounded=grounding.grounded)
+        ans = Answer(
+            q.text, text, False, q.intent, composed.citations, related, language=q.language, grounded=grounding.grounded
+        )
         ans.retrieved = [h.clause.clause_id for h in hits] or [c.clause_id for c in composed_clauses(self, composed)]
         if not grounding.grounded:
             ans.notes.append(f"{len(grounding.dropped)} sentence(s) dropped by the grounding check")

@@ -66,8 +66,9 @@ def _split_outside_quotes(segment: str) -> list[str]:
     pieces, start = [], 0
     for m in _SENTENCE_END.finditer(segment):
         inside = first != -1 and first < m.start() < last
-        if not inside and not re.search(r"(?:\b(?:No|e\.g|i\.e|etc|Dr|Mr|vs)|(?<![\d.])\d{1,2}|\([IVX\d]+\))\.$",
-                                       segment[: m.start()]):
+        if not inside and not re.search(
+            r"(?:\b(?:No|e\.g|i\.e|etc|Dr|Mr|vs)|(?<![\d.])\d{1,2}|\([IVX\d]+\))\.$", segment[: m.start()]
+        ):
             pieces.append(segment[start : m.start()])
             start = m.end()
     pieces.append(segment[start:])
@@ -106,8 +107,9 @@ def check(text: str, clauses: dict[str, Clause], registry: AgencyRegistry, quest
     return result
 
 
-def _sentence_problem(sentence: str, clauses: dict[str, Clause], registry: AgencyRegistry,
-                      q_numbers: set[float]) -> str:
+def _sentence_problem(
+    sentence: str, clauses: dict[str, Clause], registry: AgencyRegistry, q_numbers: set[float]
+) -> str:
     cited = MARKER.findall(_mask_quotes(sentence))
     if not cited:
         return "no citation"

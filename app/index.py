@@ -54,8 +54,9 @@ class LiveIndex:
         try:
             chunks = load_chunks(data_dir / state.chunks_file)
         except OSError as exc:
-            raise PolicyQAError(f"The index in {data_dir} is incomplete ({exc}).",
-                                "run: policyqa ingest --rebuild") from exc
+            raise PolicyQAError(
+                f"The index in {data_dir} is incomplete ({exc}).", "run: policyqa ingest --rebuild"
+            ) from exc
         client = chroma_client(self.settings)
         try:
             collection = client.get_collection(state.collection)
@@ -63,19 +64,20 @@ class LiveIndex:
         except Exception as exc:
             raise PolicyQAError(
                 f"The vector store has no usable collection {state.collection!r} ({type(exc).__name__}).",
-                "run: policyqa ingest --rebuild") from exc
+                "run: policyqa ingest --rebuild",
+            ) from exc
         if count != len(chunks):
             raise PolicyQAError(
                 f"The vector store holds {count} chunks but the index lists {len(chunks)}.",
-                "run: policyqa ingest --rebuild")
+                "run: policyqa ingest --rebuild",
+            )
         self.state = state
         self.clauses: list[Clause] = clauses
         self.by_key = {clause_key(c.doc_id, c.clause_id): c for c in clauses}
         self.chunks = chunks
         self.chunk_keys = [clause_key(c["doc_id"], c["clause_id"]) for c in chunks]
         self.chunk_index = {c["id"]: i for i, c in enumerate(chunks)}
-        self.vectorstore = Chroma(client=client, collection_name=state.collection,
-                                  embedding_function=self.embeddings)
+        self.vectorstore = Chroma(client=client, collection_name=state.collection, embedding_function=self.embeddings)
         corpus_tokens = [content_stems(c["text"]) or ["_"] for c in chunks]
         self.bm25 = bm25s.BM25()
         self.bm25.index(corpus_tokens, show_progress=False)
@@ -98,8 +100,9 @@ class LiveIndex:
         try:
             hits = self.vectorstore.similarity_search_with_score(query, k=k, filter=where)
         except Exception as exc:
-            raise PolicyQAError(f"Vector search failed ({type(exc).__name__}: {exc}).",
-                                "check the Chroma store: policyqa doctor") from exc
+            raise PolicyQAError(
+                f"Vector search failed ({type(exc).__name__}: {exc}).", "check the Chroma store: policyqa doctor"
+            ) from exc
         out = []
         for doc, distance in hits:
             i = self.chunk_index.get(doc.id)

@@ -56,7 +56,8 @@ _OBLIGATION = re.compile(
     r"manufactur\w*|company|plant|factory|mill|enterprise|firm|business|farm|use|uses|using|"
     r"spray|print|build|building|have|has|are|am|applies|apply)\b|"
     r"\bwhat (?:applies|rules apply|obligations?|requirements?)\b|\b(obligations?|requirements?|"
-    r"comply|compliance|must (?:we|i))\b|我们企业|我厂|我们厂|我们公司|我公司|我们是|我们有|我们的|我们在|我司|企业需要",
+    r"comply|compliance|must (?:we|i))\b|"
+    r"我们企业|我厂|我们厂|我们公司|我公司|我们是|我们有|我们的|我们在|我司|企业需要",
     re.IGNORECASE,
 )
 _FOLLOWUP = re.compile(
@@ -133,9 +134,19 @@ def read_question(raw: str, registry: AgencyRegistry, glossary: Glossary, max_ch
     terms = glossary.english_terms(text)
     clause_ids = [a or b for a, b in _CLAUSE_REF.findall(text)]
     cap = _CAPACITY.search(text)
-    q = Question(raw, text, language, "fact", agencies, clause_ids, terms,
-                 float(cap.group(1)) if cap else None, injection,
-                 bool(_FOLLOWUP.search(text)) and len(text) < 80, truncated)
+    q = Question(
+        raw,
+        text,
+        language,
+        "fact",
+        agencies,
+        clause_ids,
+        terms,
+        float(cap.group(1)) if cap else None,
+        injection,
+        bool(_FOLLOWUP.search(text)) and len(text) < 80,
+        truncated,
+    )
     q.intent = classify(q)
     return q
 

@@ -38,8 +38,9 @@ class HybridRetriever(BaseRetriever):
     k: int = 5
     depth: int = 50
 
-    def search(self, query: str, k: int | None = None, boost: dict[str, float] | None = None,
-               restrict: set[str] | None = None) -> list[ClauseHit]:
+    def search(
+        self, query: str, k: int | None = None, boost: dict[str, float] | None = None, restrict: set[str] | None = None
+    ) -> list[ClauseHit]:
         """Clauses for ``query``, best first.
 
         ``boost`` adds to the fused score of the given clause keys (agency, target and
@@ -78,15 +79,19 @@ class HybridRetriever(BaseRetriever):
             ranked = [h for h in ranked if h.key in restrict]
         return ranked[:k]
 
-    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun
-                                ) -> list[Document]:
+    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
         return [
             Document(
                 page_content=h.clause.text,
                 id=h.key,
-                metadata={"doc_id": h.clause.doc_id, "clause_id": h.clause.clause_id,
-                          "heading": h.clause.heading_text, "score": h.score,
-                          "lead": h.clause.lead, "responsible": h.clause.responsible},
+                metadata={
+                    "doc_id": h.clause.doc_id,
+                    "clause_id": h.clause.clause_id,
+                    "heading": h.clause.heading_text,
+                    "score": h.score,
+                    "lead": h.clause.lead,
+                    "responsible": h.clause.responsible,
+                },
             )
             for h in self.search(query)
         ]

@@ -55,8 +55,9 @@ def read_state(data_dir: Path) -> IndexState | None:
     try:
         return IndexState(**json.loads(path.read_text(encoding="utf-8")))
     except (ValueError, TypeError) as exc:
-        raise PolicyQAError(f"The index state file {path} is damaged ({exc}).",
-                            "run: policyqa ingest --rebuild") from exc
+        raise PolicyQAError(
+            f"The index state file {path} is damaged ({exc}).", "run: policyqa ingest --rebuild"
+        ) from exc
 
 
 def write_state(data_dir: Path, state: IndexState) -> None:
@@ -75,8 +76,7 @@ def chroma_client(settings: Settings) -> chromadb.api.ClientAPI:
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
     if settings.chroma_host:
         try:
-            client = chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port,
-                                         settings=chroma_settings)
+            client = chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings)
             client.heartbeat()
             return client
         except Exception as exc:
@@ -90,8 +90,9 @@ def chroma_client(settings: Settings) -> chromadb.api.ClientAPI:
     try:
         return chromadb.PersistentClient(path=str(settings.data_dir / "chroma"), settings=chroma_settings)
     except Exception as exc:
-        raise PolicyQAError(f"The Chroma store under {settings.data_dir} cannot be opened ({exc}).",
-                            "run: policyqa ingest --rebuild") from exc
+        raise PolicyQAError(
+            f"The Chroma store under {settings.data_dir} cannot be opened ({exc}).", "run: policyqa ingest --rebuild"
+        ) from exc
 
 
 def load_chunks(path: Path) -> list[dict]:
@@ -107,6 +108,7 @@ def load_live_clauses(data_dir: Path) -> tuple[IndexState, list[Clause]]:
         raise PolicyQAError(f"No index yet in {data_dir}.", "run: policyqa ingest")
     path = data_dir / state.clauses_file
     if not path.exists():
-        raise PolicyQAError(f"The index in {data_dir} is incomplete ({path.name} is missing).",
-                            "run: policyqa ingest --rebuild")
+        raise PolicyQAError(
+            f"The index in {data_dir} is incomplete ({path.name} is missing).", "run: policyqa ingest --rebuild"
+        )
     return state, load_clauses(path)

@@ -14,13 +14,16 @@ import json
 import os
 import re
 import shutil
+import signal
 import sys
 import tempfile
+import threading
 import time
 import traceback
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -38,6 +41,7 @@ if TYPE_CHECKING:
 
 MAX_INPUT_CHARS = 100_000
 STREAM_WORDS = 6  # words added per streamed chunk
+DOWNLOAD_TTL = 86_400  # seconds a generated CSV / Markdown download is kept
 EXAMPLES = [
     ("Staff", "Which bureau leads VOC remediation?"),
     ("Enterprise", "We run a 40 t/h coal boiler in the city: what applies?"),
@@ -71,8 +75,6 @@ CSS = """
 .pq-note { font-size: .85em; color: #71717a; font-style: italic; }
 """
 
-_TMP = Path(tempfile.mkdtemp(prefix="policyqa-web-"))
-atexit.register(shutil.rmtree, _TMP, True)
 _REF = re.compile(r"\[(\d+(?:\.\d+){0,3})\]")
 _REF_HTML = r'<span class="pq-ref">[\1]</span>'
 _ITEM_PREFIX = re.compile(r"^\(?\d+[.)]\s*")
@@ -219,9 +221,20 @@ def percent_frame(qa: PolicyQA) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["target", "percent", "direction"])
 
 
+@lru_cache(maxsize=1)
+def _download_dir() -> Path:
+    path = Path(tempfile.mkdtemp(prefix="policyqa-web-"))
+    atexit.register(shutil.rmtree, path, True)
+    return path
+
+
 def write_temp(name: str, content: pd.DataFrame | str) -> str:
     """Write a download (CSV from a frame, else text) into a fresh temp folder; return its path."""
-    folder = _TMP / uuid.uuid4().hex
+    root = _download_dir()
+    for old in root.iterdir():  # Gradio serves its own copy; ours are kept a day at most
+        if old.stat().st_mtime < time.time() - DOWNLOAD_TTL:
+            shutil.rmtree(old, ignore_errors=True)
+    folder = root / uuid.uuid4().hex
     folder.mkdir()
     path = folder / name
     if isinstance(content, pd.DataFrame):
@@ -310,23 +323,27 @@ def obligation_question(
 
 def obligations_markdown(ans: dict) -> str:
     """The My obligations result as a Markdown document (text escaped)."""
-    out = ["# What the plan asks of us", "", f"Question: {esc(ans['question'])}", ""]
+
+    def md(text: str) -> str:
+        return html.escape(text, quote=False)
+
+    out = ["# What the plan asks of us", "", f"Question: {md(ans['question'])}", ""]
     if ans["abstained"]:
-        return "\n".join(out + [esc(ans["answer"]), ""])
-    out += [f"{esc(line)}  " for line in ans["answer"].splitlines()] + [""]
+        return "\n".join(out + [md(ans["answer"]), ""])
+    out += [f"{md(line)}  " for line in ans["answer"].splitlines()] + [""]
     for c in ans["citations"]:
         out += [
-            f"## Clause {esc(c['clause_id'])}",
+            f"## Clause {md(c['clause_id'])}",
             "",
-            f"*{esc(c['heading'])}*",
+            f"*{md(c['heading'])}*",
             "",
-            f"> {esc(c['quote'])}",
+            f"> {md(c['quote'])}",
             "",
         ]
         if c["lead"]:
-            out.append(f"- Lead: {esc(', '.join(c['lead']))}")
+            out.append(f"- Lead: {md(', '.join(c['lead']))}")
         if c["responsible"]:
-            out.append(f"- Responsible: {esc(', '.join(c['responsible']))}")
+            out.append(f"- Responsible: {md(', '.join(c['responsible']))}")
         out.append("")
     return "\n".join(out)
 
@@ -460,7 +477,8 @@ def build_app(qa: PolicyQA) -> gr.Blocks:
     first_choices = clause_choices(qa, "", ALL_CHAPTERS)
     first_key = first_choices[0][1] if first_choices else None
 
-    with gr.Blocks(title="PolicyQA", analytics_enabled=False) as demo:
+    cache_cleanup = (3600, DOWNLOAD_TTL)  # Gradio's copies of the downloads
+    with gr.Blocks(title="PolicyQA", analytics_enabled=False, delete_cache=cache_cleanup) as demo:
         gr.Markdown("# PolicyQA\nAnswers come only from the plan's clauses, each with its source.")
         chat_state = gr.State({"messages": [], "turns": []})
         with gr.Tab("Ask", id="ask"):
@@ -610,6 +628,14 @@ def build_app(qa: PolicyQA) -> gr.Blocks:
                 **private,
             )
 
+        # Fresh tables and CSV files for every page load (the index may have been re-ingested).
+        demo.load(
+            lambda: (*filter_agencies(""), *filter_targets("")),
+            None,
+            [a_table, a_csv, t_table, t_csv],
+            queue=False,
+            **private,
+        )
         gr.api(ask, api_name="ask")
     return demo
 
@@ -670,6 +696,10 @@ def blocked_paths(settings: Settings) -> list[str]:
     return [str(Path(settings.data_dir).resolve())] + [str(PROJECT_ROOT / n) for n in names]
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def serve(host: str = "127.0.0.1", port: int = 7860, no_auth: bool = False) -> None:
     """Load the index once and serve the app (an error page if it cannot be loaded)."""
     settings = get_settings()
@@ -687,6 +717,8 @@ def serve(host: str = "127.0.0.1", port: int = 7860, no_auth: bool = False) -> N
     except PolicyQAError as err:
         print(f"PolicyQA cannot answer: {err}", file=sys.stderr)
         demo = error_app(err)
+    if threading.current_thread() is threading.main_thread():  # stop cleanly on SIGTERM too
+        signal.signal(signal.SIGTERM, _interrupt)
     demo.queue(default_concurrency_limit=settings.concurrency, max_size=settings.queue_size)
     demo.launch(
         server_name=host,

@@ -21,9 +21,12 @@ class TutorialRAG:
         splitter = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200, add_start_index=True)
         docs = splitter.create_documents([raw_text])
         client = chromadb.EphemeralClient(settings=ChromaSettings(anonymized_telemetry=False))
-        self.store = Chroma(client=client, collection_name=f"baseline_{uuid.uuid4().hex[:8]}",
-                            embedding_function=embeddings,
-                            collection_metadata={"hnsw:space": "cosine"})
+        self.store = Chroma(
+            client=client,
+            collection_name=f"baseline_{uuid.uuid4().hex[:8]}",
+            embedding_function=embeddings,
+            collection_metadata={"hnsw:space": "cosine"},
+        )
         self.store.add_documents(docs, ids=[f"c{i}" for i in range(len(docs))])
         self.k = k
         # Where each clause sits in the raw text, to map a chunk to the clauses it overlaps.

@@ -47,9 +47,16 @@ def run_case(qa, case: dict, use_llm: bool = False) -> dict:
     if not ans.abstained:
         grounded = check(_strip_note(ans.answer), cited_clauses, qa.registry, case["question"]).grounded
     return {
-        "case": case, "answer": ans.answer, "abstained": ans.abstained, "intent": ans.intent,
-        "ranking": ans.retrieved, "cited": [c.clause_id for c in ans.citations],
-        "grounded": grounded, "ms": ms, "mode": ans.mode, "fallback": ans.fallback,
+        "case": case,
+        "answer": ans.answer,
+        "abstained": ans.abstained,
+        "intent": ans.intent,
+        "ranking": ans.retrieved,
+        "cited": [c.clause_id for c in ans.citations],
+        "grounded": grounded,
+        "ms": ms,
+        "mode": ans.mode,
+        "fallback": ans.fallback,
         "correct": answer_correct(case, ans.answer, ans.abstained),
     }
 
@@ -57,13 +64,21 @@ def run_case(qa, case: dict, use_llm: bool = False) -> dict:
 def run_baseline_case(rag, case: dict) -> dict:
     """One case through the tutorial RAG: its answer is its top chunk; it never abstains."""
     got = rag.ask(" ".join([*case.get("history", []), case["question"]]))
-    return {"case": case, "answer": got["answer"], "abstained": False, "ranking": got["ranking"],
-            "cited": got["ranking"][:1], "grounded": None, "ms": got["ms"],
-            "correct": answer_correct(case, got["answer"], False)}
+    return {
+        "case": case,
+        "answer": got["answer"],
+        "abstained": False,
+        "ranking": got["ranking"],
+        "cited": got["ranking"][:1],
+        "grounded": None,
+        "ms": got["ms"],
+        "correct": answer_correct(case, got["answer"], False),
+    }
 
 
-def run_eval(set_path: Path | None = None, split: str = "all", use_llm: bool = False,
-             baseline: bool = True, qa=None) -> dict:
+def run_eval(
+    set_path: Path | None = None, split: str = "all", use_llm: bool = False, baseline: bool = True, qa=None
+) -> dict:
     """Run the set; returns the report dict (see README for its keys)."""
     qa = qa or get_policyqa()
     cases = [c for c in load_cases(set_path) if split == "all" or c.get("split", "dev") == split]
@@ -85,22 +100,39 @@ def run_eval(set_path: Path | None = None, split: str = "all", use_llm: bool = F
         report["llm"] = summarise(llm_rows)
         report["llm"]["fallbacks"] = sum(1 for r in llm_rows if r["fallback"])
         report["llm"]["llm_answers"] = sum(1 for r in llm_rows if r["mode"] == "llm")
-    report["splits"] = {s: summarise([r for r in rows if r["case"].get("split", "dev") == s])
-                        for s in ("dev", "heldout") if any(r["case"].get("split", "dev") == s for r in rows)}
-    report["by_lang"] = {lang: summarise([r for r in rows if r["case"]["lang"] == lang])
-                         for lang in sorted({r["case"]["lang"] for r in rows})}
+    report["splits"] = {
+        s: summarise([r for r in rows if r["case"].get("split", "dev") == s])
+        for s in ("dev", "heldout")
+        if any(r["case"].get("split", "dev") == s for r in rows)
+    }
+    report["by_lang"] = {
+        lang: summarise([r for r in rows if r["case"]["lang"] == lang])
+        for lang in sorted({r["case"]["lang"] for r in rows})
+    }
     report["by_type"] = {}
     for t in sorted({r["case"]["type"] for r in rows}):
         sub = [r for r in rows if r["case"]["type"] == t]
         s = summarise(sub)
         report["by_type"][t] = {"n": s["n"], "answer_accuracy": s["answer_accuracy"], "recall@1": s["recall@1"]}
     report["failures"] = [
-        {"id": r["case"]["id"], "type": r["case"]["type"], "question": r["case"]["question"],
-         "expected": {"gold": r["case"].get("gold"), "must": r["case"].get("must"),
-                      "abstain": r["case"].get("abstain", False)},
-         "got": {"abstained": r["abstained"], "ranking": r["ranking"][:3], "cited": r["cited"],
-                 "answer": r["answer"][:400]}}
-        for r in rows if not r["correct"] or r["grounded"] is False
+        {
+            "id": r["case"]["id"],
+            "type": r["case"]["type"],
+            "question": r["case"]["question"],
+            "expected": {
+                "gold": r["case"].get("gold"),
+                "must": r["case"].get("must"),
+                "abstain": r["case"].get("abstain", False),
+            },
+            "got": {
+                "abstained": r["abstained"],
+                "ranking": r["ranking"][:3],
+                "cited": r["cited"],
+                "answer": r["answer"][:400],
+            },
+        }
+        for r in rows
+        if not r["correct"] or r["grounded"] is False
     ]
     return report
 
@@ -121,8 +153,18 @@ def gate_failures(report: dict) -> list[str]:
 
 def format_report(report: dict) -> str:
     """The report as a readable table."""
-    keys = ["answer_accuracy", "recall@1", "recall@5", "mrr", "citation_precision", "grounded",
-            "abstention_accuracy", "false_refusals", "p50_ms", "p95_ms"]
+    keys = [
+        "answer_accuracy",
+        "recall@1",
+        "recall@5",
+        "mrr",
+        "citation_precision",
+        "grounded",
+        "abstention_accuracy",
+        "false_refusals",
+        "p50_ms",
+        "p95_ms",
+    ]
     cols = [("policyqa", report["policyqa"])]
     if "baseline" in report:
         cols.append(("baseline", report["baseline"]))
@@ -137,7 +179,9 @@ def format_report(report: dict) -> str:
         cells = []
         for _, m in cols:
             v = m.get(k)
-            cells.append(f"{'-' if v is None else (f'{v:.3f}' if isinstance(v, float) and not k.endswith('ms') else v):>{width}}")
+            cells.append(
+                f"{'-' if v is None else (f'{v:.3f}' if isinstance(v, float) and not k.endswith('ms') else v):>{width}}"
+            )
         lines.append(f"{k:22}" + "".join(cells))
     lines.append("\nby type:")
     for t, m in report["by_type"].items():
@@ -145,9 +189,13 @@ def format_report(report: dict) -> str:
     lines.append(f"\nfailures: {len(report['failures'])}")
     for f in report["failures"]:
         lines.append(f"  {f['id']} [{f['type']}] {f['question'][:90]}")
-        lines.append(f"      expected {f['expected']['gold']} must={f['expected']['must']} abstain={f['expected']['abstain']}")
-        lines.append(f"      got abstained={f['got']['abstained']} ranking={f['got']['ranking']} "
-                     f"answer={f['got']['answer'][:160]!r}")
+        lines.append(
+            f"      expected {f['expected']['gold']} must={f['expected']['must']} abstain={f['expected']['abstain']}"
+        )
+        lines.append(
+            f"      got abstained={f['got']['abstained']} ranking={f['got']['ranking']} "
+            f"answer={f['got']['answer'][:160]!r}"
+        )
     gate = gate_failures(report)
     lines.append("\ngate: " + ("green" if not gate else "RED: " + "; ".join(gate)))
     return "\n".join(lines)

@@ -67,8 +67,7 @@ def summarise(rows: list[dict]) -> dict:
         "recall@1": mean([recall_at(r["case"], r["ranking"], 1) for r in with_gold]),
         "recall@5": mean([recall_at(r["case"], r["ranking"], 5) for r in with_gold]),
         "mrr": mean([reciprocal_rank(r["case"], r["ranking"]) for r in with_gold]),
-        "citation_precision": mean([
-            len(set(r["cited"]) & set(r["case"]["gold"])) / len(r["cited"]) for r in cited]),
+        "citation_precision": mean([len(set(r["cited"]) & set(r["case"]["gold"])) / len(r["cited"]) for r in cited]),
         "grounded": mean([1.0 if r["grounded"] else 0.0 for r in rows if r.get("grounded") is not None]),
         "abstention_accuracy": mean([1.0 if r["abstained"] else 0.0 for r in should_abstain]),
         "false_refusals": mean([1.0 if r["abstained"] else 0.0 for r in answerable]),

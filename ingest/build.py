@@ -39,8 +39,13 @@ class IngestReport:
         return dict(self.__dict__)
 
 
-def ingest(settings: Settings, paths: list[Path] | None = None, rebuild: bool = False,
-           progress: bool = True, sources: list[SourceDocument] | None = None) -> IngestReport:
+def ingest(
+    settings: Settings,
+    paths: list[Path] | None = None,
+    rebuild: bool = False,
+    progress: bool = True,
+    sources: list[SourceDocument] | None = None,
+) -> IngestReport:
     """Ingest the corpus (or ``paths``/``sources``) into a new index generation.
 
     Documents whose content hash is unchanged are not re-embedded (their vectors are copied);
@@ -52,8 +57,9 @@ def ingest(settings: Settings, paths: list[Path] | None = None, rebuild: bool = 
     try:
         lock.acquire(timeout=0)
     except Timeout as exc:
-        raise PolicyQAError("Another ingest is running on this data dir.",
-                            "wait for it to finish, then try again.") from exc
+        raise PolicyQAError(
+            "Another ingest is running on this data dir.", "wait for it to finish, then try again."
+        ) from exc
     try:
         if sources is None:
             sources = [file_document(p) for p in paths] if paths else corpus_documents(settings.corpus_dir)
@@ -84,8 +90,7 @@ def _build(settings: Settings, sources: list[SourceDocument], rebuild: bool, pro
         old = None  # vectors from another model cannot be reused
     named = {p.source.doc_id for p in parsed}
 
-    if old is not None and all(old.docs.get(p.source.doc_id, {}).get("hash") == p.source.content_hash
-                               for p in parsed):
+    if old is not None and all(old.docs.get(p.source.doc_id, {}).get("hash") == p.source.content_hash for p in parsed):
         report.unchanged = True
         report.skipped_documents = sorted(named)
         report.clauses = len(old_clauses)
@@ -97,8 +102,7 @@ def _build(settings: Settings, sources: list[SourceDocument], rebuild: bool, pro
     window = max_tokens(embeddings)
     client = chroma_client(settings)
     generation = (old.generation if old else _max_generation(client)) + 1
-    new = IndexState(generation=generation, collection=f"policyqa_g{generation}",
-                     model=settings.embedding_model)
+    new = IndexState(generation=generation, collection=f"policyqa_g{generation}", model=settings.embedding_model)
     # Leftovers of an ingest that was killed before it switched: not live, safe to drop.
     _drop_collection(client, new.collection)
     collection = client.create_collection(new.collection, metadata={"hnsw:space": "cosine"})
@@ -108,8 +112,10 @@ def _build(settings: Settings, sources: list[SourceDocument], rebuild: bool, pro
     keep = set()
     if old is not None:
         for doc_id, info in old.docs.items():
-            changed = doc_id in named and next(
-                p for p in parsed if p.source.doc_id == doc_id).source.content_hash != info["hash"]
+            changed = (
+                doc_id in named
+                and next(p for p in parsed if p.source.doc_id == doc_id).source.content_hash != info["hash"]
+            )
             if not changed:
                 keep.add(doc_id)
                 new.docs[doc_id] = info
@@ -123,17 +129,29 @@ def _build(settings: Settings, sources: list[SourceDocument], rebuild: bool, pro
     for p in parsed:
         if p.source.doc_id in keep:
             continue
-        docs = [d for c in p.clauses for d in clause_documents(
-            c, lambda t: count_tokens(embeddings, t), window)]
+        docs = [d for c in p.clauses for d in clause_documents(c, lambda t: count_tokens(embeddings, t), window)]
         to_embed.extend(docs)
         all_clauses.extend(p.clauses)
-        all_chunks.extend({"id": d.id, "doc_id": d.metadata["doc_id"], "clause_id": d.metadata["clause_id"],
-                           "chunk": d.metadata["chunk"], "text": d.page_content} for d in docs)
-        new.docs[p.source.doc_id] = {"hash": p.source.content_hash, "title": p.source.title,
-                                     "path": str(p.source.path), "clauses": len(p.clauses),
-                                     "chunks": len(docs)}
-    report.encode_seconds = _embed_and_write(embeddings, collection, to_embed,
-                                             settings.embedding_batch_size, batch_limit, progress)
+        all_chunks.extend(
+            {
+                "id": d.id,
+                "doc_id": d.metadata["doc_id"],
+                "clause_id": d.metadata["clause_id"],
+                "chunk": d.metadata["chunk"],
+                "text": d.page_content,
+            }
+            for d in docs
+        )
+        new.docs[p.source.doc_id] = {
+            "hash": p.source.content_hash,
+            "title": p.source.title,
+            "path": str(p.source.path),
+            "clauses": len(p.clauses),
+            "chunks": len(docs),
+        }
+    report.encode_seconds = _embed_and_write(
+        embeddings, collection, to_embed, settings.embedding_batch_size, batch_limit, progress
+    )
     report.embedded = len(to_embed)
 
     save_clauses(all_clauses, settings.data_dir / new.clauses_file)
@@ -149,8 +167,7 @@ def _build(settings: Settings, sources: list[SourceDocument], rebuild: bool, pro
     return report
 
 
-def _embed_and_write(embeddings, collection, docs, batch_size: int, batch_limit: int,
-                     progress: bool) -> float:
+def _embed_and_write(embeddings, collection, docs, batch_size: int, batch_limit: int, progress: bool) -> float:
     """Embed in batches and write to Chroma in its largest batches; returns encode seconds."""
     encode_seconds = 0.0
     step = max(batch_size, min(batch_limit, 4096))
@@ -159,12 +176,19 @@ def _embed_and_write(embeddings, collection, docs, batch_size: int, batch_limit:
         block = docs[start : start + step]
         t0 = time.perf_counter()
         vectors = embeddings._client.encode(
-            [d.page_content for d in block], batch_size=batch_size, normalize_embeddings=True,
-            convert_to_numpy=True, show_progress_bar=False)
+            [d.page_content for d in block],
+            batch_size=batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
         encode_seconds += time.perf_counter() - t0
-        collection.add(ids=[d.id for d in block], embeddings=vectors,
-                       documents=[d.page_content for d in block],
-                       metadatas=[d.metadata for d in block])
+        collection.add(
+            ids=[d.id for d in block],
+            embeddings=vectors,
+            documents=[d.page_content for d in block],
+            metadatas=[d.metadata for d in block],
+        )
         bar.update(len(block))
     bar.close()
     return encode_seconds
@@ -174,18 +198,26 @@ def _copy_vectors(source, target, doc_ids: set[str], batch_limit: int) -> None:
     for doc_id in sorted(doc_ids):
         offset = 0
         while True:
-            got = source.get(where={"doc_id": doc_id}, include=["embeddings", "documents", "metadatas"],
-                             limit=batch_limit, offset=offset)
+            got = source.get(
+                where={"doc_id": doc_id},
+                include=["embeddings", "documents", "metadatas"],
+                limit=batch_limit,
+                offset=offset,
+            )
             if not got["ids"]:
                 break
-            target.add(ids=got["ids"], embeddings=got["embeddings"], documents=got["documents"],
-                       metadatas=got["metadatas"])
+            target.add(
+                ids=got["ids"], embeddings=got["embeddings"], documents=got["documents"], metadatas=got["metadatas"]
+            )
             offset += len(got["ids"])
 
 
 def _max_generation(client) -> int:
-    gens = [int(c.name.split("_g")[-1]) for c in client.list_collections()
-            if c.name.startswith("policyqa_g") and c.name.split("_g")[-1].isdigit()]
+    gens = [
+        int(c.name.split("_g")[-1])
+        for c in client.list_collections()
+        if c.name.startswith("policyqa_g") and c.name.split("_g")[-1].isdigit()
+    ]
     return max(gens, default=0)
 
 

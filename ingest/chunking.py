@@ -14,9 +14,7 @@ def chunk_id(doc_id: str, clause_id: str, part: int, parts: int) -> str:
     return f"{doc_id}:{clause_id}" if parts == 1 else f"{doc_id}:{clause_id}#{part}"
 
 
-def clause_documents(
-    clause: Clause, count_tokens: Callable[[str], int], max_tokens: int
-) -> list[Document]:
+def clause_documents(clause: Clause, count_tokens: Callable[[str], int], max_tokens: int) -> list[Document]:
     """The clause as chunks for embedding: heading chain + text, each within ``max_tokens``.
 
     A clause longer than the window is split at sentence boundaries into parts sharing the

@@ -63,8 +63,14 @@ def corpus_documents(corpus_dir: Path) -> list[SourceDocument]:
         path = corpus_dir / row["file"]
         text = strip_page_chrome(read_text(path), row.get("end_marker"))
         docs.append(
-            SourceDocument(row["doc_id"], " ".join(row.get("title", row["doc_id"]).split()), path,
-                           text, row.get("parser", "auto"), (readings or {}).get(row["doc_id"], []))
+            SourceDocument(
+                row["doc_id"],
+                " ".join(row.get("title", row["doc_id"]).split()),
+                path,
+                text,
+                row.get("parser", "auto"),
+                (readings or {}).get(row["doc_id"], []),
+            )
         )
     return docs
 
@@ -100,9 +106,7 @@ def parse_document(source: SourceDocument, registry: AgencyRegistry) -> ParsedDo
             clause.lead, clause.responsible, clause.scope = resp.lead, resp.responsible, resp.scope
             clause.responsibility_text = note
             for name in resp.unknown:
-                warnings.append(
-                    f"{source.doc_id} {r.clause_id}: agency not in corpus/agencies.yaml: {name!r}"
-                )
+                warnings.append(f"{source.doc_id} {r.clause_id}: agency not in corpus/agencies.yaml: {name!r}")
         clause.targets = apply_readings(extract_targets(r.clause_id, r.text), source.readings)
         clauses.append(clause)
     if not clauses:

@@ -33,11 +33,11 @@ def read_text(path: Path) -> str:
     except PolicyQAError:
         raise
     except Exception as exc:
-        raise PolicyQAError(f"{path}: could not be read as {suffix} ({exc}).",
-                            "check that the file is not damaged.") from exc
+        raise PolicyQAError(
+            f"{path}: could not be read as {suffix} ({exc}).", "check that the file is not damaged."
+        ) from exc
     if "\x00" in text:
-        raise PolicyQAError(f"{path}: looks like a binary file, not {suffix} text.",
-                            "give the document itself.")
+        raise PolicyQAError(f"{path}: looks like a binary file, not {suffix} text.", "give the document itself.")
     if len(text.strip()) < 20:
         raise PolicyQAError(f"{path}: no text found.", "give a document with text in it.")
     return text

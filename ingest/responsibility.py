@@ -72,9 +72,7 @@ def parse_responsibility(note: str, registry: AgencyRegistry) -> Responsibility:
             lead_span = (0, len(text))
 
     if lead_span:
-        result.lead = _unique(
-            m.agency.name for m in mentions if lead_span[0] <= m.start < lead_span[1]
-        )
+        result.lead = _unique(m.agency.name for m in mentions if lead_span[0] <= m.start < lead_span[1])
     result.responsible = [n for n in names if n not in result.lead]
     result.unknown = _leftover_names(text, mentions)
     return result

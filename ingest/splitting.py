@@ -90,8 +90,7 @@ def split_plan(text: str) -> list[RawClause]:
             continue
         heading = [h for h in (chapter_title, section_title) if h]
         if not chapter_has_sections or section == 0:
-            out.append(RawClause(str(max(chapter, 1)) if item == 0 else f"{chapter}.{item + 1}",
-                                 heading, par))
+            out.append(RawClause(str(max(chapter, 1)) if item == 0 else f"{chapter}.{item + 1}", heading, par))
             item += 1
             continue
         if _ITEM_NUMBER.match(par) or item > 0:

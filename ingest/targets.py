@@ -27,8 +27,20 @@ _QUANT = re.compile(
 )
 _NOT_A_TARGET = re.compile(r"(?:\bper|\bNational|\bNo\.)\s*$", re.IGNORECASE)
 _BOUNDARY = re.compile(r"[;]|,(?!\d{3})")
-_STANDARD_UNITS = {"%", "count", "tons", "ton", "tons/hour", "tons per day", "tons of standard coal",
-                   "mg/l", "square meters", "households", "people", "yuan"}
+_STANDARD_UNITS = {
+    "%",
+    "count",
+    "tons",
+    "ton",
+    "tons/hour",
+    "tons per day",
+    "tons of standard coal",
+    "mg/l",
+    "square meters",
+    "households",
+    "people",
+    "yuan",
+}
 _YEAR = re.compile(r"\b(?:by|in|until|before)\s+(20\d\d)\b", re.IGNORECASE)
 _PERIOD = re.compile(r"14th Five-Year Plan period", re.IGNORECASE)
 _DIRECTIONS = [
@@ -85,8 +97,7 @@ def _respectively(sentence: str, year: int | None, clause_id: str) -> list[Targe
     items = [x.strip() for x in re.split(r",\s*|\s+and\s+", m.group(1)) if x.strip()]
     values_text = m.group(3)
     readings: list[str] = []
-    glitch_fixed = _GLITCH.sub(lambda g: (readings.append(g.group(0)) or f"{g.group(1)},{g.group(2)}"),
-                               values_text)
+    glitch_fixed = _GLITCH.sub(lambda g: readings.append(g.group(0)) or f"{g.group(1)},{g.group(2)}", values_text)
     quantities = [q.group(0) for q in _QUANT.finditer(glitch_fixed)]
     raw_quantities = [x.strip() for x in re.split(r",\s(?=\d)|\s+and\s+", values_text)]
     if len(items) != len(quantities):
@@ -95,8 +106,9 @@ def _respectively(sentence: str, year: int | None, clause_id: str) -> list[Targe
     out = []
     for item, q, raw in zip(items, quantities, raw_quantities, strict=False):
         reading = f'printed "{raw}", read as {q}' if raw != q else ""
-        out.append(Target(clause_id, f"emissions of {item}", _value(q), raw, _unit(q), direction,
-                          year, sentence, reading))
+        out.append(
+            Target(clause_id, f"emissions of {item}", _value(q), raw, _unit(q), direction, year, sentence, reading)
+        )
     return out
 
 
@@ -139,8 +151,7 @@ def extract_targets(clause_id: str, text: str) -> list[Target]:
             measure = _measure(fragment, qt)
             if unit not in _STANDARD_UNITS:  # a counted noun: "30 green parks"
                 measure = f"{unit}: {measure}"
-            out.append(Target(clause_id, measure, _value(qt), qt, unit,
-                              _direction(fragment), year, sentence))
+            out.append(Target(clause_id, measure, _value(qt), qt, unit, _direction(fragment), year, sentence))
     return out
 
 
@@ -156,4 +167,3 @@ def apply_readings(targets: list[Target], readings: list[dict]) -> list[Target]:
                 t.direction = r.get("direction", t.direction)
                 t.reading = r.get("reading", t.reading)
     return targets
-

@@ -1,0 +1,88 @@
+"""Shared fixtures: every test gets its own data dir; one real index is built per session."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+
+
+@pytest.fixture(autouse=True)
+def _isolated_data_dir(tmp_path, monkeypatch):
+    """Point POLICYQA_DATA_DIR at a fresh temp dir so no test touches the user's index."""
+    monkeypatch.setenv("POLICYQA_DATA_DIR", str(tmp_path / "data"))
+    for name in ("POLICYQA_CHROMA_HOST", "POLICYQA_LLM_BASE_URL", "POLICYQA_AUTH"):
+        monkeypatch.delenv(name, raising=False)
+    from app.settings import get_settings
+
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def index_dir(tmp_path_factory) -> Path:
+    """A data dir holding a real index of the corpus (real model, embedded Chroma)."""
+    from app.settings import Settings
+    from ingest.build import ingest
+
+    data = tmp_path_factory.mktemp("index") / "data"
+    report = ingest(Settings(data_dir=data), progress=False)
+    assert report.clauses == 49
+    return data
+
+
+@pytest.fixture(scope="session")
+def qa(index_dir):
+    """The core object over the session index."""
+    from app.core import PolicyQA
+    from app.settings import Settings
+
+    return PolicyQA(Settings(data_dir=index_dir))
+
+
+def free_port() -> int:
+    """A free TCP port on 127.0.0.1."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def run_cli(
+    *args: str, data_dir: Path | None = None, stdin: str | None = None, env: dict | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess:
+    """Run ``policyqa ARGS`` in a subprocess, as a user would."""
+    full_env = dict(os.environ)
+    if data_dir is not None:
+        full_env["POLICYQA_DATA_DIR"] = str(data_dir)
+    full_env.update(env or {})
+    return subprocess.run(
+        [PYTHON, "-m", "app.cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=full_env,
+        cwd=ROOT,
+        timeout=timeout,
+    )
+
+
+def wait_for(check, timeout: float = 60.0, interval: float = 0.3) -> bool:
+    """Poll ``check()`` until it is truthy or the timeout passes."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if check():
+                return True
+        except Exception:
+            pass
+        time.sleep(interval)
+    return False

@@ -1,0 +1,53 @@
+"""The evaluation gate: every `make test` runs the set and holds the answers to the bar."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from eval.harness import GATE, gate_failures, load_cases, run_eval
+from eval.scoring import answer_correct, recall_at, reciprocal_rank
+
+
+def test_the_set_is_large_and_covers_every_kind():
+    cases = load_cases()
+    assert len(cases) >= 150
+    assert len({c["id"] for c in cases}) == len(cases)
+    by_type = {t: sum(1 for c in cases if c["type"] == t) for t in {c["type"] for c in cases}}
+    assert by_type["abstain"] >= 25
+    assert {"lead", "agency_duties", "target", "obligation", "fact", "clause_lookup", "followup"} <= set(by_type)
+    assert sum(1 for c in cases if c.get("lang") == "zh") >= 30
+    heldout = sum(1 for c in cases if c["split"] == "heldout")
+    assert heldout >= len(cases) / 4 * 0.9
+
+
+def test_scoring_rules_on_plain_data():
+    case = {"must": [["14 percent", "14%"]], "must_not": ["50%"], "abstain": False, "gold": ["2"]}
+    assert answer_correct(case, "drop by 14 percent [2]", False)
+    assert not answer_correct(case, "drop by 14 percent, not 50% [2]", False)
+    assert not answer_correct(case, "drop by 14 percent", True)
+    assert answer_correct({"abstain": True, "must_not": [["400-6700-999"]]}, "The plan does not say", True)
+    assert recall_at(case, ["3.1.1", "2"], 1) == 0 and recall_at(case, ["3.1.1", "2"], 5) == 1
+    assert reciprocal_rank(case, ["3.1.1", "2"]) == 0.5
+
+
+@pytest.fixture(scope="module")
+def report(qa):
+    return run_eval(qa=qa)
+
+
+def test_gate_holds_on_each_split(report):
+    print(json.dumps({k: report[k] for k in ("policyqa", "baseline", "splits", "by_lang")}, indent=1))
+    assert set(report["splits"]) == {"dev", "heldout"}
+    assert gate_failures(report) == [], GATE
+
+
+def test_chinese_line_meets_its_bar(report):
+    zh = report["by_lang"]["zh"]
+    assert zh["answer_accuracy"] >= 0.90 and zh["recall@1"] >= 0.90 and zh["grounded"] == 1.0
+
+
+def test_beats_the_tutorial_rag(report):
+    assert report["policyqa"]["recall@1"] > report["baseline"]["recall@1"]
+    assert report["policyqa"]["answer_accuracy"] > report["baseline"]["answer_accuracy"]

@@ -1,0 +1,310 @@
+"""Ingest: the plan read as numbered clauses with agencies and targets, stored safely in Chroma."""
+
+from __future__ import annotations
+
+import json
+import re
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from app.clauses import load_clauses
+from app.settings import Settings
+from app.store import load_chunks, read_state
+from tests.conftest import PYTHON, ROOT, run_cli
+
+SOURCE = (ROOT / "corpus" / "chongqing-14fyp-energy-emissions.txt").read_text(encoding="utf-8")
+EXPECTED_IDS = (
+    ["0", "1", "2"]
+    + [f"3.{s}.{i}" for s, n in enumerate([2, 2, 2, 4, 3, 3, 2, 2, 2, 2], start=1) for i in range(1, n + 1)]
+    + [f"4.{s}.{i}" for s, n in enumerate([2, 3, 2, 2, 3, 3, 2, 2], start=1) for i in range(1, n + 1)]
+    + ["5.1", "5.2", "5.3"]
+)
+EEB = "Municipal Bureau of Ecology and Environment"
+DRC = "Municipal Development and Reform Commission"
+MEIC = "Municipal Economic and Information Commission"
+
+
+@pytest.fixture(scope="module")
+def clauses(index_dir):
+    state = read_state(index_dir)
+    return {c.clause_id: c for c in load_clauses(index_dir / state.clauses_file)}
+
+
+def test_all_49_clause_ids_in_plan_order(index_dir):
+    state = read_state(index_dir)
+    ids = [c.clause_id for c in load_clauses(index_dir / state.clauses_file)]
+    assert len(EXPECTED_IDS) == 49
+    assert ids == EXPECTED_IDS
+
+
+def test_clause_text_is_verbatim_from_the_source(clauses):
+    normalised_source = re.sub(r"\s+", " ", SOURCE)
+    for c in clauses.values():
+        assert c.text in normalised_source, c.clause_id
+    assert clauses["3.9.2"].text.startswith("2. We will thoroughly implement refined management and control.")
+
+
+def test_no_page_chrome_in_any_chunk(index_dir):
+    state = read_state(index_dir)
+    text = " ".join(row["text"] for row in load_chunks(index_dir / state.chunks_file))
+    for chrome in ("400-6700-999", "Harbin", "Nanjing", "CAPTCHA", "Tmall", "sayyas1998", "Shuangcheng"):
+        assert chrome not in text
+
+
+def test_chunks_fit_the_model_window_and_keep_all_text(index_dir, qa):
+    from app.embeddings import count_tokens
+
+    state = read_state(index_dir)
+    chunks = load_chunks(index_dir / state.chunks_file)
+    for row in chunks:
+        assert count_tokens(qa.index.embeddings, row["text"]) <= 256, row["id"]
+    split = [row for row in chunks if "#" in row["chunk"]]
+    assert split, "the long clauses are split into parts"
+    for cid in {row["clause_id"] for row in split}:
+        parts = [row["text"] for row in chunks if row["clause_id"] == cid]
+        words = " ".join(parts).split()
+        assert all(w in words for w in qa.clause(cid).text.split()), f"text of {cid} lost in splitting"
+
+
+@pytest.mark.parametrize(
+    ("clause_id", "lead", "responsible_includes", "phrasing"),
+    [
+        ("3.9.2", [EEB], [MEIC], "X takes the lead, and Y is responsible"),
+        ("3.9.1", [MEIC], [EEB, "Municipal Market Supervision Bureau"], "takes the lead, Y and Z"),
+        ("4.3.1", [DRC, EEB], [MEIC, "Municipal Planning and Natural Resources Bureau"], "X and Y take the lead;"),
+        (
+            "3.4.3",
+            [MEIC, EEB],
+            [DRC, "Municipal Public Security Bureau", "Chongqing Civil Aviation Regulatory Bureau"],
+            "Under the leadership of X and Y",
+        ),
+        ("3.6.1", ["Municipal Bureau of Government Offices"], [], "In charge of X"),
+        ("4.2.1", [EEB], [], "a parenthesis naming one agency alone"),
+        (
+            "3.1.2",
+            [],
+            [MEIC, EEB, "Municipal Urban Management Bureau", "Municipal Water Resources Bureau"],
+            "only responsible according to their duties",
+        ),
+        (
+            "4.5.2",
+            [],
+            [DRC, "Chongqing Securities Regulatory Bureau", "People's Bank of China Chongqing Operations Office"],
+            "a list ending in etc.",
+        ),
+        ("5.1", [DRC, EEB], ["Municipal departments"], "take the lead, municipal departments"),
+        ("3.7.1", [EEB], ["Municipal Emergency Management Bureau"], "variant name Emergency Response Bureau"),
+    ],
+)
+def test_responsibility_parsing(clauses, clause_id, lead, responsible_includes, phrasing):
+    c = clauses[clause_id]
+    assert c.lead == lead, phrasing
+    for name in responsible_includes:
+        assert name in c.responsible, (phrasing, name)
+    assert not set(c.lead) & set(c.responsible)
+
+
+def test_scope_note_of_districts_and_counties(clauses):
+    c = clauses["3.1.1"]
+    assert c.lead == []
+    assert len(c.responsible) == 4
+    assert any(s.startswith("Districts and counties") for s in c.scope)
+
+
+def test_every_responsibility_note_resolves_without_warnings(index_dir):
+    from ingest.build import ingest
+
+    report = ingest(Settings(data_dir=index_dir), rebuild=False, progress=False)
+    assert report.unchanged and report.warnings == []
+
+
+def test_targets_of_the_main_objectives(clauses):
+    targets = {t.value_text: t for t in clauses["2"].targets}
+    assert targets["14 percent"].direction == "fall" and targets["14 percent"].year == 2025
+    assert targets["43,200 tons"].measure == "emissions of chemical oxygen demand"
+    assert targets["36,800 tons"].measure == "emissions of nitrogen oxide"
+    assert targets["10,600 tons"].measure == "emissions of volatile organic compounds"
+    glitch = targets["0.1,800 tons"]
+    assert glitch.value == 1800 and "read as 1,800 tons" in glitch.reading
+    assert all(t.sentence in clauses["2"].text for t in clauses["2"].targets)
+
+
+def test_thresholds_are_targets_too(clauses):
+    boiler = {t.value_text: t for t in clauses["3.8.2"].targets}
+    assert boiler["35 tons/hour"].direction == "at most"
+    assert boiler["65 tons/hour"].direction == "at least"
+    inks = [t for t in clauses["3.9.1"].targets if t.value_text == "15%"]
+    assert inks and "inks" in inks[0].measure and inks[0].reading
+
+
+def test_reingest_replaces_rather_than_duplicates(tmp_path):
+    from ingest.build import ingest
+
+    settings = Settings(data_dir=tmp_path / "d")
+    first = ingest(settings, progress=False)
+    again = ingest(settings, progress=False)
+    assert again.unchanged and again.embedded == 0
+    rebuilt = ingest(settings, rebuild=True, progress=False)
+    assert (first.clauses, first.chunks) == (rebuilt.clauses, rebuilt.chunks) == (49, first.chunks)
+    state = read_state(settings.data_dir)
+    ids = [row["id"] for row in load_chunks(settings.data_dir / state.chunks_file)]
+    assert len(ids) == len(set(ids)) == first.chunks
+    assert "chongqing-14fyp-energy-emissions:3.9.2" in ids
+    from app.store import chroma_client
+
+    names = [c.name for c in chroma_client(settings).list_collections()]
+    assert names == [state.collection], "old generations are dropped after the switch"
+
+
+def test_killed_ingest_leaves_the_old_index_answering(tmp_path):
+    data = tmp_path / "d"
+    assert run_cli("ingest", data_dir=data).returncode == 0
+    before = read_state(data)
+    proc = subprocess.Popen(
+        [PYTHON, "-m", "app.cli", "ingest", "--rebuild"],
+        cwd=ROOT,
+        env={**__import__("os").environ, "POLICYQA_DATA_DIR": str(data)},
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+    )
+    seen = ""
+    deadline = time.monotonic() + 120
+    while "Embedding" not in seen and time.monotonic() < deadline:
+        seen += proc.stderr.read(1) or ""
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert "Embedding" in seen
+    assert read_state(data).generation == before.generation
+    answer = run_cli("ask", "--json", "Which bureau leads VOC remediation?", data_dir=data)
+    assert answer.returncode == 0, answer.stderr
+    assert "3.9.2" in [c["clause_id"] for c in json.loads(answer.stdout)["citations"]]
+    again = run_cli("ingest", "--rebuild", data_dir=data)
+    assert again.returncode == 0, again.stderr
+    assert read_state(data).generation > before.generation
+
+
+def test_a_second_ingest_at_once_is_refused(tmp_path):
+    from filelock import FileLock
+
+    from app.errors import PolicyQAError
+    from ingest.build import ingest
+
+    settings = Settings(data_dir=tmp_path / "d")
+    settings.data_dir.mkdir(parents=True)
+    with FileLock(str(settings.data_dir / "ingest.lock")):
+        with pytest.raises(PolicyQAError, match="Another ingest is running"):
+            ingest(settings, progress=False)
+
+
+def _write_docx(path: Path, paragraphs: list[str]) -> None:
+    import zipfile
+
+    body = "".join(f"<w:p><w:r><w:t>{p}</w:t></w:r></w:p>" for p in paragraphs)
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
+            'package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-'
+            'officedocument.wordprocessingml.document.main+xml"/></Types>',
+        )
+        z.writestr(
+            "word/document.xml",
+            '<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.'
+            f'org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>',
+        )
+
+
+def _write_pdf(path: Path, lines: list[str]) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig = plt.figure(figsize=(8.5, 11))
+    for i, line in enumerate(lines):
+        fig.text(0.05, 0.95 - i * 0.04, line, fontsize=9)
+    fig.savefig(path, format="pdf")
+    plt.close(fig)
+
+
+NOTICE = [
+    "# Notice on Green Data Centres",
+    "## 1. Energy efficiency",
+    "By 2025, the power usage effectiveness of new data centres will be below 1.3 in every district. "
+    "(The Municipal Big Data Development Bureau takes the lead, and the Municipal Energy Bureau is "
+    "responsible according to the division of duties)",
+    "## 2. Waste heat",
+    "Data centres will recover waste heat for nearby buildings where conditions permit.",
+]
+
+
+@pytest.mark.parametrize("suffix", [".md", ".txt", ".html", ".docx", ".pdf"])
+def test_other_documents_ingest_through_loaders(tmp_path, suffix):
+    from ingest.build import ingest
+
+    path = tmp_path / f"green-data-centres{suffix}"
+    if suffix in {".md", ".txt"}:
+        path.write_text("\n\n".join(NOTICE), encoding="utf-8")
+    elif suffix == ".html":
+        body = "".join(f"<h2>{p.lstrip('# ')}</h2>" if p.startswith("#") else f"<p>{p}</p>" for p in NOTICE)
+        path.write_text(f"<html><head><script>alert(1)</script></head><body>{body}</body></html>")
+    elif suffix == ".docx":
+        _write_docx(path, NOTICE)
+    else:
+        _write_pdf(
+            path,
+            [
+                "Notice on Green Data Centres",
+                "1. Energy efficiency",
+                "By 2025, the power usage effectiveness of new data centres will be below 1.3.",
+                "2. Waste heat",
+                "Data centres will recover waste heat for nearby buildings.",
+            ],
+        )
+    settings = Settings(data_dir=tmp_path / "d")
+    ingest(settings, progress=False)
+    report = ingest(settings, [path], progress=False)
+    assert report.documents == 1 and report.embedded > 0
+    state = read_state(settings.data_dir)
+    assert set(state.docs) == {"chongqing-14fyp-energy-emissions", "green-data-centres"}
+    assert report.clauses > 49
+    clauses = [c for c in load_clauses(settings.data_dir / state.clauses_file) if c.doc_id == "green-data-centres"]
+    assert any("1.3" in c.text for c in clauses)
+    if suffix in {".md", ".txt", ".html", ".docx"}:
+        led = [c for c in clauses if c.lead]
+        assert led and led[0].lead == ["Municipal Big Data Development Bureau"]
+    assert "alert(1)" not in " ".join(c.text for c in clauses)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("plan.xlsx", b"PK\x03\x04", "unsupported file type"),
+        ("empty.txt", b"", "no text found"),
+        ("binary.txt", b"\x00\x01\x02" * 100, "binary"),
+        ("broken.pdf", b"%PDF-1.4 this is not a pdf", "could not be read"),
+        ("latin1.txt", "Prüfung der Maßnahmen ".encode("latin-1") * 3 + b"\xff\xfe\x00", "binary"),
+    ],
+)
+def test_bad_files_fail_clearly_and_leave_the_index(tmp_path, name, content, message):
+    data = tmp_path / "d"
+    assert run_cli("ingest", data_dir=data).returncode == 0
+    before = read_state(data)
+    bad = tmp_path / name
+    bad.write_bytes(content)
+    result = run_cli("ingest", str(bad), data_dir=data)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert name in result.stderr and message in result.stderr.lower()
+    assert read_state(data) == before
+
+
+def test_missing_file_is_named(tmp_path):
+    result = run_cli("ingest", str(tmp_path / "nope.md"), data_dir=tmp_path / "d")
+    assert result.returncode == 1 and "nope.md: no such file" in result.stderr
