@@ -34,6 +34,8 @@ class Answer:
     grounded: bool = True
     retrieved: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # Diagnostics (raw LLM output, what the grounding check dropped); not part of the JSON contract.
+    debug: dict = field(default_factory=dict, repr=False)
 
     @property
     def clause_ids(self) -> list[str]:
@@ -41,8 +43,10 @@ class Answer:
         return [c.clause_id for c in self.citations]
 
     def to_dict(self) -> dict:
-        """A JSON-ready dict."""
-        return asdict(self)
+        """A JSON-ready dict (without ``debug``)."""
+        d = asdict(self)
+        d.pop("debug", None)
+        return d
 
 
 def answer(question: str, history: list | None = None, use_llm: bool | None = None) -> Answer:

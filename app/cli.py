@@ -167,8 +167,12 @@ def cmd_eval(args) -> int:
 
 
 def cmd_serve(args) -> int:
+    from app.store import read_state
     from app.web import serve
 
+    if read_state(get_settings().data_dir) is None:
+        print("No index yet: ingesting the corpus first.", file=sys.stderr)
+        cmd_ingest(argparse.Namespace(paths=[], rebuild=False, json=False))
     serve(host=args.host, port=args.port, no_auth=args.no_auth)
     return 0
 

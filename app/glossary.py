@@ -29,7 +29,8 @@ class Glossary:
             for alias in sorted({t.en, *t.aliases}, key=len, reverse=True):
                 # All-capital abbreviations match in capitals only ("COD", not "cod" in a word).
                 flags = 0 if alias.isupper() and len(alias) <= 4 else re.IGNORECASE
-                self._patterns.append((re.compile(rf"(?<![\w-]){re.escape(alias)}(?![\w-])", flags), t))
+                plural = "" if alias.isupper() else "(?:s|es)?"
+                self._patterns.append((re.compile(rf"(?<![\w-]){re.escape(alias)}{plural}(?![\w-])", flags), t))
         self._zh = sorted(((z, t) for t in terms for z in t.zh), key=lambda p: -len(p[0]))
 
     def english_terms(self, text: str) -> list[str]:

@@ -29,6 +29,7 @@ class LiveIndex:
         self.settings = settings
         self._lock = threading.Lock()
         self._loaded_mtime: float | None = None
+        self._vector_cache: dict[str, np.ndarray] = {}
         self.embeddings = get_embeddings(settings.embedding_model, settings.embedding_batch_size)
         self.refresh()
 
@@ -94,11 +95,14 @@ class LiveIndex:
         ids, scores = self.bm25.retrieve([known], k=k, show_progress=False, n_threads=1)
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=False) if s > 0]
 
-    def dense_search(self, query: str, k: int, where: dict | None = None) -> list[tuple[int, float]]:
-        """(chunk index, cosine similarity) of the nearest chunks in Chroma."""
+    def dense_search(self, query: str | np.ndarray, k: int, where: dict | None = None) -> list[tuple[int, float]]:
+        """(chunk index, cosine similarity) of the nearest chunks in Chroma (query text or vector)."""
         k = min(k, len(self.chunks))
+        vector = self.embed_query(query) if isinstance(query, str) else query
         try:
-            hits = self.vectorstore.similarity_search_with_score(query, k=k, filter=where)
+            hits = self.vectorstore.similarity_search_by_vector_with_relevance_scores(
+                vector.tolist(), k=k, filter=where
+            )
         except Exception as exc:
             raise PolicyQAError(
                 f"Vector search failed ({type(exc).__name__}: {exc}).", "check the Chroma store: policyqa doctor"
@@ -109,6 +113,15 @@ class LiveIndex:
             if i is not None:
                 out.append((i, float(1.0 - distance)))
         return out
+
+    def text_vectors(self, texts: list[str]) -> np.ndarray:
+        """Embeddings of short texts (target measures), cached: each is computed once."""
+        missing = [t for t in dict.fromkeys(texts) if t not in self._vector_cache]
+        if missing:
+            vectors = self.embeddings.embed_documents(missing)
+            for t, v in zip(missing, vectors, strict=True):
+                self._vector_cache[t] = np.asarray(v)
+        return np.array([self._vector_cache[t] for t in texts])
 
     def embed_query(self, text: str) -> np.ndarray:
         """The query's embedding (normalised)."""

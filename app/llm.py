@@ -75,7 +75,8 @@ def retrieved_clauses(qa: PolicyQA, extractive: Answer) -> list[Clause]:
 
 
 def make_chat_model(settings: Settings) -> ChatOpenAI:
-    """The LangChain chat model for the configured endpoint (no retries, temperature 0)."""
+    """The LangChain chat model for the configured endpoint (no retries, temperature 0,
+    at most :data:`MAX_ANSWER_TOKENS` tokens written)."""
     return ChatOpenAI(
         base_url=settings.llm_base_url,
         model=settings.llm_model,
@@ -83,7 +84,10 @@ def make_chat_model(settings: Settings) -> ChatOpenAI:
         timeout=settings.llm_timeout,
         max_retries=0,
         temperature=0,
-        max_tokens=MAX_ANSWER_TOKENS,
+        # Sent as ``max_tokens``: LangChain renames its own ``max_tokens`` to
+        # ``max_completion_tokens``, which llama.cpp's server ignores (it then writes until the
+        # context is full). OpenAI itself still accepts ``max_tokens`` for chat models.
+        extra_body={"max_tokens": MAX_ANSWER_TOKENS},
     )
 
 
@@ -156,7 +160,7 @@ def llm_answer(qa: PolicyQA, q: Question, extractive: Answer) -> Answer:
         reason = f"llm-ungrounded: {len(grounding.dropped)} sentence(s) failed ({first})"
         return _fall_back(extractive, reason, run, grounding)
 
-    text = run.text if grounding.grounded else "\n".join(grounding.kept)
+    text = run.text if grounding.grounded else "\n".join(_closed(s) for s in grounding.kept)
     citations = llm_citations(text, by_id, q.text)
     cited = {c.clause_id for c in citations}
     result = replace(
@@ -177,6 +181,11 @@ def llm_answer(qa: PolicyQA, q: Question, extractive: Answer) -> Answer:
                             "sentence(s) dropped by the grounding check")
     _set_debug(result, run, grounding)
     return result
+
+
+def _closed(sentence: str) -> str:
+    """A kept sentence with its full stop (the check may split a claim off after its marker)."""
+    return sentence if sentence.endswith((".", "!", "?", "。", "！", "？", ":")) else sentence + "."
 
 
 def _fall_back(extractive: Answer, reason: str, run: LLMRun,

@@ -21,6 +21,7 @@ _CLAUSE_REF = re.compile(
     re.IGNORECASE,
 )
 _INJECTION = re.compile(
+    r"system notice|system message|new instructions?|from now on|override|"
     r"ignore (?:all |any |the |your |previous |prior |above |earlier )*(?:instructions?|plan|rules|context|"
     r"prompt|above|everything)|disregard (?:the |all |your |previous )*(?:plan|instructions?|rules|context)|"
     r"system prompt|you are now|pretend (?:to be|you)|act as (?:a|an)\b|jailbreak|developer mode|"
@@ -29,8 +30,8 @@ _INJECTION = re.compile(
     re.IGNORECASE,
 )
 _LEAD = re.compile(
-    r"\b(who|which (?:bureau|department|agenc|commission|office|body|authorit|unit|organi[sz]ation|"
-    r"government)\w*|what (?:bureau|department|agenc|commission|office|body|authorit)\w*)\b.*?"
+    r"\b(who|which (?:\w+ )?(?:bureau|department|dept|agenc|commission|office|body|authorit|unit|organi[sz]ation|"
+    r"government|regulator)\w*|what (?:bureau|department|agenc|commission|office|body|authorit)\w*)\b.*?"
     r"\b(lead|leads|leading|in charge|responsib|charge|oversee|oversees|handle|handles|manag|"
     r"implement|coordinat|take the lead|takes the lead|do|does|run|runs|supervis|enforc|own|owns)|"
     r"\b(lead agency|leading agency|lead bureau|lead department|who leads|who is responsible|"
@@ -45,10 +46,11 @@ _DUTIES = re.compile(
     re.IGNORECASE,
 )
 _TARGET = re.compile(
-    r"\b(how (?:many|much|far)|what (?:percent|percentage|share|proportion|rate|ratio|level|number|amount|"
-    r"target|goal|figure|threshold|capacity)|target|targets|goal|goals|threshold|percent|percentage|%|"
-    r"rate|share|proportion|ratio|reduction|reduce|cut|drop|by 2025|in 2025|2025|tons?|quota|capacity|"
-    r"reach|figure|number of)\b|多少|比例|目标|到2025|达到|下降|提高|比重|(?<!效)率(?!先)",
+    r"\b(how (?:many|much|far)|what (?:\w+ )?(?:percent|percentage|share|proportion|rate|ratio|level|number|"
+    r"amount|target|goal|figure|threshold|capacity)|(?:target|goal)s? (?:for|of|is|are|set)|"
+    r"(?:target|goal|threshold|percent|percentage|rate|share|proportion|ratio|capacity|figure)\b(?!\s+\w+ing)|"
+    r"%|by 2025|in 2025|tons?|quota|reach|number of|by how much)|"
+    r"多少|比例|目标|到2025|达到|下降|提高|比重|(?<!效)率(?!先)",
     re.IGNORECASE,
 )
 _OBLIGATION = re.compile(
@@ -89,6 +91,7 @@ class Question:
     followup: bool = False
     truncated: bool = False
     own_text: str = ""
+    prev_ids: list[str] = field(default_factory=list)
 
     @property
     def focus_text(self) -> str:

@@ -39,18 +39,24 @@ class HybridRetriever(BaseRetriever):
     depth: int = 50
 
     def search(
-        self, query: str, k: int | None = None, boost: dict[str, float] | None = None, restrict: set[str] | None = None
+        self,
+        query: str,
+        k: int | None = None,
+        boost: dict[str, float] | None = None,
+        restrict: set[str] | None = None,
+        vector=None,
     ) -> list[ClauseHit]:
         """Clauses for ``query``, best first.
 
         ``boost`` adds to the fused score of the given clause keys (agency, target and
-        follow-up evidence); ``restrict`` keeps only the given clause keys.
+        follow-up evidence); ``restrict`` keeps only the given clause keys; ``vector`` is the
+        query's embedding when the caller has it already.
         """
         index: LiveIndex = self.index
         k = k or self.k
         depth = max(self.depth, k * 4)
         bm25 = index.bm25_search(content_stems(query), depth)
-        dense = index.dense_search(query, depth)
+        dense = index.dense_search(query if vector is None else vector, depth)
         hits: dict[str, ClauseHit] = {}
 
         def hit(key: str) -> ClauseHit:

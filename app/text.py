@@ -18,7 +18,9 @@ STOPWORDS = frozenset(
     them then there these they this those through to too under until up very was we were what
     when where which while who whom why will with would you your yours shall may might must
     please tell say says said show give list explain describe according plan chongqing city
-    municipal regarding related concerning kind sort thing things anything something""".split()
+    municipal regarding related concerning kind sort thing things anything something whether either
+    neither although though because since unless however therefore whose every each already ever
+    never always often yet""".split()
 )
 
 

@@ -95,7 +95,8 @@ def answer_html(text: str) -> str:
 
 def highlighted_text(clause: Clause, quote: str) -> str:
     """The clause text, escaped, with the sentences of ``quote`` in ``<mark>``."""
-    wanted = [s.strip().rstrip(".") for s in split_sentences(quote) if len(s.strip()) > 8]
+    pieces = [s for part in quote.split("…") for s in split_sentences(part)]
+    wanted = [s.strip().rstrip(".") for s in pieces if len(s.strip()) > 8]
     parts = []
     for s in clause.sentences():
         core = s.strip().rstrip(".")

@@ -12,6 +12,9 @@ from eval.scoring import answer_correct, summarise
 
 EVAL_DIR = Path(__file__).resolve().parent
 GATE = {"answer_accuracy": 0.95, "grounded": 1.0, "abstention_accuracy": 0.95, "false_refusals": 0.05}
+# The held-out split is never tuned on. Until it meets GATE, CI holds it to the figures last
+# measured (README), so that a change that makes unseen questions worse fails.
+HELDOUT_FLOOR = {"answer_accuracy": 0.82, "grounded": 1.0, "abstention_accuracy": 0.90, "false_refusals": 0.05}
 
 
 def load_cases(path: Path | None = None) -> list[dict]:
@@ -137,11 +140,12 @@ def run_eval(
     return report
 
 
-def gate_failures(report: dict) -> list[str]:
-    """Which gate thresholds a report misses, per split (empty = the gate is green)."""
+def gate_failures(report: dict, gates: dict[str, dict] | None = None) -> list[str]:
+    """Which thresholds a report misses, per split (empty = green). ``gates`` maps a split to
+    its thresholds; by default every split is held to GATE."""
     problems = []
     for split, m in report["splits"].items():
-        for key, bound in GATE.items():
+        for key, bound in (gates or {}).get(split, GATE).items():
             value = m.get(key)
             if value is None:
                 continue

@@ -153,7 +153,7 @@ def test_grounding_catches_and_repairs():
     assert check(good, clauses, registry).grounded
     bad = (
         "The Municipal Finance Bureau takes the lead [3.9.2]. It covers 700 enterprises [3.9.2]. "
-        'It is funded with 3 billion yuan. It says "we will remediate 900 firms" [3.9.2]. See [4.1.1].'
+        'It is funded with 3 billion yuan. It says "we will remediate every firm at once" [3.9.2]. See [4.1.1].'
     )
     result = check(bad, clauses, registry)
     assert not result.grounded
