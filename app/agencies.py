@@ -25,6 +25,12 @@ class Agency:
         return self.zh[0] if self.zh else ""
 
 
+def _key(spelling: str) -> str:
+    """A spelling reduced for lookup: lower case, no "the", single spaces, no final s."""
+    key = _norm(spelling)
+    return key[:-1] if key.endswith("s") else key
+
+
 def _norm(text: str) -> str:
     text = text.lower().replace("’", "'")
     text = re.sub(r"\bthe\b", " ", text)
@@ -46,31 +52,28 @@ class AgencyRegistry:
     def __init__(self, agencies: list[Agency]) -> None:
         self.agencies = agencies
         self.by_name = {a.name: a for a in agencies}
-        # Longest spelling first, so "Municipal Bureau of Ecology and Environment" wins over
-        # "Bureau of Ecology and Environment".
-        formal: list[tuple[str, Agency]] = []
-        informal: list[tuple[str, Agency]] = []
+        # One alternation per kind, longest spelling first, so "Municipal Bureau of Ecology and
+        # Environment" wins over "Bureau of Ecology and Environment" in a single pass.
+        self._lookup: dict[str, Agency] = {}
+        formal = [v for a in agencies for v in {a.name, *a.variants}]
+        words_short = [x for a in agencies for x in a.short if not x.isupper()]
+        caps_short = [x for a in agencies for x in a.short if x.isupper()]
         for a in agencies:
-            for v in {a.name, *a.variants}:
-                formal.append((v, a))
-            for s in a.short:
-                informal.append((s, a))
-        self._formal = self._compile(formal, case_sensitive=False)
-        self._informal = self._compile(informal, case_sensitive=True)
-        zh = sorted(((z, a) for a in agencies for z in a.zh), key=lambda p: -len(p[0]))
-        self._zh = zh
+            for spelling in (a.name, *a.variants, *a.short):
+                self._lookup.setdefault(_key(spelling), a)
+        self._formal = self._compile(formal, re.IGNORECASE)
+        self._informal = [self._compile(words_short, re.IGNORECASE), self._compile(caps_short, 0)]
+        self._zh = sorted(((z, a) for a in agencies for z in a.zh), key=lambda p: -len(p[0]))
 
     @staticmethod
-    def _compile(pairs: list[tuple[str, Agency]], case_sensitive: bool) -> list[tuple[re.Pattern, Agency]]:
-        out = []
-        for spelling, agency in sorted(pairs, key=lambda p: -len(p[0])):
+    def _compile(spellings: list[str], flags: int) -> re.Pattern | None:
+        if not spellings:
+            return None
+        bodies = []
+        for spelling in sorted(set(spellings), key=len, reverse=True):
             words = [re.escape(w) for w in spelling.replace("’", "'").split()]
-            # "the" may stand between any words; whitespace may vary.
-            body = r"\s+(?:the\s+)?".join(words)
-            # Short forms in capitals (EEB, DRC) must match in capitals; words match any case.
-            flags = 0 if (case_sensitive and spelling.isupper()) else re.IGNORECASE
-            out.append((re.compile(rf"(?<![\w-]){body}s?(?![\w-])", flags), agency))
-        return out
+            bodies.append(r"\s+(?:the\s+)?".join(words))  # "the" may stand between words
+        return re.compile(rf"(?<![\w-])(?:{'|'.join(bodies)})s?(?![\w-])", flags)
 
     def find(self, text: str, informal: bool = False) -> list[Mention]:
         """Agencies named in ``text``, in order of appearance, without overlaps.
@@ -78,12 +81,17 @@ class AgencyRegistry:
         ``informal`` also matches short forms people type ("EEB", "ecology bureau") and Chinese
         names; ingest uses the formal spellings only.
         """
-        patterns = self._formal + (self._informal if informal else [])
+        patterns = [self._formal] + (self._informal if informal else [])
         taken: list[tuple[int, int]] = []
         found: list[Mention] = []
-        for pattern, agency in patterns:
+        for pattern in patterns:
+            if pattern is None:
+                continue
             for m in pattern.finditer(text):
                 if any(m.start() < e and s < m.end() for s, e in taken):
+                    continue
+                agency = self._lookup.get(_key(m.group(0)))
+                if agency is None:
                     continue
                 taken.append((m.start(), m.end()))
                 found.append(Mention(agency, m.start(), m.end()))

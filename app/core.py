@@ -166,7 +166,8 @@ class PolicyQA:
                 and stem(core) not in self.index.vocabulary
                 and stem(core) not in _QUESTION_WORDS
             ):
-                match = difflib.get_close_matches(core, vocab, n=1, cutoff=0.84)
+                near = [v for v in vocab if v[0] == core[0] and abs(len(v) - len(core)) <= 2]
+                match = difflib.get_close_matches(core, near, n=1, cutoff=0.84)
                 if match:
                     w = w.lower().replace(core, match[0])
             fixed.append(w)
@@ -281,11 +282,15 @@ class PolicyQA:
             cited = [self.index.by_key[clause_key(c.doc_id, c.clause_id)] for c in composed_clauses(self, composed)]
             return self._finish(q, composed, cited, [], t0)
 
-        boost = dict(boost)
-        self._structure_boosts(q, boost)
         t_r = time.perf_counter()
         q_vec = self.index.embed_query(q.search_text)
-        hits = self.retriever.search(q.search_text, k=self.settings.top_k, boost=boost, vector=q_vec)
+        hits = self.retriever.search(
+            q.search_text,
+            k=self.settings.top_k,
+            boost=boost,
+            vector=q_vec,
+            booster=lambda keys: self._structure_boosts(q, keys),
+        )
         retrieve_ms = (time.perf_counter() - t_r) * 1000
         if not hits:
             return self._abstain(q, "anything that matches this question.")
@@ -360,20 +365,25 @@ class PolicyQA:
                 best_hit, best_sim = h, sim
         return best_hit
 
-    def _structure_boosts(self, q: Question, boost: dict[str, float]) -> None:
-        """Agency, target and number evidence from the question, as fused-score boosts."""
+    def _structure_boosts(self, q: Question, keys: list[str]) -> dict[str, float]:
+        """Agency, plan-term, target and number evidence for the candidate clauses, as boosts
+        to their fused scores (only candidates are looked at, so the cost does not grow with the
+        corpus)."""
+        boost: dict[str, float] = {}
         q_stems = set(content_stems(q.search_text))
         q_numbers = set(numbers(q.text))
-        for c in self.index.clauses:
-            key = clause_key(c.doc_id, c.clause_id)
+        terms = [t.lower() for t in q.terms if len(t) > 4]
+        for key in keys:
+            c = self.index.by_key[key]
             extra = 0.0
             if q.agencies and q.intent in {"lead", "agency_duties"}:
                 if any(a in c.lead for a in q.agencies):
                     extra += 0.004
                 elif any(a in c.responsible for a in q.agencies):
                     extra += 0.002
-            low = c.text.lower()
-            extra += 0.003 * sum(1 for t in q.terms if len(t) > 4 and t.lower() in low)
+            if terms:
+                low = c.text.lower()
+                extra += 0.003 * sum(1 for t in terms if t in low)
             if q.capacity_tph is not None and any(t.unit == "tons/hour" for t in c.targets):
                 extra += 0.02
             if c.targets and q.intent == "target":
@@ -384,7 +394,8 @@ class PolicyQA:
             if c.targets and q_numbers & {n for t in c.targets for n in numbers(t.value_text)}:
                 extra += 0.01
             if extra:
-                boost[key] = boost.get(key, 0.0) + extra
+                boost[key] = extra
+        return boost
 
     def _finish(
         self, q: Question, composed: Composed, retrieved: list[Clause], hits: list[ClauseHit], t0: float

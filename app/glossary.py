@@ -24,21 +24,37 @@ class Glossary:
 
     def __init__(self, terms: list[Term]) -> None:
         self.terms = terms
-        self._patterns: list[tuple[re.Pattern, Term]] = []
+        # Two alternations (abbreviations in capitals match case-sensitively: "COD", not "cod"),
+        # longest spelling first; the matched text is looked up to find its term.
+        self._lookup: dict[str, Term] = {}
+        caps, other = [], []
         for t in terms:
-            for alias in sorted({t.en, *t.aliases}, key=len, reverse=True):
-                # All-capital abbreviations match in capitals only ("COD", not "cod" in a word).
-                flags = 0 if alias.isupper() and len(alias) <= 4 else re.IGNORECASE
-                plural = "" if alias.isupper() else "(?:s|es)?"
-                self._patterns.append((re.compile(rf"(?<![\w-]){re.escape(alias)}{plural}(?![\w-])", flags), t))
+            for alias in {t.en, *t.aliases}:
+                self._lookup.setdefault(alias.lower(), t)
+                (caps if alias.isupper() and len(alias) <= 4 else other).append(alias)
+        self._patterns = [
+            p
+            for p in (self._compile(other, re.IGNORECASE, plural=True), self._compile(caps, 0, plural=False))
+            if p is not None
+        ]
         self._zh = sorted(((z, t) for t in terms for z in t.zh), key=lambda p: -len(p[0]))
+
+    @staticmethod
+    def _compile(aliases: list[str], flags: int, plural: bool) -> re.Pattern | None:
+        if not aliases:
+            return None
+        body = "|".join(re.escape(a) for a in sorted(set(aliases), key=len, reverse=True))
+        suffix = "(?:s|es)?" if plural else ""
+        return re.compile(rf"(?<![\w-])(?P<alias>{body}){suffix}(?![\w-])", flags)
 
     def english_terms(self, text: str) -> list[str]:
         """The plan's English terms for everything the text names (English or Chinese)."""
         found: list[str] = []
-        for pattern, term in self._patterns:
-            if term.en not in found and pattern.search(text):
-                found.append(term.en)
+        for pattern in self._patterns:
+            for m in pattern.finditer(text):
+                term = self._lookup.get(m.group("alias").lower())
+                if term and term.en not in found:
+                    found.append(term.en)
         rest = text
         for z, term in self._zh:
             if z in rest:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from app.agencies import AgencyRegistry
 from app.clauses import Clause
@@ -75,6 +76,16 @@ def _split_outside_quotes(segment: str) -> list[str]:
     return [p.strip() for p in pieces if p.strip()]
 
 
+@lru_cache(maxsize=4096)
+def _names_cached(registry: AgencyRegistry, text: str) -> tuple[str, ...]:
+    return tuple(registry.names_in(text))
+
+
+def _names_in(registry: AgencyRegistry, text: str) -> tuple[str, ...]:
+    """Agencies a clause text names (cached: clause texts repeat across answers)."""
+    return _names_cached(registry, text)
+
+
 def _unmark(sentence: str, masked: str) -> str:
     """The sentence with citation markers outside quotations removed."""
     out = list(sentence)
@@ -126,7 +137,7 @@ def _sentence_problem(
     for n in numbers(body):
         if not _number_in(n, source_numbers, source_text):
             return f"number {n} is not in the cited clause"
-    named = {a for c in sources for a in c.agencies} | set(registry.names_in(source_text))
+    named = {a for c in sources for a in c.agencies} | {a for c in sources for a in _names_in(registry, c.text)}
     for agency in registry.names_in(body):
         if agency not in named:
             return f"agency {agency} is not named by the cited clause"

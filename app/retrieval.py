@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,12 +46,14 @@ class HybridRetriever(BaseRetriever):
         boost: dict[str, float] | None = None,
         restrict: set[str] | None = None,
         vector=None,
+        booster: Callable[[list[str]], dict[str, float]] | None = None,
     ) -> list[ClauseHit]:
         """Clauses for ``query``, best first.
 
         ``boost`` adds to the fused score of the given clause keys (agency, target and
         follow-up evidence); ``restrict`` keeps only the given clause keys; ``vector`` is the
-        query's embedding when the caller has it already.
+        query's embedding when the caller has it already; ``booster`` computes more boosts from
+        the candidate clause keys the lanes found.
         """
         index: LiveIndex = self.index
         k = k or self.k
@@ -75,7 +78,11 @@ class HybridRetriever(BaseRetriever):
                 h.dense_rank = rank
                 h.dense_sim = sim
                 h.score += 1.0 / (RRF_K + rank)
-        for key, amount in (boost or {}).items():
+        extra = dict(boost or {})
+        if booster is not None:
+            for key, amount in booster(list(hits)).items():
+                extra[key] = extra.get(key, 0.0) + amount
+        for key, amount in extra.items():
             if key in index.by_key:
                 h = hit(key)
                 h.score += amount
