@@ -127,7 +127,8 @@ class PolicyQA:
                 if not q.agencies and q.intent in {"agency_duties"}:
                     q.agencies = prev.agencies
                 if q.language == prev.language:
-                    q.own_text = q.text
+                    if self._own_content(q):  # its own words pick the sentence; else the turn's
+                        q.own_text = q.text
                     q.text = f"{prev.text} {q.text}"
         result = self._answer(q, boost)
         result.timings["total_ms"] = round((time.perf_counter() - t0) * 1000, 2)
@@ -348,7 +349,7 @@ class PolicyQA:
         own = Question(**{**q.__dict__, "text": q.own_text or q.text})
         focus_vec = q_vec if not q.own_text else self.index.embed_query(q.focus_text)
         no_unknown_words = not self._unsupported_terms(own)
-        best_hit, best_sim = None, 0.0
+        best_hit, best_rank = None, 0.0
         for h in hits[:3]:
             if not h.clause.targets:
                 continue
@@ -358,11 +359,13 @@ class PolicyQA:
                 covered = bool(sentence) and no_unknown_words and self.coverage(own, sentence[0]) > 0.5
             else:  # a Chinese question is matched through the plan terms it names
                 covered = bool(q.terms)
-            if h.clause.clause_id in q.prev_ids:
-                sim += 0.05  # a follow-up asks about the clause already in view
             floor = TARGET_MATCH_WITH_WORDS if q.language == "en" else TARGET_MATCH_ZH
-            if (sim >= TARGET_MATCH or (sim >= floor and covered)) and sim > best_sim:
-                best_hit, best_sim = h, sim
+            if not (sim >= TARGET_MATCH or (sim >= floor and covered)):
+                continue
+            # A follow-up asks about the clause already in view, when that clause passes too.
+            rank = sim + (1.0 if h.clause.clause_id in q.prev_ids else 0.0)
+            if rank > best_rank:
+                best_hit, best_rank = h, rank
         return best_hit
 
     def _structure_boosts(self, q: Question, keys: list[str]) -> dict[str, float]:
