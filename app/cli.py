@@ -15,6 +15,21 @@ def _print_json(obj) -> None:
     print(json.dumps(obj, ensure_ascii=False))
 
 
+def valid_text(text: str) -> str:
+    """``text`` as valid Unicode: bytes the terminal could not decode (lone surrogates from
+    argv or stdin) become U+FFFD instead of failing when the answer is printed."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        raw = text.encode("utf-8", "surrogateescape" if _only_escapes(text) else "surrogatepass")
+        return raw.decode("utf-8", "replace")
+
+
+def _only_escapes(text: str) -> bool:
+    return all(not 0xD800 <= ord(ch) <= 0xDFFF or 0xDC80 <= ord(ch) <= 0xDCFF for ch in text)
+
+
 def _qa():
     from app.core import get_policyqa
 
@@ -29,8 +44,13 @@ def _clauses_only():
 
 
 def cmd_ingest(args) -> int:
+    from app.store import set_aside_damaged_store
     from ingest.build import ingest
 
+    if args.rebuild:
+        aside = set_aside_damaged_store(get_settings())
+        if aside is not None:
+            print(f"The Chroma store could not be opened; moved it to {aside} and rebuilding.", file=sys.stderr)
     report = ingest(get_settings(), [Path(p) for p in args.paths] or None, rebuild=args.rebuild, progress=not args.json)
     if args.json:
         _print_json(report.to_dict())
@@ -128,13 +148,15 @@ def render_answer(ans) -> str:
 
 
 def cmd_ask(args) -> int:
-    question = " ".join(args.question).strip() if args.question else None
+    question = valid_text(" ".join(args.question)).strip() if args.question else None
     if question is None:
         if not args.json:
             raise PolicyQAError("No question given.", 'policyqa ask "Which bureau leads VOC remediation?"')
         qa = _qa()
+        if hasattr(sys.stdin, "reconfigure"):
+            sys.stdin.reconfigure(errors="replace")  # a stray byte is one bad character, not a crash
         for line in sys.stdin:
-            line = line.rstrip("\n")
+            line = valid_text(line.rstrip("\n"))
             if not line.strip():
                 continue
             try:
@@ -281,6 +303,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``policyqa`` console script."""
     args = build_parser().parse_args(argv)
+    if hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(errors="replace")  # e.g. a file name that is not valid UTF-8
     try:
         return args.func(args)
     except PolicyQAError as err:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from pathlib import Path
 
@@ -20,6 +21,45 @@ from app.text import content_stems
 def clause_key(doc_id: str, clause_id: str) -> str:
     """The key a clause is known by across documents."""
     return f"{doc_id}:{clause_id}"
+
+
+def bm25_dir_name(generation: int) -> str:
+    """Folder (in the data dir) of generation ``generation``'s saved BM25 model."""
+    return f"bm25_g{generation}"
+
+
+def build_bm25(chunks: list[dict]) -> bm25s.BM25:
+    """The BM25 model over the chunk texts' content stems (an empty chunk counts as ``_``)."""
+    bm25 = bm25s.BM25()
+    bm25.index([content_stems(c["text"]) or ["_"] for c in chunks], show_progress=False)
+    return bm25
+
+
+def load_bm25(path: Path, chunks: int) -> bm25s.BM25 | None:
+    """The BM25 model saved at ingest, or None when it is missing, damaged or of another size."""
+    if not path.is_dir():
+        return None
+    logging.getLogger("bm25s").setLevel(logging.ERROR)
+    try:
+        bm25 = bm25s.BM25.load(path, show_progress=False)
+    except Exception:
+        return None
+    if bm25.scores.get("num_docs") != chunks or not bm25.vocab_dict:
+        return None
+    return bm25
+
+
+def _unreachable(exc: BaseException) -> bool:
+    """Whether ``exc`` (or its cause) is a failed connection rather than a failed query."""
+    import httpx
+
+    for _ in range(10):  # the chain of causes, bounded
+        if exc is None:
+            return False
+        if isinstance(exc, (httpx.TransportError, ConnectionError)):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 class LiveIndex:
@@ -79,10 +119,10 @@ class LiveIndex:
         self.chunk_keys = [clause_key(c["doc_id"], c["clause_id"]) for c in chunks]
         self.chunk_index = {c["id"]: i for i, c in enumerate(chunks)}
         self.vectorstore = Chroma(client=client, collection_name=state.collection, embedding_function=self.embeddings)
-        corpus_tokens = [content_stems(c["text"]) or ["_"] for c in chunks]
-        self.bm25 = bm25s.BM25()
-        self.bm25.index(corpus_tokens, show_progress=False)
-        self.vocabulary = {t for toks in corpus_tokens for t in toks}
+        # Saved at ingest (stemming every chunk again would dominate the open); built here for an
+        # index written before BM25 models were saved.
+        self.bm25 = load_bm25(data_dir / bm25_dir_name(state.generation), len(chunks)) or build_bm25(chunks)
+        self.vocabulary = set(self.bm25.vocab_dict) - {""}  # bm25s adds "" for empty queries
         self.titles = {k: v.get("title", k) for k, v in state.docs.items()}
 
     # -- lanes -------------------------------------------------------------------------------
@@ -104,6 +144,13 @@ class LiveIndex:
                 vector.tolist(), k=k, filter=where
             )
         except Exception as exc:
+            host, port = self.settings.chroma_host, self.settings.chroma_port
+            if host and _unreachable(exc):  # the client reconnects by itself once the server is back
+                raise PolicyQAError(
+                    f"The Chroma server at {host}:{port} is not reachable ({type(exc).__name__}).",
+                    "start it again (chroma run --host 127.0.0.1 --port PORT --path DIR); answers resume by "
+                    "themselves once it is back.",
+                ) from exc
             raise PolicyQAError(
                 f"Vector search failed ({type(exc).__name__}: {exc}).", "check the Chroma store: policyqa doctor"
             ) from exc

@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import chromadb
 from chromadb.config import Settings as ChromaSettings
+from filelock import FileLock, Timeout
 
 from app.clauses import Clause, load_clauses
 from app.errors import PolicyQAError
@@ -87,18 +89,66 @@ def chroma_client(settings: Settings) -> chromadb.api.ClientAPI:
                 "POLICYQA_CHROMA_HOST to use the embedded store.",
             ) from exc
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    path = str(settings.data_dir / "chroma")
     try:
-        return chromadb.PersistentClient(path=str(settings.data_dir / "chroma"), settings=chroma_settings)
+        return chromadb.PersistentClient(path=path, settings=chroma_settings)
     except Exception as exc:
+        _forget_unused_system(path)
         raise PolicyQAError(
             f"The Chroma store under {settings.data_dir} cannot be opened ({exc}).", "run: policyqa ingest --rebuild"
         ) from exc
 
 
+def _forget_unused_system(path: str) -> None:
+    """Drop Chroma's cached system for ``path`` when no client holds it: one that failed to start
+    stays cached, and every later client of the path would get it instead of opening it again."""
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    systems = getattr(SharedSystemClient, "_identifier_to_system", {})
+    refcounts = getattr(SharedSystemClient, "_identifier_to_refcount", {})
+    if path in systems and not refcounts.get(path):
+        systems.pop(path, None)
+
+
+def set_aside_damaged_store(settings: Settings) -> Path | None:
+    """Before ``ingest --rebuild``: move an embedded Chroma store that cannot be opened to
+    ``chroma.damaged-<time>`` (kept for inspection) so the rebuild starts a fresh one.
+    Returns where it went, or None when the store opens (or is a server, or is absent)."""
+    store = settings.data_dir / "chroma"
+    if settings.chroma_host or not store.exists():
+        return None
+    try:
+        chroma_client(settings)
+        return None
+    except PolicyQAError:
+        pass
+    lock = FileLock(str(settings.data_dir / "ingest.lock"))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        return None  # an ingest is running: the rebuild itself will say so
+    try:
+        aside = store.with_name(f"chroma.damaged-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}")
+        os.replace(store, aside)
+    finally:
+        lock.release()
+    return aside
+
+
 def load_chunks(path: Path) -> list[dict]:
-    """Chunk rows (id, doc_id, clause_id, text) of a generation."""
+    """Chunk rows (id, doc_id, clause_id, text) of a generation; a clear error if damaged."""
     with path.open(encoding="utf-8") as f:
-        return [json.loads(line) for line in f if line.strip()]
+        try:
+            rows = [json.loads(line) for line in f if line.strip()]
+        except ValueError as exc:  # a truncated or overwritten table (UnicodeDecodeError is one too)
+            raise _damaged(path, exc) from exc
+    if not all(isinstance(r, dict) and {"id", "doc_id", "clause_id", "text"} <= r.keys() for r in rows):
+        raise _damaged(path, "rows without id, doc_id, clause_id and text")
+    return rows
+
+
+def _damaged(path: Path, why: object) -> PolicyQAError:
+    return PolicyQAError(f"The index file {path} is damaged ({why}).", "run: policyqa ingest --rebuild")
 
 
 def load_live_clauses(data_dir: Path) -> tuple[IndexState, list[Clause]]:
@@ -111,4 +161,11 @@ def load_live_clauses(data_dir: Path) -> tuple[IndexState, list[Clause]]:
         raise PolicyQAError(
             f"The index in {data_dir} is incomplete ({path.name} is missing).", "run: policyqa ingest --rebuild"
         )
-    return state, load_clauses(path)
+    try:
+        clauses = load_clauses(path)
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:  # truncated, overwritten, another layout
+        raise _damaged(path, exc) from exc
+    listed = [d.get("clauses") for d in state.docs.values() if isinstance(d, dict)]
+    if listed and all(isinstance(n, int) for n in listed) and sum(listed) != len(clauses):
+        raise _damaged(path, f"{len(clauses)} clauses, the index lists {sum(n or 0 for n in listed)}")
+    return state, clauses

@@ -8,6 +8,7 @@ message is one HTML block, so Markdown never sees raw text either.
 from __future__ import annotations
 
 import atexit
+import functools
 import html
 import ipaddress
 import json
@@ -33,6 +34,7 @@ from filelock import FileLock
 
 from app.answer import Citation
 from app.clauses import Clause, split_sentences
+from app.cli import valid_text
 from app.errors import PolicyQAError
 from app.settings import PROJECT_ROOT, Settings, get_settings
 
@@ -42,6 +44,7 @@ if TYPE_CHECKING:
 MAX_INPUT_CHARS = 100_000
 STREAM_WORDS = 6  # words added per streamed chunk
 DOWNLOAD_TTL = 86_400  # seconds a generated CSV / Markdown download is kept
+RETRY_SECONDS = 3.0  # while the index cannot be loaded, try again this often
 EXAMPLES = [
     ("Staff", "Which bureau leads VOC remediation?"),
     ("Enterprise", "We run a 40 t/h coal boiler in the city: what applies?"),
@@ -297,14 +300,37 @@ def clause_panel(qa: PolicyQA, key: str | None) -> str:
 
 # -- feedback -----------------------------------------------------------------------------
 def append_feedback(path: Path, record: dict) -> None:
-    """Append one JSON line to the feedback log (file lock, one write, flush, fsync)."""
+    """Append one JSON line to the feedback log (file lock, one write, flush, fsync).
+
+    A writer killed mid-write can leave a partial last line; the next writer cuts it off
+    before appending, so every line of the log stays one whole JSON record."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    line = json.dumps(record, ensure_ascii=False) + "\n"
+    # A lone surrogate (from a comment) becomes its JSON escape instead of failing to encode.
+    data = (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8", "backslashreplace")
     with FileLock(f"{path}.lock", timeout=10):
-        with path.open("a", encoding="utf-8") as f:
-            f.write(line)
+        with path.open("a+b") as f:
+            end = f.seek(0, os.SEEK_END)
+            if end:
+                f.seek(end - 1)
+                if f.read(1) != b"\n":
+                    f.truncate(_last_line_end(f, end))
+            f.write(data)
             f.flush()
             os.fsync(f.fileno())
+
+
+def _last_line_end(f, end: int, block: int = 65536) -> int:
+    """Offset just after the last newline before ``end`` (0 if there is none)."""
+    pos = end
+    while pos > 0:
+        start = max(0, pos - block)
+        f.seek(start)
+        chunk = f.read(pos - start)
+        cut = chunk.rfind(b"\n")
+        if cut >= 0:
+            return start + cut + 1
+        pos = start
+    return 0
 
 
 # -- obligations --------------------------------------------------------------------------
@@ -366,6 +392,19 @@ def _internal(err: Exception) -> str:
     return f"Something went wrong ({type(err).__name__}); the details are in the server log."
 
 
+def _shown(fn):
+    """Let a :class:`PolicyQAError` (e.g. the index was deleted) reach the page as its message."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except PolicyQAError as err:
+            raise gr.Error(str(err)) from err
+
+    return wrapper
+
+
 def _message(role: str, content: str) -> dict[str, str]:
     return {"role": role, "content": content}
 
@@ -380,7 +419,7 @@ def build_app(qa: PolicyQA) -> gr.Blocks:
         if not isinstance(question, str):
             return {"error": "The question must be a string."}
         try:
-            return qa.answer(check_length(question)).to_dict()
+            return qa.answer(check_length(valid_text(question))).to_dict()
         except PolicyQAError as err:
             return {"error": str(err)}
         except Exception as err:  # the caller gets a message, the log the trace
@@ -388,7 +427,7 @@ def build_app(qa: PolicyQA) -> gr.Blocks:
 
     def respond(question: str, chat: dict) -> Iterator[tuple[str, list, dict]]:
         """Chat turn: show the question, answer it, stream the text, then add the citations."""
-        question = question or ""
+        question = valid_text(question or "")
         if not question.strip():
             yield "", chat["messages"], chat
             return
@@ -442,14 +481,17 @@ def build_app(qa: PolicyQA) -> gr.Blocks:
         gr.Info("Thank you: your feedback was saved.")
         return ""
 
+    @_shown
     def filter_agencies(query: str) -> tuple[pd.DataFrame, str]:
         df = agency_frame(qa, query)
         return df, write_temp("who-does-what.csv", df)
 
+    @_shown
     def filter_targets(query: str) -> tuple[pd.DataFrame, str]:
         df = target_frame(qa, query)
         return df, write_temp("targets.csv", df)
 
+    @_shown
     def filter_clauses(query: str, chapter: str) -> tuple[dict, str]:
         choices = clause_choices(qa, query, chapter)
         first = choices[0][1] if choices else None
@@ -458,7 +500,7 @@ def build_app(qa: PolicyQA) -> gr.Blocks:
     def obligations(
         sector: str, location: str, boiler: bool, capacity: float | None, description: str
     ) -> tuple[str, str, dict]:
-        question = obligation_question(sector, location, boiler, capacity, description)
+        question = valid_text(obligation_question(sector, location, boiler, capacity, description))
         try:
             ans = qa.answer(check_length(question)).to_dict()
         except Exception as err:  # the user sees a message, the log the trace
@@ -646,7 +688,8 @@ def error_app(err: PolicyQAError) -> gr.Blocks:
     with gr.Blocks(title="PolicyQA: not ready", analytics_enabled=False) as demo:
         gr.HTML(
             f"<h2>PolicyQA cannot answer yet</h2><p>{esc(err.problem)}</p>"
-            + (f"<p><b>Fix:</b> {esc(err.fix)}</p>" if err.fix else ""),
+            + (f"<p><b>Fix:</b> {esc(err.fix)}</p>" if err.fix else "")
+            + "<p>This page is replaced by the app as soon as the index loads: reload it then.</p>",
             elem_id="pq-error",
         )
 
@@ -701,25 +744,19 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def serve(host: str = "127.0.0.1", port: int = 7860, no_auth: bool = False) -> None:
-    """Load the index once and serve the app (an error page if it cannot be loaded)."""
-    settings = get_settings()
-    auth = _auth(settings, host, no_auth)
-    started = time.perf_counter()
-    try:
-        from app.core import get_policyqa
+def _load() -> tuple[PolicyQA | None, PolicyQAError | None]:
+    """The loaded and warmed-up core, or the error that stops it loading."""
+    from app.core import get_policyqa
 
+    try:
         qa = get_policyqa()
         qa.answer(EXAMPLES[0][1])  # warm up, so the first user does not wait for it
-        demo = build_app(qa)
-        print(
-            f"PolicyQA loaded {len(qa.clauses)} clauses in {time.perf_counter() - started:.1f} s."
-        )
     except PolicyQAError as err:
-        print(f"PolicyQA cannot answer: {err}", file=sys.stderr)
-        demo = error_app(err)
-    if threading.current_thread() is threading.main_thread():  # stop cleanly on SIGTERM too
-        signal.signal(signal.SIGTERM, _interrupt)
+        return None, err
+    return qa, None
+
+
+def _launch(demo: gr.Blocks, settings: Settings, host: str, port: int, auth, block: bool) -> None:
     demo.queue(default_concurrency_limit=settings.concurrency, max_size=settings.queue_size)
     demo.launch(
         server_name=host,
@@ -732,4 +769,32 @@ def serve(host: str = "127.0.0.1", port: int = 7860, no_auth: bool = False) -> N
         css=CSS,
         footer_links=["api"],
         inbrowser=False,
+        prevent_thread_lock=not block,
     )
+
+
+def serve(host: str = "127.0.0.1", port: int = 7860, no_auth: bool = False) -> None:
+    """Load the index once and serve the app. While it cannot be loaded (no index, a damaged
+    one, the Chroma server down) an error page says why and how to fix it, and loading is
+    retried every ``RETRY_SECONDS``: once it succeeds the app replaces the error page."""
+    settings = get_settings()
+    auth = _auth(settings, host, no_auth)
+    if threading.current_thread() is threading.main_thread():  # stop cleanly on SIGTERM too
+        signal.signal(signal.SIGTERM, _interrupt)
+    started = time.perf_counter()
+    qa, err = _load()
+    while qa is None:
+        print(f"PolicyQA cannot answer: {err}", file=sys.stderr)
+        page = error_app(err)
+        _launch(page, settings, host, port, auth, block=False)
+        try:
+            while qa is None:
+                time.sleep(RETRY_SECONDS)
+                qa, again = _load()
+                if qa is None and str(again) != str(err):
+                    err = again  # show the new reason
+                    break
+        finally:
+            page.close()
+    print(f"PolicyQA loaded {len(qa.clauses)} clauses in {time.perf_counter() - started:.1f} s.")
+    _launch(build_app(qa), settings, host, port, auth, block=True)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +16,7 @@ from app.agencies import registry_for
 from app.clauses import Clause, load_clauses, save_clauses
 from app.embeddings import count_tokens, get_embeddings, max_tokens
 from app.errors import PolicyQAError
+from app.index import bm25_dir_name, build_bm25
 from app.settings import Settings
 from app.store import IndexState, chroma_client, load_chunks, read_state, write_state
 from ingest.chunking import clause_documents
@@ -126,10 +129,11 @@ def _build(settings: Settings, sources: list[SourceDocument], rebuild: bool, pro
         report.skipped_documents = sorted(keep & named)
 
     to_embed: list = []
+    counter = TokenCounter(embeddings)
     for p in parsed:
         if p.source.doc_id in keep:
             continue
-        docs = [d for c in p.clauses for d in clause_documents(c, lambda t: count_tokens(embeddings, t), window)]
+        docs = [d for c in p.clauses for d in clause_documents(c, counter, window)]
         to_embed.extend(docs)
         all_clauses.extend(p.clauses)
         all_chunks.extend(
@@ -158,6 +162,9 @@ def _build(settings: Settings, sources: list[SourceDocument], rebuild: bool, pro
     with (settings.data_dir / new.chunks_file).open("w", encoding="utf-8") as f:
         for row in all_chunks:
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
+    bm25_dir = settings.data_dir / bm25_dir_name(generation)
+    shutil.rmtree(bm25_dir, ignore_errors=True)  # a killed ingest's leftovers
+    build_bm25(all_chunks).save(bm25_dir, show_progress=False)  # loaded at open instead of rebuilt
     write_state(settings.data_dir, new)  # the switch: from here on, the new generation answers
 
     _cleanup(settings.data_dir, client, new)
@@ -165,6 +172,38 @@ def _build(settings: Settings, sources: list[SourceDocument], rebuild: bool, pro
     report.chunks = len(all_chunks)
     report.generation = generation
     return report
+
+
+_ODD_SPACE = re.compile(r"[^\S \n\t\r]")  # whitespace the tokenizer may treat otherwise than str.split
+
+
+class TokenCounter:
+    """``count_tokens(embeddings, text)``, exactly, without tokenizing the same word twice.
+
+    A BERT tokenizer (per-character normaliser, split at whitespace and punctuation, WordPiece per
+    word, [CLS] ... [SEP]) counts a text as its special tokens plus the word pieces of each
+    whitespace-separated word, so each distinct word is tokenized once and a count is a sum. Any
+    other tokenizer, or a text with unusual whitespace, is counted by the tokenizer itself.
+    """
+
+    def __init__(self, embeddings) -> None:
+        self.embeddings = embeddings
+        self.tokenizer = embeddings._client.tokenizer
+        backend = getattr(self.tokenizer, "_tokenizer", None)
+        kinds = [type(getattr(backend, part, None)).__name__ for part in ("normalizer", "pre_tokenizer", "model")]
+        self.additive = kinds == ["BertNormalizer", "BertPreTokenizer", "WordPiece"]
+        self.special = count_tokens(embeddings, "")
+        self.pieces: dict[str, int] = {}
+
+    def __call__(self, text: str) -> int:
+        if not self.additive or _ODD_SPACE.search(text):
+            return count_tokens(self.embeddings, text)
+        words = text.split()
+        new = [w for w in dict.fromkeys(words) if w not in self.pieces]
+        if new:
+            ids = self.tokenizer(new, add_special_tokens=False)["input_ids"]
+            self.pieces.update(zip(new, map(len, ids), strict=True))
+        return self.special + sum(self.pieces[w] for w in words)
 
 
 def _embed_and_write(embeddings, collection, docs, batch_size: int, batch_limit: int, progress: bool) -> float:
@@ -237,6 +276,9 @@ def _cleanup(data_dir: Path, client, live: IndexState) -> None:
         for path in data_dir.glob(pattern):
             if path.name not in {live.clauses_file, live.chunks_file}:
                 path.unlink(missing_ok=True)
+    for path in data_dir.glob("bm25_g*"):
+        if path.name != bm25_dir_name(live.generation):
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def describe(parsed: list[ParsedDocument]) -> str:

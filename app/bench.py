@@ -1,0 +1,355 @@
+"""``policyqa bench``: ingest time, encode floor, cold open, answer latency, memory and disk by corpus size.
+
+Each size is ingested into its own temporary data dir from :mod:`app.synthetic` plans. The open,
+the answer latencies and the peak RSS are measured in a fresh subprocess per size (:func:`probe_main`),
+so they describe a cold process holding that index and nothing else.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import resource
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from app.settings import PROJECT_ROOT, Settings, get_settings
+
+SERVER_CLAUSES = 5000
+WARMUP = 3
+QUESTIONS: tuple[str, ...] = (
+    # lead
+    "Which bureau leads VOC remediation?",
+    "Who takes the lead on biogas projects at livestock farms?",
+    "Who is responsible for prefabricated buildings and sponge cities?",
+    "Which department leads kitchen waste recycling and household waste incineration?",
+    "Who is in charge of energy conservation in public institutions?",
+    "Which agency leads the upgrading of urban sewage treatment plants?",
+    "Who leads source substitution with low-VOC coatings and inks?",
+    "Who is responsible for joint air pollution control with Sichuan?",
+    "Which agency leads the dual control of energy consumption?",
+    "Who leads statistical and monitoring capacity building for energy use?",
+    "Who is responsible for green parks and non-waste enterprises?",
+    "Which bureau handles hydrogen fueling stations?",
+    "Who takes the lead on agricultural non-point source pollution?",
+    "Who is responsible for green logistics and express packaging?",
+    # target
+    "By how much will energy consumption per unit of GDP drop by 2025?",
+    "How many tons of chemical oxygen demand will be reduced?",
+    "What is the target for nitrogen oxide emission reduction?",
+    "What water reuse rate should regulated industrial enterprises reach by 2025?",
+    "How many green parks and green factories will be built?",
+    "What share of new buildings will meet green building standards by 2025?",
+    "What share of motorized public transport trips in central urban areas is targeted?",
+    "How many new energy vehicles will the city produce by 2025?",
+    "What comprehensive utilization rate of crop straw is targeted?",
+    "What share of rural domestic sewage will be treated by 2025?",
+    "How much renewable energy will be used in buildings by 2025?",
+    "By how much will energy consumption per unit of industrial value added fall?",
+    "What is the target for volatile organic compound emission reduction?",
+    "What utilization rate of pesticides and fertilizers on major crops is targeted?",
+    # obligation
+    "I run a 20 tons/hour coal-fired boiler in an industrial park; must it be phased out?",
+    "My printing company uses solvent inks; what does the plan require of us?",
+    "I operate a steel mill; what must we do about ultra-low emissions?",
+    "We run a data center; what energy efficiency level must we reach?",
+    "My factory discharges a lot of wastewater; what is expected of us?",
+    "We own diesel trucks under National 3 emission standards; what happens to them?",
+    "I run a furniture factory that uses coatings; what are my obligations?",
+    "We operate a cement kiln; what must we do about nitrogen oxides?",
+    "I manage a hotel; what energy-saving transformation applies to us?",
+    "We are an express delivery company; what packaging rules apply?",
+    "I run a livestock farm; what must I do with manure?",
+    "Our park has many VOC-related enterprises; what facilities should we build?",
+    "We are building a new project; must it meet the energy efficiency benchmark?",
+    "I run a taxi fleet; what vehicles should we buy?",
+    # fact
+    "What does the plan say about the carbon emissions trading market?",
+    "What does the plan say about green finance?",
+    "How will the plan curb energy-intensive and high-emission projects?",
+    "What does the plan say about clean and efficient use of coal?",
+    "What is said about energy conservation professionals and training?",
+    "How will supervision, evaluation and assessment be strengthened?",
+    "What does the plan say about cleaner production audits?",
+    "How will the plan promote rail and waterway freight?",
+    "What does the plan say about solar photovoltaics on roofs?",
+    "What is the plan's approach to total pollutant discharge control?",
+    "What does the plan say about electricity price policies?",
+    "How will rural household garbage be collected and treated?",
+    "What does the plan say about the Chengdu-Chongqing economic circle?",
+    "What does the plan say about energy performance contracting?",
+)
+
+
+def _log(message: str) -> None:
+    print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+
+def _percentile(values: list[float], p: float) -> float:
+    """The ``p``-th percentile (linear interpolation, like numpy's default)."""
+    ordered = sorted(values)
+    pos = (len(ordered) - 1) * p / 100
+    lo = int(pos)
+    hi = min(lo + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (pos - lo)
+
+
+def disk_mb(*paths: Path) -> float:
+    """Space the files under ``paths`` take on disk, like ``du`` (allocated blocks)."""
+    total = 0
+    for root in paths:
+        for dirpath, _dirs, files in os.walk(root):
+            for name in files:
+                try:
+                    total += os.lstat(os.path.join(dirpath, name)).st_blocks * 512
+                except OSError:
+                    pass
+    return round(total / 2**20, 1)
+
+
+def machine() -> dict:
+    """The machine the figures were taken on."""
+    import chromadb
+    import torch
+
+    cpu = ""
+    try:
+        cpu = next(
+            (line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), ""
+        )
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return {
+        "nproc": os.cpu_count(),
+        "cpus_usable": len(os.sched_getaffinity(0)),
+        "cpu": cpu,
+        "memory_gb": round(mem, 1),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "torch": torch.__version__,
+        "torch_threads": torch.get_num_threads(),
+        "chromadb": chromadb.__version__,
+    }
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def chroma_server(path: Path):
+    """A ``chroma run`` on a free loopback port for the duration of the block; yields the port."""
+    import chromadb
+
+    port = _free_port()
+    chroma = Path(sys.executable).parent / "chroma"
+    env = {"ANONYMIZED_TELEMETRY": "False", "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
+    cmd = [str(chroma), "run", "--host", "127.0.0.1", "--port", str(port), "--path", str(path)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                chromadb.HttpClient(host="127.0.0.1", port=port).heartbeat()
+                break
+            except Exception:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("chroma run did not start") from None
+                time.sleep(0.3)
+        yield port
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def _release_chroma() -> None:
+    """Close the embedded Chroma systems this process holds (before their files are deleted)."""
+    try:
+        from chromadb.api.client import SharedSystemClient
+
+        SharedSystemClient.clear_system_cache()
+    except Exception:  # pragma: no cover - best effort
+        pass
+
+
+def _encode_floor(settings: Settings) -> tuple[int, float]:
+    """(chunks, seconds) of one raw ``SentenceTransformer.encode`` over the index's chunk texts."""
+    from app.embeddings import get_embeddings
+    from app.store import load_chunks, read_state
+
+    state = read_state(settings.data_dir)
+    texts = [row["text"] for row in load_chunks(settings.data_dir / state.chunks_file)]
+    model = get_embeddings(settings.embedding_model, settings.embedding_batch_size)._client
+    t0 = time.perf_counter()
+    model.encode(texts, batch_size=settings.embedding_batch_size, normalize_embeddings=True, show_progress_bar=False)
+    return len(texts), time.perf_counter() - t0
+
+
+def _probe(settings: Settings) -> dict:
+    """Open, latency and peak RSS, measured in a fresh interpreter over ``settings``' index."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("POLICYQA_")}
+    env.update({"POLICYQA_DATA_DIR": str(settings.data_dir), "POLICYQA_CORPUS_DIR": str(settings.corpus_dir)})
+    if settings.chroma_host:
+        env.update({"POLICYQA_CHROMA_HOST": settings.chroma_host, "POLICYQA_CHROMA_PORT": str(settings.chroma_port)})
+    cmd = [sys.executable, "-c", "from app.bench import probe_main; probe_main()"]
+    done = subprocess.run(cmd, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=3600)
+    if done.returncode != 0:
+        raise RuntimeError(f"bench probe failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def probe_main() -> None:
+    """Subprocess side of :func:`_probe`: prints one JSON line of figures."""
+    t0 = time.perf_counter()
+    from app.core import PolicyQA
+    from app.embeddings import get_embeddings
+    from app.index import LiveIndex
+
+    settings = get_settings()
+    t1 = time.perf_counter()
+    get_embeddings(settings.embedding_model, settings.embedding_batch_size)
+    t2 = time.perf_counter()
+    qa = PolicyQA(settings)
+    t3 = time.perf_counter()
+    assert isinstance(qa.index, LiveIndex)
+    first = time.perf_counter()
+    qa.answer(QUESTIONS[0], use_llm=False)
+    first_ms = (time.perf_counter() - first) * 1000
+    for q in QUESTIONS[1:WARMUP]:
+        qa.answer(q, use_llm=False)
+    latencies, abstained = [], 0
+    for q in QUESTIONS:
+        s = time.perf_counter()
+        ans = qa.answer(q, use_llm=False)
+        latencies.append((time.perf_counter() - s) * 1000)
+        abstained += bool(ans.abstained)
+    rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    out = {
+        "import_s": round(t1 - t0, 2),
+        "model_s": round(t2 - t1, 2),
+        "open_s": round(t3 - t2, 2),
+        "first_answer_ms": round(first_ms, 1),
+        "p50_ms": round(_percentile(latencies, 50), 1),
+        "p95_ms": round(_percentile(latencies, 95), 1),
+        "max_ms": round(max(latencies), 1),
+        "questions": len(latencies),
+        "abstained": abstained,
+        "rss_mb": round(rss_kb / 1024, 1),
+    }
+    print(json.dumps(out))
+
+
+def bench_size(clauses: int, base: Settings, workdir: Path, chroma_port: int | None = None) -> dict:
+    """All figures for one corpus size, in a data dir under ``workdir`` (Chroma server if a port is given)."""
+    from app.synthetic import synthetic_sources
+    from ingest.build import ingest
+
+    mode = "server" if chroma_port else "embedded"
+    update: dict = {"data_dir": workdir / "data", "chroma_host": None}
+    if chroma_port:
+        update.update(chroma_host="127.0.0.1", chroma_port=chroma_port)
+    settings = base.model_copy(update=update)
+    _log(f"{clauses} clauses ({mode}): generating documents")
+    sources = synthetic_sources(clauses, settings.corpus_dir)
+    _log(f"{clauses} clauses ({mode}): ingesting {len(sources)} documents")
+    t0 = time.perf_counter()
+    report = ingest(settings, sources=sources, rebuild=True, progress=False)
+    ingest_s = time.perf_counter() - t0
+    _log(f"{clauses} clauses ({mode}): ingest {ingest_s:.1f} s ({report.chunks} chunks); encoding floor")
+    chunks, encode_s = _encode_floor(settings)
+    _release_chroma()
+    _log(f"{clauses} clauses ({mode}): encode {encode_s:.1f} s; opening and answering in a fresh process")
+    probe = _probe(settings)
+    _log(f"{clauses} clauses ({mode}): open {probe['open_s']} s, p50 {probe['p50_ms']} ms, p95 {probe['p95_ms']} ms")
+    return {
+        "clauses": report.clauses,
+        "chunks": chunks,
+        "ingest_s": round(ingest_s, 2),
+        "encode_s": round(encode_s, 2),
+        "ingest_encode_s": round(report.encode_seconds, 2),
+        "open_s": probe["open_s"],
+        "p50_ms": probe["p50_ms"],
+        "p95_ms": probe["p95_ms"],
+        "rss_mb": probe["rss_mb"],
+        "disk_mb": disk_mb(workdir),
+        "mode": mode,
+        "detail": {k: v for k, v in probe.items() if k not in {"open_s", "p50_ms", "p95_ms", "rss_mb"}},
+    }
+
+
+def chart(result: dict, path: Path) -> None:
+    """p50/p95 answer latency and ingest time against corpus size (log x), as a PNG."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, left = plt.subplots(figsize=(8, 4.5))
+    right = left.twinx()
+    for mode, marker in (("embedded", "o"), ("server", "s")):
+        rows = sorted((r for r in result["sizes"] if r["mode"] == mode), key=lambda r: r["clauses"])
+        if not rows:
+            continue
+        x = [r["clauses"] for r in rows]
+        left.plot(x, [r["p50_ms"] for r in rows], marker=marker, color="tab:blue", label=f"p50 answer ({mode})")
+        left.plot(x, [r["p95_ms"] for r in rows], marker=marker, color="tab:orange", label=f"p95 answer ({mode})")
+        right.plot(
+            x, [r["ingest_s"] for r in rows], marker=marker, ls="--", color="tab:green", label=f"ingest ({mode})"
+        )
+    left.set_xscale("log")
+    left.set_xlabel("corpus size (clauses)")
+    left.set_ylabel("answer latency (ms)")
+    right.set_ylabel("ingest time (s)")
+    handles = left.get_legend_handles_labels()
+    more = right.get_legend_handles_labels()
+    left.legend(handles[0] + more[0], handles[1] + more[1], loc="upper left", fontsize=8)
+    left.set_title(f"PolicyQA bench ({result['machine']['nproc']} CPUs)")
+    left.grid(True, which="both", alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def run_bench(sizes: list[int], server: bool = False, out_dir: Path | None = None) -> dict:
+    """Benchmark each corpus size (and 5,000 clauses on a Chroma server with ``server``).
+
+    Writes ``bench.json`` and ``bench.png`` to ``out_dir`` (default: the data dir's ``bench``).
+    """
+    from app.embeddings import get_embeddings
+
+    base = get_settings()
+    out_dir = Path(out_dir) if out_dir else base.data_dir / "bench"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    _log("loading the embedding model")
+    get_embeddings(base.embedding_model, base.embedding_batch_size)  # not counted in any ingest
+    rows = []
+    for n in sizes:
+        with tempfile.TemporaryDirectory(prefix="policyqa-bench-") as tmp:
+            rows.append(bench_size(n, base, Path(tmp)))
+    if server:
+        with tempfile.TemporaryDirectory(prefix="policyqa-bench-") as tmp:
+            with chroma_server(Path(tmp) / "chroma-server") as port:
+                rows.append(bench_size(SERVER_CLAUSES, base, Path(tmp), chroma_port=port))
+    largest = max(rows, key=lambda r: (r["clauses"], r["mode"] == "embedded"))
+    result = {
+        "sizes": rows,
+        "ingest_vs_encode": round(largest["encode_s"] / largest["ingest_s"], 3) if largest["ingest_s"] else 0.0,
+        "machine": machine(),
+    }
+    (out_dir / "bench.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    chart(result, out_dir / "bench.png")
+    _log(f"wrote {out_dir / 'bench.json'} and {out_dir / 'bench.png'}")
+    return result

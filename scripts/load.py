@@ -1,0 +1,309 @@
+"""Load the web app's ``/ask`` API the way many users would, and report what it sustains.
+
+Usage::
+
+    .venv/bin/python scripts/load.py                       # start `policyqa serve` on a free port
+    .venv/bin/python scripts/load.py --url http://127.0.0.1:7860/ --pid 12345
+    .venv/bin/python scripts/load.py --clients 50 --per-client 5 --sequential 1000 --burst 30
+
+It runs, against one server:
+
+1. ``--clients`` gradio_client clients in threads, ``--per-client`` questions each (throughput,
+   p50/p95 latency, answers that came back as errors);
+2. ``--sequential`` questions one after the other, with the server's RSS before and after;
+3. optionally ``--burst`` requests at once against a second server started with a queue of
+   ``--burst-queue`` (how many are refused as "queue full" instead of hanging).
+
+The questions are the single-turn questions of the evaluation set (``eval/cases_*.jsonl``).
+``tests/test_load.py`` runs the same functions and checks the answers against the core.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FALLBACK_QUESTIONS = [
+    "Which bureau leads VOC remediation?",
+    "What does 3.9.2 say?",
+    "We run a 40 t/h coal boiler in the city: what applies?",
+    "哪个部门牵头挥发性有机物综合治理？",
+    "What is the fine for exceeding VOC limits?",
+    "By how much should energy consumption per unit of GDP fall by 2025?",
+]
+
+
+def load_questions(n: int = 25) -> list[str]:
+    """``n`` distinct single-turn questions from the evaluation set (English and Chinese mixed)."""
+    pools: list[list[str]] = []
+    for name in ("cases_en.jsonl", "cases_zh.jsonl", "cases_dev2.jsonl"):
+        path = ROOT / "eval" / name
+        if not path.exists():
+            continue
+        rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        pools.append([r["question"] for r in rows if not r.get("history") and r.get("question", "").strip()])
+    mixed: list[str] = list(FALLBACK_QUESTIONS)
+    for i in range(max((len(p) for p in pools), default=0)):  # interleave the files
+        mixed.extend(p[i] for p in pools if i < len(p))
+    return list(dict.fromkeys(mixed))[:n]
+
+
+# -- a server ----------------------------------------------------------------------------------
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Server:
+    """A ``policyqa serve`` process on 127.0.0.1."""
+
+    url: str
+    proc: subprocess.Popen
+    log: Path
+
+    @property
+    def pid(self) -> int:
+        return self.proc.pid
+
+    def log_text(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace") if self.log.exists() else ""
+
+
+@contextmanager
+def running_server(
+    data_dir: Path | None = None, log: Path | None = None, timeout: float = 300, **env: str
+) -> Iterator[Server]:
+    """Start ``policyqa serve`` on a free 127.0.0.1 port; yield it once the page answers; stop it."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/"
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("POLICYQA_")}
+    if data_dir is not None:
+        full_env["POLICYQA_DATA_DIR"] = str(data_dir)
+    full_env.update(env)
+    log = log or Path(f"/tmp/policyqa-load-{port}.log")
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+            cwd=ROOT,
+            env=full_env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    server = Server(url, proc, log)
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"server exited ({proc.returncode}):\n{server.log_text()[-3000:]}")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"server not ready after {timeout:.0f} s:\n{server.log_text()[-3000:]}")
+            try:
+                with urllib.request.urlopen(url, timeout=2) as resp:
+                    if resp.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.25)
+        yield server
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+# -- load ---------------------------------------------------------------------------------------
+@dataclass
+class Result:
+    """One request: who asked what, what came back, how long it took."""
+
+    client: int
+    turn: int
+    question: str
+    answer: dict | None = None
+    error: str = ""
+    seconds: float = 0.0
+
+
+@dataclass
+class Report:
+    results: list[Result] = field(default_factory=list)
+    wall: float = 0.0
+
+    @property
+    def latencies(self) -> list[float]:
+        return sorted(r.seconds for r in self.results if not r.error)
+
+    def percentile(self, p: float) -> float:
+        values = self.latencies
+        if not values:
+            return float("nan")
+        if len(values) == 1:
+            return values[0]
+        return statistics.quantiles(values, n=100, method="inclusive")[round(p) - 1]
+
+    @property
+    def throughput(self) -> float:
+        return len(self.results) / self.wall if self.wall else 0.0
+
+    def summary(self, label: str) -> str:
+        failed = sum(1 for r in self.results if r.error)
+        return (
+            f"{label}: {len(self.results)} requests in {self.wall:.1f} s = {self.throughput:.2f} req/s; "
+            f"p50 {self.percentile(50):.2f} s, p95 {self.percentile(95):.2f} s; {failed} failed"
+        )
+
+
+def _ask(client, question: str, timeout: float) -> dict:
+    return client.submit(question, api_name="/ask").result(timeout=timeout)
+
+
+def concurrent_load(
+    url: str, questions: list[str], clients: int = 50, per_client: int = 5, timeout: float = 600
+) -> Report:
+    """``clients`` threads, each its own gradio_client, asking ``per_client`` questions in turn.
+    Client ``c`` asks questions ``c*per_client .. c*per_client+per_client-1`` (mod the list)."""
+    from gradio_client import Client
+
+    report = Report()
+    lock = threading.Lock()
+    start = threading.Barrier(clients)
+
+    def run(c: int) -> None:
+        client = Client(url, verbose=False)
+        start.wait()
+        for t in range(per_client):
+            q = questions[(c * per_client + t) % len(questions)]
+            r = Result(c, t, q)
+            t0 = time.perf_counter()
+            try:
+                r.answer = _ask(client, q, timeout)
+            except Exception as exc:  # counted and reported, never hidden
+                r.error = f"{type(exc).__name__}: {exc}"
+            r.seconds = time.perf_counter() - t0
+            with lock:
+                report.results.append(r)
+
+    t0 = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=clients) as pool:
+        list(pool.map(run, range(clients)))
+    report.wall = time.perf_counter() - t0
+    return report
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of process ``pid`` in MB."""
+    import psutil
+
+    return psutil.Process(pid).memory_info().rss / 2**20
+
+
+def sequential_load(url: str, questions: list[str], n: int = 1000, timeout: float = 120) -> Report:
+    """``n`` questions one after the other from one client (cycling through ``questions``)."""
+    from gradio_client import Client
+
+    client = Client(url, verbose=False)
+    report = Report()
+    t0 = time.perf_counter()
+    for i in range(n):
+        q = questions[i % len(questions)]
+        r = Result(0, i, q)
+        t1 = time.perf_counter()
+        try:
+            r.answer = _ask(client, q, timeout)
+        except Exception as exc:
+            r.error = f"{type(exc).__name__}: {exc}"
+        r.seconds = time.perf_counter() - t1
+        report.results.append(r)
+    report.wall = time.perf_counter() - t0
+    return report
+
+
+def burst(url: str, question: str, n: int = 30, timeout: float = 300) -> Report:
+    """``n`` requests submitted at once (each from its own client); errors are kept per request."""
+    from gradio_client import Client
+
+    clients = [Client(url, verbose=False) for _ in range(n)]
+    report = Report()
+    t0 = time.perf_counter()
+    jobs = [(i, c.submit(question, api_name="/ask"), time.perf_counter()) for i, c in enumerate(clients)]
+    for i, job, started in jobs:
+        r = Result(i, 0, question)
+        try:
+            r.answer = job.result(timeout=timeout)
+        except Exception as exc:
+            r.error = f"{type(exc).__name__}: {exc}"
+        r.seconds = time.perf_counter() - started
+        report.results.append(r)
+    report.wall = time.perf_counter() - t0
+    return report
+
+
+def is_queue_full(error: str) -> bool:
+    """Whether an error is the server's "queue is full, try again" refusal."""
+    low = error.lower()
+    return "queue is full" in low or "busy" in low
+
+
+# -- command line -------------------------------------------------------------------------------
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--url", help="an already running server (default: start one)")
+    p.add_argument("--pid", type=int, help="its process id, for RSS (with --url)")
+    p.add_argument("--data-dir", help="index for the started server (default: POLICYQA_DATA_DIR)")
+    p.add_argument("--clients", type=int, default=50)
+    p.add_argument("--per-client", type=int, default=5)
+    p.add_argument("--sequential", type=int, default=1000)
+    p.add_argument("--questions", type=int, default=25, help="distinct questions used")
+    p.add_argument("--burst", type=int, default=0, help="requests at once against a small queue (0: skip)")
+    p.add_argument("--burst-queue", type=int, default=2)
+    args = p.parse_args(argv)
+    questions = load_questions(args.questions)
+    data_dir = Path(args.data_dir) if args.data_dir else None
+
+    def run(url: str, pid: int | None) -> None:
+        print(f"{len(questions)} distinct questions against {url}")
+        rep = concurrent_load(url, questions, args.clients, args.per_client)
+        print(rep.summary(f"{args.clients} clients x {args.per_client}"))
+        if args.sequential:
+            before = rss_mb(pid) if pid else float("nan")
+            rep = sequential_load(url, questions, args.sequential)
+            after = rss_mb(pid) if pid else float("nan")
+            print(rep.summary(f"{args.sequential} sequential"))
+            print(f"server RSS: {before:.0f} MB before, {after:.0f} MB after ({after - before:+.0f} MB)")
+
+    if args.url:
+        run(args.url, args.pid)
+    else:
+        with running_server(data_dir) as server:
+            run(server.url, server.pid)
+    if args.burst:
+        env = {"POLICYQA_QUEUE_SIZE": str(args.burst_queue), "POLICYQA_CONCURRENCY": "1"}
+        with running_server(data_dir, **env) as server:
+            rep = burst(server.url, questions[0], args.burst)
+            refused = sum(1 for r in rep.results if is_queue_full(r.error))
+            print(rep.summary(f"burst of {args.burst} (queue {args.burst_queue})"))
+            print(f"  refused as queue full: {refused}, answered: {sum(1 for r in rep.results if not r.error)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    sys.exit(main())
