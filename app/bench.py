@@ -262,6 +262,7 @@ def bench_size(clauses: int, base: Settings, workdir: Path, chroma_port: int | N
     if chroma_port:
         update.update(chroma_host="127.0.0.1", chroma_port=chroma_port)
     settings = base.model_copy(update=update)
+    load_before = os.getloadavg()[0]
     _log(f"{clauses} clauses ({mode}): generating documents")
     sources = synthetic_sources(clauses, settings.corpus_dir)
     _log(f"{clauses} clauses ({mode}): ingesting {len(sources)} documents")
@@ -286,7 +287,12 @@ def bench_size(clauses: int, base: Settings, workdir: Path, chroma_port: int | N
         "rss_mb": probe["rss_mb"],
         "disk_mb": disk_mb(workdir),
         "mode": mode,
-        "detail": {k: v for k, v in probe.items() if k not in {"open_s", "p50_ms", "p95_ms", "rss_mb"}},
+        "detail": {
+            **{k: v for k, v in probe.items() if k not in {"open_s", "p50_ms", "p95_ms", "rss_mb"}},
+            "documents": len(sources),
+            "load_avg_before": round(load_before, 2),
+            "load_avg_after": round(os.getloadavg()[0], 2),
+        },
     }
 
 

@@ -47,15 +47,25 @@ def topic(clause: Clause) -> str:
 
 
 def best_sentences(
-    clause: Clause, query: str, k: int = 2, prefer_numbers: bool = False, must_match: list[str] | None = None
+    clause: Clause,
+    query: str,
+    k: int = 2,
+    prefer_numbers: bool = False,
+    must_match: list[str] | None = None,
+    idf: dict[str, float] | None = None,
 ) -> list[str]:
-    """The ``k`` sentences of a clause that best match the query, in the clause's order."""
+    """The ``k`` sentences of a clause that best match the query, in the clause's order.
+
+    Shared words count by their rarity in the corpus (``idf``) when it is given.
+    """
     q = set(content_stems(query))
     sentences = body_sentences(clause)
     scored = []
     for i, s in enumerate(sentences):
         stems = set(content_stems(s))
-        score = len(q & stems) / (1 + 0.02 * len(stems))
+        shared = q & stems
+        weight = sum(idf.get(t, 1.0) for t in shared) if idf else len(shared)
+        score = weight / (1 + 0.02 * len(stems))
         if prefer_numbers and any(t.sentence == s for t in clause.targets):
             score += 1.5
         if must_match and any(m.lower() in s.lower() for m in must_match):
@@ -68,8 +78,13 @@ def best_sentences(
 class Composer:
     """Builds extractive answers for each intent."""
 
-    def __init__(self, registry: AgencyRegistry) -> None:
+    def __init__(self, registry: AgencyRegistry, idf=None) -> None:
         self.registry = registry
+        self._idf = idf  # a callable giving the live index's idf table
+
+    def best(self, clause: Clause, query: str, **kwargs) -> list[str]:
+        """:func:`best_sentences` weighted by the live corpus's word rarity."""
+        return best_sentences(clause, query, idf=self._idf() if self._idf else None, **kwargs)
 
     def name(self, agency: str, q: Question) -> str:
         """An agency's canonical name, with its Chinese name for Chinese questions."""
@@ -104,7 +119,7 @@ class Composer:
         for h in chosen:
             c = h.clause
             cid = c.clause_id
-            quote = best_sentences(c, q.focus_text, k=1)
+            quote = self.best(c, q.focus_text, k=1)
             if c.lead:
                 verb = "takes" if len(c.lead) == 1 else "take"
                 lines.append(f'{self.names(c.lead, q)} {verb} the lead on "{topic(c)}" [{cid}].')
@@ -157,7 +172,7 @@ class Composer:
 
     def target(self, q: Question, hits: list[ClauseHit]) -> Composed:
         c = hits[0].clause
-        sentences = best_sentences(c, q.focus_text, k=1, prefer_numbers=True)
+        sentences = self.best(c, q.focus_text, k=1, prefer_numbers=True)
         lines = [f'"{s}" [{c.clause_id}]' for s in sentences]
         for t in c.targets:
             if t.reading and t.sentence in sentences and "printed" in t.reading:
@@ -169,7 +184,7 @@ class Composer:
         chosen = [h for h in hits[:3] if h.score >= 0.6 * hits[0].score][:3]
         for h in chosen:
             c = h.clause
-            sentences = best_sentences(c, q.focus_text, k=2, must_match=q.terms)
+            sentences = self.best(c, q.focus_text, k=2, must_match=q.terms)
             quoted = " … ".join(f'"{s}"' for s in sentences)
             lines.append(f"Clause {c.clause_id}: {quoted} [{c.clause_id}]")
             if c.lead or c.responsible:
@@ -206,7 +221,7 @@ class Composer:
 
     def fact(self, q: Question, hits: list[ClauseHit]) -> Composed:
         c = hits[0].clause
-        sentences = best_sentences(c, q.focus_text, k=2)
+        sentences = self.best(c, q.focus_text, k=2)
         lines = [f'"{s}" [{c.clause_id}]' for s in sentences]
         return Composed("\n".join(lines), [self.cite(c, sentences)])
 

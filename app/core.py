@@ -67,7 +67,7 @@ class PolicyQA:
         self.glossary: Glossary = glossary_for(self.settings.corpus_dir)
         self.index = LiveIndex(self.settings)
         self.retriever = HybridRetriever(index=self.index, k=self.settings.top_k)
-        self.composer = Composer(self.registry)
+        self.composer = Composer(self.registry, idf=lambda: self.index.idf)
         self._surface_vocab: list[str] | None = None
         self._lock = threading.Lock()
 
@@ -169,7 +169,8 @@ class PolicyQA:
             ):
                 near = [v for v in vocab if v[0] == core[0] and abs(len(v) - len(core)) <= 2]
                 match = difflib.get_close_matches(core, near, n=1, cutoff=0.84)
-                if match:
+                # "count" is no typo of "county": a word the plan's word merely extends is kept.
+                if match and not (match[0].startswith(core) or core.startswith(match[0])):
                     w = w.lower().replace(core, match[0])
             fixed.append(w)
         q.text = " ".join(fixed)

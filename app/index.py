@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import threading
 from pathlib import Path
 
@@ -21,6 +22,26 @@ from app.text import content_stems
 def clause_key(doc_id: str, clause_id: str) -> str:
     """The key a clause is known by across documents."""
     return f"{doc_id}:{clause_id}"
+
+
+class _IdfTable(dict):
+    """Inverse document frequency of a stem, read off the BM25 index on first use."""
+
+    def __init__(self, bm25: bm25s.BM25) -> None:
+        super().__init__()
+        self._bm25 = bm25
+        self._n = int(bm25.scores.get("num_docs", 1))
+
+    def __missing__(self, stem: str) -> float:
+        tid = self._bm25.vocab_dict.get(stem)
+        indptr = self._bm25.scores["indptr"]
+        df = int(indptr[tid + 1] - indptr[tid]) if tid is not None and tid + 1 < len(indptr) else 0
+        value = math.log((self._n + 1) / (df + 0.5))
+        self[stem] = value
+        return value
+
+    def get(self, stem: str, default: float = 1.0) -> float:  # type: ignore[override]
+        return self[stem]
 
 
 def bm25_dir_name(generation: int) -> str:
@@ -123,6 +144,7 @@ class LiveIndex:
         # index written before BM25 models were saved.
         self.bm25 = load_bm25(data_dir / bm25_dir_name(state.generation), len(chunks)) or build_bm25(chunks)
         self.vocabulary = set(self.bm25.vocab_dict) - {""}  # bm25s adds "" for empty queries
+        self.idf = _IdfTable(self.bm25)
         self.titles = {k: v.get("title", k) for k, v in state.docs.items()}
 
     # -- lanes -------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import json
 import re
 import shutil
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -207,30 +208,44 @@ class TokenCounter:
 
 
 def _embed_and_write(embeddings, collection, docs, batch_size: int, batch_limit: int, progress: bool) -> float:
-    """Embed in batches and write to Chroma in its largest batches; returns encode seconds."""
+    """Embed in batches and write to Chroma in its largest batches; returns encode seconds.
+
+    Each block is written by one writer thread while the next block is encoded (Chroma's
+    bindings release the GIL), in the same order as a plain loop would write them.
+    """
     encode_seconds = 0.0
     step = max(batch_size, min(batch_limit, 4096))
     bar = tqdm(total=len(docs), desc="Embedding", unit="chunk", disable=not progress)
-    for start in range(0, len(docs), step):
-        block = docs[start : start + step]
-        t0 = time.perf_counter()
-        vectors = embeddings._client.encode(
-            [d.page_content for d in block],
-            batch_size=batch_size,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-            show_progress_bar=False,
-        )
-        encode_seconds += time.perf_counter() - t0
-        collection.add(
-            ids=[d.id for d in block],
-            embeddings=vectors,
-            documents=[d.page_content for d in block],
-            metadatas=[d.metadata for d in block],
-        )
-        bar.update(len(block))
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="chroma-writer") as writer:
+        pending: Future | None = None
+        for start in range(0, len(docs), step):
+            block = docs[start : start + step]
+            t0 = time.perf_counter()
+            vectors = embeddings._client.encode(
+                [d.page_content for d in block],
+                batch_size=batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
+            )
+            encode_seconds += time.perf_counter() - t0
+            if pending is not None:
+                bar.update(pending.result())
+            pending = writer.submit(_write_block, collection, block, vectors)
+        if pending is not None:
+            bar.update(pending.result())
     bar.close()
     return encode_seconds
+
+
+def _write_block(collection, block: list, vectors) -> int:
+    collection.add(
+        ids=[d.id for d in block],
+        embeddings=vectors,
+        documents=[d.page_content for d in block],
+        metadatas=[d.metadata for d in block],
+    )
+    return len(block)
 
 
 def _copy_vectors(source, target, doc_ids: set[str], batch_limit: int) -> None:

@@ -1,0 +1,55 @@
+"""Bench: the synthetic corpus generator, and a smoke run of ``run_bench`` on the real plan."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from app.agencies import registry_for
+from app.settings import Settings
+from app.synthetic import CLAUSES_PER_DOC, synthetic_sources
+from ingest.documents import parse_document
+
+KEYS = {"clauses", "chunks", "ingest_s", "encode_s", "open_s", "p50_ms", "p95_ms", "rss_mb", "disk_mb", "mode"}
+
+
+def test_synthetic_plans_are_deterministic_parseable_and_sized():
+    corpus = Settings().corpus_dir
+    registry = registry_for(corpus)
+    first, again = synthetic_sources(160, corpus), synthetic_sources(160, corpus)
+    assert [(s.doc_id, s.text) for s in first] == [(s.doc_id, s.text) for s in again]
+    assert [s.text for s in synthetic_sources(160, corpus, seed=7)] != [s.text for s in first]
+    ids = [s.doc_id for s in first]
+    assert len(ids) == len(set(ids)) == 4  # the real plan, then 50 + 50 + 11 clauses
+    parsed = [parse_document(s, registry) for s in first]
+    assert sum(len(p.clauses) for p in parsed) == 160
+    assert [len(p.clauses) for p in parsed] == [49, CLAUSES_PER_DOC, CLAUSES_PER_DOC, 11]
+    for p in parsed[1:]:
+        assert not p.warnings
+        items = p.clauses[1:]
+        assert all(c.responsibility_text and (c.lead or c.responsible) for c in items)
+        assert all(len(c.clause_id.split(".")) == 3 for c in items)  # chapter.section.item
+    assert [s.doc_id for s in synthetic_sources(49, corpus)] == ["chongqing-14fyp-energy-emissions"]
+    with pytest.raises(ValueError):
+        synthetic_sources(10, corpus)
+
+
+@pytest.mark.slow
+def test_run_bench_writes_sane_json_and_a_chart(tmp_path):
+    from app.bench import QUESTIONS, run_bench
+
+    out = tmp_path / "bench"
+    result = run_bench([49], out_dir=out)
+    assert json.loads((out / "bench.json").read_text(encoding="utf-8")) == result
+    png = (out / "bench.png").read_bytes()
+    assert png.startswith(b"\x89PNG") and len(png) > 5000
+    (row,) = result["sizes"]
+    assert KEYS <= set(row)
+    assert row["clauses"] == 49 and row["chunks"] >= 49 and row["mode"] == "embedded"
+    assert row["ingest_s"] > 0 and row["encode_s"] > 0 and row["open_s"] >= 0
+    assert 0 < row["p50_ms"] <= row["p95_ms"]
+    assert 100 < row["rss_mb"] < 8192 and row["disk_mb"] > 0
+    assert row["detail"]["questions"] == len(QUESTIONS) >= 50
+    assert 0 < result["ingest_vs_encode"] <= 1.5
+    assert result["machine"]["nproc"] >= 1 and result["machine"]["torch_threads"] >= 1
