@@ -236,6 +236,11 @@ def probe_main() -> None:
         ans = qa.answer(q, use_llm=False)
         latencies.append((time.perf_counter() - s) * 1000)
         abstained += bool(ans.abstained)
+    embeds = []  # the model's share of an answer: one query embedding
+    for q in QUESTIONS:
+        s = time.perf_counter()
+        qa.index.embed_query(q)
+        embeds.append((time.perf_counter() - s) * 1000)
     rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     out = {
         "import_s": round(t1 - t0, 2),
@@ -245,6 +250,8 @@ def probe_main() -> None:
         "p50_ms": round(_percentile(latencies, 50), 1),
         "p95_ms": round(_percentile(latencies, 95), 1),
         "max_ms": round(max(latencies), 1),
+        "embed_query_p50_ms": round(_percentile(embeds, 50), 1),
+        "embed_query_p95_ms": round(_percentile(embeds, 95), 1),
         "questions": len(latencies),
         "abstained": abstained,
         "rss_mb": round(rss_kb / 1024, 1),
@@ -267,7 +274,7 @@ def bench_size(clauses: int, base: Settings, workdir: Path, chroma_port: int | N
     sources = synthetic_sources(clauses, settings.corpus_dir)
     _log(f"{clauses} clauses ({mode}): ingesting {len(sources)} documents")
     t0 = time.perf_counter()
-    report = ingest(settings, sources=sources, rebuild=True, progress=False)
+    report = ingest(settings, sources=sources, rebuild=True, progress=True)
     ingest_s = time.perf_counter() - t0
     _log(f"{clauses} clauses ({mode}): ingest {ingest_s:.1f} s ({report.chunks} chunks); encoding floor")
     chunks, encode_s = _encode_floor(settings)
@@ -329,6 +336,13 @@ def chart(result: dict, path: Path) -> None:
     plt.close(fig)
 
 
+def summarise(rows: list[dict]) -> dict:
+    """The bench result: the rows, encode/ingest time at the largest size, and the machine."""
+    largest = max(rows, key=lambda r: (r["clauses"], r["mode"] == "embedded"))
+    ratio = largest["encode_s"] / largest["ingest_s"] if largest["ingest_s"] else 0.0
+    return {"sizes": rows, "ingest_vs_encode": round(ratio, 3), "machine": machine()}
+
+
 def run_bench(sizes: list[int], server: bool = False, out_dir: Path | None = None) -> dict:
     """Benchmark each corpus size (and 5,000 clauses on a Chroma server with ``server``).
 
@@ -341,21 +355,20 @@ def run_bench(sizes: list[int], server: bool = False, out_dir: Path | None = Non
     out_dir.mkdir(parents=True, exist_ok=True)
     _log("loading the embedding model")
     get_embeddings(base.embedding_model, base.embedding_batch_size)  # not counted in any ingest
-    rows = []
-    for n in sizes:
+    rows: list[dict] = []
+    partial = out_dir / "bench.partial.json"  # the sizes done so far, should a long run stop
+    plan = [(n, False) for n in sizes] + ([(SERVER_CLAUSES, True)] if server else [])
+    for n, on_server in plan:
         with tempfile.TemporaryDirectory(prefix="policyqa-bench-") as tmp:
-            rows.append(bench_size(n, base, Path(tmp)))
-    if server:
-        with tempfile.TemporaryDirectory(prefix="policyqa-bench-") as tmp:
-            with chroma_server(Path(tmp) / "chroma-server") as port:
-                rows.append(bench_size(SERVER_CLAUSES, base, Path(tmp), chroma_port=port))
-    largest = max(rows, key=lambda r: (r["clauses"], r["mode"] == "embedded"))
-    result = {
-        "sizes": rows,
-        "ingest_vs_encode": round(largest["encode_s"] / largest["ingest_s"], 3) if largest["ingest_s"] else 0.0,
-        "machine": machine(),
-    }
+            if on_server:
+                with chroma_server(Path(tmp) / "chroma-server") as port:
+                    rows.append(bench_size(n, base, Path(tmp), chroma_port=port))
+            else:
+                rows.append(bench_size(n, base, Path(tmp)))
+        partial.write_text(json.dumps({"sizes": rows}, indent=2) + "\n", encoding="utf-8")
+    result = summarise(rows)
     (out_dir / "bench.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     chart(result, out_dir / "bench.png")
+    partial.unlink(missing_ok=True)
     _log(f"wrote {out_dir / 'bench.json'} and {out_dir / 'bench.png'}")
     return result

@@ -139,6 +139,7 @@ class LiveIndex:
         self.chunks = chunks
         self.chunk_keys = [clause_key(c["doc_id"], c["clause_id"]) for c in chunks]
         self.chunk_index = {c["id"]: i for i, c in enumerate(chunks)}
+        self.collection = collection
         self.vectorstore = Chroma(client=client, collection_name=state.collection, embedding_function=self.embeddings)
         # Saved at ingest (stemming every chunk again would dominate the open); built here for an
         # index written before BM25 models were saved.
@@ -162,8 +163,10 @@ class LiveIndex:
         k = min(k, len(self.chunks))
         vector = self.embed_query(query) if isinstance(query, str) else query
         try:
-            hits = self.vectorstore.similarity_search_by_vector_with_relevance_scores(
-                vector.tolist(), k=k, filter=where
+            # Ids and distances only: fetching each hit's text and metadata from Chroma's SQLite
+            # took most of the query time, and the chunk table has them already.
+            found = self.collection.query(
+                query_embeddings=[vector.tolist()], n_results=k, where=where, include=["distances"]
             )
         except Exception as exc:
             host, port = self.settings.chroma_host, self.settings.chroma_port
@@ -177,8 +180,8 @@ class LiveIndex:
                 f"Vector search failed ({type(exc).__name__}: {exc}).", "check the Chroma store: policyqa doctor"
             ) from exc
         out = []
-        for doc, distance in hits:
-            i = self.chunk_index.get(doc.id)
+        for chunk_id, distance in zip(found["ids"][0], found["distances"][0], strict=True):
+            i = self.chunk_index.get(chunk_id)
             if i is not None:
                 out.append((i, float(1.0 - distance)))
         return out
