@@ -56,6 +56,10 @@ class Settings(BaseSettings):
         description="Sentence-transformers model path; default the bundled all-MiniLM-L6-v2.",
     )
     embedding_batch_size: int = Field(default=64, description="Chunks embedded per batch.")
+    query_threads: int = Field(
+        default=1,
+        description="Torch threads for embedding a question (1 stays fast when requests share the cores).",
+    )
     top_k: int = Field(default=5, description="Clauses kept from retrieval for an answer.")
     max_question_chars: int = Field(
         default=2000, description="Longer questions are cut to this length (CLI, API, chat)."
