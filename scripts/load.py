@@ -30,6 +30,7 @@ import sys
 import threading
 import time
 import urllib.request
+from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -165,10 +166,12 @@ class Report:
 
     def summary(self, label: str) -> str:
         failed = sum(1 for r in self.results if r.error)
-        return (
+        text = (
             f"{label}: {len(self.results)} requests in {self.wall:.1f} s = {self.throughput:.2f} req/s; "
             f"p50 {self.percentile(50):.2f} s, p95 {self.percentile(95):.2f} s; {failed} failed"
         )
+        errors = Counter(r.error for r in self.results if r.error)
+        return text + "".join(f"\n  {n} x {e[:300]}" for e, n in errors.most_common(5))
 
 
 def _ask(client, question: str, timeout: float) -> dict:
