@@ -174,6 +174,16 @@ class Report:
         return text + "".join(f"\n  {n} x {e[:300]}" for e, n in errors.most_common(5))
 
 
+def client_for(url: str, **kw):
+    """A gradio_client ``Client`` whose HTTP calls wait like a browser would: httpx's default of
+    5 s gives up on a busy server's join request, though the job may already be queued."""
+    import httpx
+    from gradio_client import Client
+
+    timeout = httpx.Timeout(300.0, connect=30.0)
+    return Client(url, verbose=False, httpx_kwargs={"timeout": timeout}, **kw)
+
+
 def _ask(client, question: str, timeout: float) -> dict:
     return client.submit(question, api_name="/ask").result(timeout=timeout)
 
@@ -183,14 +193,12 @@ def concurrent_load(
 ) -> Report:
     """``clients`` threads, each its own gradio_client, asking ``per_client`` questions in turn.
     Client ``c`` asks questions ``c*per_client .. c*per_client+per_client-1`` (mod the list)."""
-    from gradio_client import Client
-
     report = Report()
     lock = threading.Lock()
     start = threading.Barrier(clients)
 
     def run(c: int) -> None:
-        client = Client(url, verbose=False)
+        client = client_for(url)
         start.wait()
         for t in range(per_client):
             q = questions[(c * per_client + t) % len(questions)]
@@ -220,9 +228,7 @@ def rss_mb(pid: int) -> float:
 
 def sequential_load(url: str, questions: list[str], n: int = 1000, timeout: float = 120) -> Report:
     """``n`` questions one after the other from one client (cycling through ``questions``)."""
-    from gradio_client import Client
-
-    client = Client(url, verbose=False)
+    client = client_for(url)
     report = Report()
     t0 = time.perf_counter()
     for i in range(n):
@@ -241,9 +247,7 @@ def sequential_load(url: str, questions: list[str], n: int = 1000, timeout: floa
 
 def burst(url: str, question: str, n: int = 30, timeout: float = 300) -> Report:
     """``n`` requests submitted at once (each from its own client); errors are kept per request."""
-    from gradio_client import Client
-
-    clients = [Client(url, verbose=False) for _ in range(n)]
+    clients = [client_for(url) for _ in range(n)]
     report = Report()
     t0 = time.perf_counter()
     jobs = [(i, c.submit(question, api_name="/ask"), time.perf_counter()) for i, c in enumerate(clients)]

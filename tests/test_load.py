@@ -83,7 +83,7 @@ def test_burst_beyond_the_queue_is_refused_not_hung(index_dir: Path, tmp_path: P
         report = burst(small.url, questions[0], n=30, timeout=300)
     refused = [r for r in report.results if r.error]
     answered = [r for r in report.results if not r.error]
-    print(f"\n{report.summary('burst of 30 on a queue of 2')}: {len(refused)} refused, {len(answered)} answered")
+    print(f"\n{report.summary('burst of 30 on a queue of 2')}\n{len(refused)} refused, {len(answered)} answered")
     assert len(report.results) == 30
     assert refused and all(is_queue_full(r.error) for r in refused), refused[:3]
     assert answered and all("error" not in r.answer for r in answered)

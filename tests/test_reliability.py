@@ -34,7 +34,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from scripts.load import Server, running_server
+from scripts.load import Server, client_for, running_server
 from tests.conftest import PYTHON, ROOT, free_port, run_cli, wait_for
 
 VOC = "Which bureau leads VOC remediation?"
@@ -135,16 +135,14 @@ def app_server(index_dir: Path, tmp_path_factory) -> Iterator[Server]:
 
 @pytest.fixture(scope="module")
 def api(app_server: Server):
-    from gradio_client import Client
 
-    return Client(app_server.url, verbose=False)
+    return client_for(app_server.url)
 
 
 def ask_api(url: str, question, client=None, timeout: float = TIMEOUT) -> dict:
     """The ``/ask`` API through gradio_client (a fresh client unless one is given)."""
-    from gradio_client import Client
 
-    client = client or Client(url, verbose=False)
+    client = client or client_for(url)
     return client.submit(question, api_name="/ask").result(timeout=timeout)
 
 
@@ -163,6 +161,8 @@ def ask_raw(url: str, question: str, timeout: float = TIMEOUT) -> dict:
 def answers(url: str) -> bool:
     """Whether the app at ``url`` answers the VOC question (a fresh client: the app may have been
     swapped from the error page to the real one)."""
+    if "pq-chat" not in page_config(url).text:  # still the error page (or swapping): no client yet
+        return False
     result = ask_api(url, VOC, timeout=60)
     return "3.9.2" in [c["clause_id"] for c in result.get("citations", [])]
 
@@ -503,9 +503,8 @@ def test_chroma_server_down_at_start_and_mid_session(cli, index_dir, tmp_path, c
 
         with chroma_server(port, store) as chroma:  # comes up: the app replaces the error page
             assert wait_for(lambda: answers(server.url), timeout=90), server.log_text()[-2000:]
-            from gradio_client import Client
 
-            client = Client(server.url, verbose=False)
+            client = client_for(server.url)
             check("answer", ask_api(server.url, VOC, client), clauses)
 
             chroma.kill()  # goes down mid-session
@@ -656,7 +655,7 @@ def test_auth_requires_login(auth_server) -> None:
         assert browser.get(f"{url}config").status_code == 200
     with pytest.raises(Exception):  # gradio_client cannot even read the API without logging in
         Client(url, verbose=False)
-    client = Client(url, auth=("ann", PASSWORD), verbose=False)
+    client = client_for(url, auth=("ann", PASSWORD))
     assert "3.9.2" in [c["clause_id"] for c in client.predict(VOC, api_name="/ask")["citations"]]
     assert PASSWORD not in auth_server.log_text()
 
