@@ -11,17 +11,18 @@ import json
 import os
 import platform
 import resource
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
+from app.servers import chroma_server
 from app.settings import PROJECT_ROOT, Settings, get_settings
 
 SERVER_CLAUSES = 5000
+ENCODE_SAMPLE = 12_000  # chunks encoded for the raw-encode floor; larger corpora are sampled
 WARMUP = 3
 QUESTIONS: tuple[str, ...] = (
     # lead
@@ -86,6 +87,30 @@ QUESTIONS: tuple[str, ...] = (
     "What does the plan say about energy performance contracting?",
 )
 
+# Chinese questions, timed on their own line (the Chinese issue's p95 bar).
+ZH_QUESTIONS: tuple[str, ...] = (
+    "哪个部门牵头挥发性有机物综合治理？",
+    "到2025年单位地区生产总值能耗要下降多少？",
+    "化学需氧量减排多少吨？",
+    "氮氧化物重点工程减排量是多少？",
+    "加氢站建设由谁负责？",
+    "我们厂有一台燃煤锅炉，方案有什么要求？",
+    "秸秆综合利用率要达到多少？",
+    "新能源汽车推广由哪个部门牵头？",
+    "绿色工厂和绿色园区由谁负责？",
+    "公共机构节能由哪个部门牵头？",
+    "两高项目怎么管控？",
+    "农村生活污水治理率到2025年要达到多少？",
+    "城镇生活污水集中处理率要达到多少？",
+    "我们是印刷企业，使用溶剂型油墨，有什么要求？",
+    "第3.9.2条说了什么？",
+    "市生态环境局负责哪些工作？",
+    "碳排放权交易市场方面方案怎么说？",
+    "钢铁企业超低排放改造有什么要求？",
+    "数据中心能效要达到什么水平？",
+    "罚款是多少？",
+)
+
 
 def _log(message: str) -> None:
     print(f"[bench] {message}", file=sys.stderr, flush=True)
@@ -98,6 +123,18 @@ def _percentile(values: list[float], p: float) -> float:
     lo = int(pos)
     hi = min(lo + 1, len(ordered) - 1)
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (pos - lo)
+
+
+def peak_rss_mb(pid: int | str = "self") -> float:
+    """Peak resident memory (``VmHWM``) of a process, in MiB.
+
+    Not ``ru_maxrss``: Linux carries the parent's peak over into a child across fork and exec,
+    so a probe started by a bench holding a large index would report the bench's memory.
+    """
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)  # pragma: no cover
 
 
 def disk_mb(*paths: Path) -> float:
@@ -139,42 +176,6 @@ def machine() -> dict:
     }
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextmanager
-def chroma_server(path: Path):
-    """A ``chroma run`` on a free loopback port for the duration of the block; yields the port."""
-    import chromadb
-
-    port = _free_port()
-    chroma = Path(sys.executable).parent / "chroma"
-    env = {"ANONYMIZED_TELEMETRY": "False", "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
-    cmd = [str(chroma), "run", "--host", "127.0.0.1", "--port", str(port), "--path", str(path)]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                chromadb.HttpClient(host="127.0.0.1", port=port).heartbeat()
-                break
-            except Exception:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("chroma run did not start") from None
-                time.sleep(0.3)
-        yield port
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
 def _release_chroma() -> None:
     """Close the embedded Chroma systems this process holds (before their files are deleted)."""
     try:
@@ -185,17 +186,28 @@ def _release_chroma() -> None:
         pass
 
 
-def _encode_floor(settings: Settings) -> tuple[int, float]:
-    """(chunks, seconds) of one raw ``SentenceTransformer.encode`` over the index's chunk texts."""
+def _encode_floor(settings: Settings) -> tuple[int, float, int]:
+    """(chunks, seconds, chunks encoded) of a raw ``SentenceTransformer.encode`` over the index's chunk texts.
+
+    Up to :data:`ENCODE_SAMPLE` chunks all are encoded. Past that an evenly spaced sample is, and its time
+    is scaled by the word pieces of all chunks over those of the sample (encode time is linear in them),
+    which keeps a 50,000-clause run inside an hour on two cores.
+    """
     from app.embeddings import get_embeddings
     from app.store import load_chunks, read_state
 
     state = read_state(settings.data_dir)
     texts = [row["text"] for row in load_chunks(settings.data_dir / state.chunks_file)]
     model = get_embeddings(settings.embedding_model, settings.embedding_batch_size)._client
+    step = max(1, -(-len(texts) // ENCODE_SAMPLE))
+    sample = texts[::step]
     t0 = time.perf_counter()
-    model.encode(texts, batch_size=settings.embedding_batch_size, normalize_embeddings=True, show_progress_bar=False)
-    return len(texts), time.perf_counter() - t0
+    model.encode(sample, batch_size=settings.embedding_batch_size, normalize_embeddings=True, show_progress_bar=False)
+    seconds = time.perf_counter() - t0
+    if step > 1:
+        pieces = [len(ids) for ids in model.tokenizer(texts, truncation=True)["input_ids"]]
+        seconds *= sum(pieces) / sum(pieces[::step])
+    return len(texts), seconds, len(sample)
 
 
 def _probe(settings: Settings) -> dict:
@@ -225,23 +237,32 @@ def probe_main() -> None:
     qa = PolicyQA(settings)
     t3 = time.perf_counter()
     assert isinstance(qa.index, LiveIndex)
+    model_ms = [0.0]  # time spent in the embedding model during the current answer
+    for name in ("embed_query", "text_vectors"):
+        setattr(qa.index, name, _timed(getattr(qa.index, name), model_ms))
     first = time.perf_counter()
     qa.answer(QUESTIONS[0], use_llm=False)
     first_ms = (time.perf_counter() - first) * 1000
     for q in QUESTIONS[1:WARMUP]:
         qa.answer(q, use_llm=False)
-    latencies, abstained = [], 0
+    latencies, without_model, abstained = [], [], 0
     for q in QUESTIONS:
+        model_ms[0] = 0.0
         s = time.perf_counter()
         ans = qa.answer(q, use_llm=False)
         latencies.append((time.perf_counter() - s) * 1000)
+        without_model.append(latencies[-1] - model_ms[0])
         abstained += bool(ans.abstained)
+    zh = []
+    for q in ZH_QUESTIONS:
+        s = time.perf_counter()
+        qa.answer(q, use_llm=False)
+        zh.append((time.perf_counter() - s) * 1000)
     embeds = []  # the model's share of an answer: one query embedding
     for q in QUESTIONS:
         s = time.perf_counter()
         qa.index.embed_query(q)
         embeds.append((time.perf_counter() - s) * 1000)
-    rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     out = {
         "import_s": round(t1 - t0, 2),
         "model_s": round(t2 - t1, 2),
@@ -250,17 +271,40 @@ def probe_main() -> None:
         "p50_ms": round(_percentile(latencies, 50), 1),
         "p95_ms": round(_percentile(latencies, 95), 1),
         "max_ms": round(max(latencies), 1),
+        "p50_ms_without_model": round(_percentile(without_model, 50), 1),
+        "p95_ms_without_model": round(_percentile(without_model, 95), 1),
         "embed_query_p50_ms": round(_percentile(embeds, 50), 1),
         "embed_query_p95_ms": round(_percentile(embeds, 95), 1),
+        "zh_p50_ms": round(_percentile(zh, 50), 1),
+        "zh_p95_ms": round(_percentile(zh, 95), 1),
         "questions": len(latencies),
+        "zh_questions": len(zh),
         "abstained": abstained,
-        "rss_mb": round(rss_kb / 1024, 1),
+        "rss_mb": peak_rss_mb(),
     }
     print(json.dumps(out))
 
 
-def bench_size(clauses: int, base: Settings, workdir: Path, chroma_port: int | None = None) -> dict:
-    """All figures for one corpus size, in a data dir under ``workdir`` (Chroma server if a port is given)."""
+def _timed(fn: Callable, total: list[float]) -> Callable:
+    """``fn``, adding the milliseconds each call takes to ``total[0]``."""
+
+    def wrapper(*args, **kwargs):
+        t0 = time.perf_counter()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            total[0] += (time.perf_counter() - t0) * 1000
+
+    return wrapper
+
+
+def bench_size(
+    clauses: int, base: Settings, workdir: Path, chroma_port: int | None = None, server_pid: int | None = None
+) -> dict:
+    """All figures for one corpus size, in a data dir under ``workdir`` (Chroma server if a port is given).
+
+    ``rss_mb`` is the answering process's peak; in server mode the server's own peak is in the detail.
+    """
     from app.synthetic import synthetic_sources
     from ingest.build import ingest
 
@@ -277,7 +321,7 @@ def bench_size(clauses: int, base: Settings, workdir: Path, chroma_port: int | N
     report = ingest(settings, sources=sources, rebuild=True, progress=True)
     ingest_s = time.perf_counter() - t0
     _log(f"{clauses} clauses ({mode}): ingest {ingest_s:.1f} s ({report.chunks} chunks); encoding floor")
-    chunks, encode_s = _encode_floor(settings)
+    chunks, encode_s, encoded = _encode_floor(settings)
     _release_chroma()
     _log(f"{clauses} clauses ({mode}): encode {encode_s:.1f} s; opening and answering in a fresh process")
     probe = _probe(settings)
@@ -297,8 +341,10 @@ def bench_size(clauses: int, base: Settings, workdir: Path, chroma_port: int | N
         "detail": {
             **{k: v for k, v in probe.items() if k not in {"open_s", "p50_ms", "p95_ms", "rss_mb"}},
             "documents": len(sources),
+            "encode_sampled_chunks": encoded,
             "load_avg_before": round(load_before, 2),
             "load_avg_after": round(os.getloadavg()[0], 2),
+            **({"server_rss_mb": peak_rss_mb(server_pid)} if server_pid else {}),
         },
     }
 
@@ -361,8 +407,8 @@ def run_bench(sizes: list[int], server: bool = False, out_dir: Path | None = Non
     for n, on_server in plan:
         with tempfile.TemporaryDirectory(prefix="policyqa-bench-") as tmp:
             if on_server:
-                with chroma_server(Path(tmp) / "chroma-server") as port:
-                    rows.append(bench_size(n, base, Path(tmp), chroma_port=port))
+                with chroma_server(Path(tmp) / "chroma-server") as (port, proc):
+                    rows.append(bench_size(n, base, Path(tmp), chroma_port=port, server_pid=proc.pid))
             else:
                 rows.append(bench_size(n, base, Path(tmp)))
         partial.write_text(json.dumps({"sizes": rows}, indent=2) + "\n", encoding="utf-8")

@@ -6,6 +6,7 @@ import difflib
 import re
 import threading
 import time
+from collections import Counter
 from functools import lru_cache
 
 from app.agencies import AgencyRegistry, registry_for
@@ -19,7 +20,7 @@ from app.index import LiveIndex, clause_key
 from app.question import Question, classify, read_question
 from app.retrieval import ClauseHit, HybridRetriever
 from app.settings import Settings, get_settings
-from app.text import STOPWORDS, content_stems, numbers, stem, words
+from app.text import STOPWORDS, content_stems, numbers, stem, stem_pairs, words
 
 # Words that say what kind of answer is wanted, not what it is about: missing from the plan's
 # vocabulary, they are no sign that the plan is silent.
@@ -55,6 +56,9 @@ ABSTAIN_PREFIX = "The plan does not say"
 TARGET_MATCH = 0.63
 TARGET_MATCH_WITH_WORDS = 0.40
 TARGET_MATCH_ZH = 0.30  # a Chinese question is embedded through its English plan terms only
+TERM_NAMED = 0.05
+PHRASE_BOOST = 0.003  # per question phrase (two neighbouring content words) in at most two candidates
+WARM_TARGETS = 2000  # target measures embedded at start (~1 ms each); a larger corpus embeds them on first use
 ZH_NOTE = "Answering from the English translation of the plan."
 
 
@@ -63,11 +67,6 @@ class PolicyQA:
 
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or get_settings()
-        import torch
-
-        # One intra-op thread per question: on 2 cores, two spinning threads per query make each
-        # answer several times slower as soon as anything else runs (measured: 41 ms vs 282 ms p50).
-        torch.set_num_threads(max(1, self.settings.query_threads))
         self.registry: AgencyRegistry = registry_for(self.settings.corpus_dir)
         self.glossary: Glossary = glossary_for(self.settings.corpus_dir)
         self.index = LiveIndex(self.settings)
@@ -75,6 +74,9 @@ class PolicyQA:
         self.composer = Composer(self.registry, idf=lambda: self.index.idf)
         self._surface_vocab: list[str] | None = None
         self._lock = threading.Lock()
+        texts = [target_text(t) for c in self.index.clauses for t in c.targets]
+        if len(texts) <= WARM_TARGETS:  # embedded now, so no question waits for them
+            self.index.text_vectors(texts)
 
     # -- lookups ----------------------------------------------------------------------------
     @property
@@ -308,7 +310,12 @@ class PolicyQA:
             cov = self.coverage(q, f"{top.clause.heading_text} {top.clause.text}")
             # Weak support: few of the question's words in the best clause, or words the plan never
             # uses with little else matched (thresholds calibrated on the dev split).
-            weak = (cov < 0.34 and top.dense_sim < 0.5) or (bool(missing) and cov < 0.4)
+            weak = (
+                (cov < 0.34 and top.dense_sim < 0.5)
+                or (bool(missing) and cov < 0.4)
+                # nothing in the plan is close in meaning ("../../etc/passwd"); a follow-up leans on its turn
+                or (top.dense_sim < 0.2 and not q.prev_ids)
+            )
         else:  # a Chinese question is understood through its glossary terms and agency names
             weak = not (q.terms or q.agencies) and top.dense_sim < 0.5
         if weak:
@@ -368,8 +375,10 @@ class PolicyQA:
             floor = TARGET_MATCH_WITH_WORDS if q.language == "en" else TARGET_MATCH_ZH
             if not (sim >= TARGET_MATCH or (sim >= floor and covered)):
                 continue
-            # A follow-up asks about the clause already in view, when that clause passes too.
-            rank = sim + (1.0 if h.clause.clause_id in q.prev_ids else 0.0)
+            # A follow-up asks about the clause already in view, when that clause passes too; a target
+            # naming a plan term of the question word for word beats a near neighbour in meaning.
+            named = any(term.lower() in target_text(t).lower() for t in h.clause.targets for term in q.terms)
+            rank = sim + (1.0 if h.clause.clause_id in q.prev_ids else 0.0) + (TERM_NAMED if named else 0.0)
             if rank > best_rank:
                 best_hit, best_rank = h, rank
         return best_hit
@@ -382,6 +391,10 @@ class PolicyQA:
         q_stems = set(content_stems(q.search_text))
         q_numbers = set(numbers(q.text))
         terms = [t.lower() for t in q.terms if len(t) > 4]
+        # A phrase of the question that only a few candidates contain points to them.
+        q_pairs = stem_pairs(q.own_text or q.text) if q.language == "en" else frozenset()
+        pairs = {key: q_pairs & stem_pairs(self.index.by_key[key].text) for key in keys} if q_pairs else {}
+        seen = Counter(p for found in pairs.values() for p in found)
         for key in keys:
             c = self.index.by_key[key]
             extra = 0.0
@@ -402,6 +415,7 @@ class PolicyQA:
                     extra += 0.004
             if c.targets and q_numbers & {n for t in c.targets for n in numbers(t.value_text)}:
                 extra += 0.01
+            extra += PHRASE_BOOST * sum(1 for p in pairs.get(key, ()) if seen[p] <= 2)
             if extra:
                 boost[key] = extra
         return boost

@@ -12,7 +12,7 @@ import numpy as np
 from langchain_chroma import Chroma
 
 from app.clauses import Clause
-from app.embeddings import get_embeddings
+from app.embeddings import query_embeddings
 from app.errors import PolicyQAError
 from app.settings import Settings
 from app.store import STATE_FILE, chroma_client, load_chunks, load_live_clauses
@@ -91,7 +91,7 @@ class LiveIndex:
         self._lock = threading.Lock()
         self._loaded_mtime: float | None = None
         self._vector_cache: dict[str, np.ndarray] = {}
-        self.embeddings = get_embeddings(settings.embedding_model, settings.embedding_batch_size)
+        self.embeddings = query_embeddings(settings)
         self.refresh()
 
     # -- loading -----------------------------------------------------------------------------

@@ -151,8 +151,7 @@ def llm_answer(qa: PolicyQA, q: Question, extractive: Answer) -> Answer:
     if run.failure:
         return _fall_back(extractive, run.failure, run, None)
     if run.text.startswith(DECLINE_PHRASE):
-        return _fall_back(extractive, "llm-declined: the model found no answer in the clauses",
-                          run, None)
+        return _fall_back(extractive, "llm-declined: the model found no answer in the clauses", run, None)
     by_id = {c.clause_id: c for c in clauses}
     grounding = check(run.text, by_id, qa.registry, q.text)
     if not grounding.kept:
@@ -177,8 +176,9 @@ def llm_answer(qa: PolicyQA, q: Question, extractive: Answer) -> Answer:
     )
     if not grounding.grounded:
         total = len(grounding.kept) + len(grounding.dropped)
-        result.notes.append(f"LLM answer repaired: {len(grounding.dropped)} of {total} "
-                            "sentence(s) dropped by the grounding check")
+        result.notes.append(
+            f"LLM answer repaired: {len(grounding.dropped)} of {total} sentence(s) dropped by the grounding check"
+        )
     _set_debug(result, run, grounding)
     return result
 
@@ -188,8 +188,7 @@ def _closed(sentence: str) -> str:
     return sentence if sentence.endswith((".", "!", "?", "。", "！", "？", ":")) else sentence + "."
 
 
-def _fall_back(extractive: Answer, reason: str, run: LLMRun,
-               grounding: GroundingResult | None) -> Answer:
+def _fall_back(extractive: Answer, reason: str, run: LLMRun, grounding: GroundingResult | None) -> Answer:
     """``extractive`` with the reason the LLM answer was not used."""
     extractive.fallback = reason
     extractive.timings["llm_ms"] = run.ms

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -55,10 +56,17 @@ class Settings(BaseSettings):
         default_factory=_bundled_model_path,
         description="Sentence-transformers model path; default the bundled all-MiniLM-L6-v2.",
     )
-    embedding_batch_size: int = Field(default=64, description="Chunks embedded per batch.")
+    embedding_batch_size: int = Field(
+        default=32, description="Chunks embedded per batch (32 measured faster than 64 on two cores: less padding)."
+    )
     query_threads: int = Field(
-        default=1,
-        description="Torch threads for embedding a question (1 stays fast when requests share the cores).",
+        default=2,
+        description="ONNX Runtime threads for embedding a question (they sleep when idle, so a busy machine is "
+        "not slowed).",
+    )
+    query_encoder: Literal["onnx", "torch"] = Field(
+        default="onnx",
+        description="How questions are embedded: onnx (ONNX Runtime, same vectors, faster) or torch.",
     )
     top_k: int = Field(default=5, description="Clauses kept from retrieval for an answer.")
     max_question_chars: int = Field(

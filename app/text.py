@@ -20,7 +20,7 @@ STOPWORDS = frozenset(
     please tell say says said show give list explain describe according plan chongqing city
     municipal regarding related concerning kind sort thing things anything something whether either
     neither although though because since unless however therefore whose every each already ever
-    never always often yet""".split()
+    never always often yet etc""".split()
 )
 
 
@@ -51,3 +51,11 @@ def numbers(text: str) -> list[str]:
 def number_value(text: str) -> float:
     """The value of a number as written (``"43,200"`` → 43200.0)."""
     return float(text.replace(",", ""))
+
+
+@lru_cache(maxsize=4096)
+def stem_pairs(text: str) -> frozenset[tuple[str, str]]:
+    """Neighbouring content stems of ``text`` ("outside the industrial park" → (outsid, industri),
+    (industri, park)): a phrase of the question found in a clause."""
+    stems = content_stems(text)
+    return frozenset(zip(stems, stems[1:], strict=False))

@@ -162,9 +162,7 @@ def full_answer_html(qa: PolicyQA, ans: dict, note: str = "") -> str:
         for c in (Citation(**c) for c in ans["citations"]):
             parts.append(clause_block(_find_clause(qa, c.clause_id, c.doc_id), c))
         if ans["related"]:
-            parts.append(
-                f'<div class="pq-note">Related clauses: {esc(", ".join(ans["related"]))}</div>'
-            )
+            parts.append(f'<div class="pq-note">Related clauses: {esc(", ".join(ans["related"]))}</div>')
     if note:
         parts.append(f'<div class="pq-note">{esc(note)}</div>')
     return f'<div class="pq-final">{"".join(parts)}</div>'
@@ -334,9 +332,7 @@ def _last_line_end(f, end: int, block: int = 65536) -> int:
 
 
 # -- obligations --------------------------------------------------------------------------
-def obligation_question(
-    sector: str, location: str, boiler: bool, capacity: float | None, description: str = ""
-) -> str:
+def obligation_question(sector: str, location: str, boiler: bool, capacity: float | None, description: str = "") -> str:
     """The question the My obligations form asks (a typed description wins over the form)."""
     if description and description.strip():
         return description.strip()
@@ -380,8 +376,7 @@ def check_length(question: str) -> str:
     """The question, or a :class:`PolicyQAError` if it is longer than ``MAX_INPUT_CHARS``."""
     if len(question) > MAX_INPUT_CHARS:
         raise PolicyQAError(
-            f"The question is {len(question):,} characters long; at most {MAX_INPUT_CHARS:,} "
-            "are accepted.",
+            f"The question is {len(question):,} characters long; at most {MAX_INPUT_CHARS:,} are accepted.",
             "ask a shorter question.",
         )
     return question
@@ -451,11 +446,7 @@ def build_app(qa: PolicyQA) -> gr.Blocks:
             yield "", messages, chat
             time.sleep(0.015)
         limit = settings.max_question_chars
-        note = (
-            f"Only the first {limit:,} characters of the question were read."
-            if len(question) > limit
-            else ""
-        )
+        note = f"Only the first {limit:,} characters of the question were read." if len(question) > limit else ""
         messages[-1] = _message("assistant", full_answer_html(qa, ans, note))
         yield "", messages, chat
 
@@ -577,9 +568,7 @@ def build_app(qa: PolicyQA) -> gr.Blocks:
             a_csv = gr.DownloadButton(
                 "Download CSV", write_temp("who-does-what.csv", agencies0), elem_id="pq-agency-csv"
             )
-            a_filter.change(
-                filter_agencies, [a_filter], [a_table, a_csv], trigger_mode="always_last", **private
-            )
+            a_filter.change(filter_agencies, [a_filter], [a_table, a_csv], trigger_mode="always_last", **private)
 
         with gr.Tab("Targets", id="targets"):
             targets0 = target_frame(qa)
@@ -596,9 +585,7 @@ def build_app(qa: PolicyQA) -> gr.Blocks:
                 max_height=600,
                 column_widths=["6%", "20%", "9%", "6%", "7%", "5%", "35%", "12%"],
             )
-            t_csv = gr.DownloadButton(
-                "Download CSV", write_temp("targets.csv", targets0), elem_id="pq-target-csv"
-            )
+            t_csv = gr.DownloadButton("Download CSV", write_temp("targets.csv", targets0), elem_id="pq-target-csv")
             pct = percent_frame(qa)
             gr.BarPlot(
                 pct,
@@ -611,9 +598,7 @@ def build_app(qa: PolicyQA) -> gr.Blocks:
                 height=420,
                 elem_id="pq-target-chart",
             )
-            t_filter.change(
-                filter_targets, [t_filter], [t_table, t_csv], trigger_mode="always_last", **private
-            )
+            t_filter.change(filter_targets, [t_filter], [t_table, t_csv], trigger_mode="always_last", **private)
 
         with gr.Tab("Browse", id="browse"):
             with gr.Row():
@@ -627,9 +612,7 @@ def build_app(qa: PolicyQA) -> gr.Blocks:
                     elem_id="pq-browse-list",
                     scale=2,
                 )
-                panel = gr.HTML(
-                    clause_panel(qa, first_key), elem_id="pq-browse-panel", padding=True
-                )
+                panel = gr.HTML(clause_panel(qa, first_key), elem_id="pq-browse-panel", padding=True)
             search.change(
                 filter_clauses,
                 [search, chapter],
@@ -642,17 +625,11 @@ def build_app(qa: PolicyQA) -> gr.Blocks:
 
         with gr.Tab("My obligations", id="obligations"):
             with gr.Row():
-                sector = gr.Dropdown(
-                    list(SECTORS), value="steel", label="Sector", elem_id="pq-sector"
-                )
-                location = gr.Radio(
-                    LOCATIONS, value=LOCATIONS[0], label="Location", elem_id="pq-location"
-                )
+                sector = gr.Dropdown(list(SECTORS), value="steel", label="Sector", elem_id="pq-sector")
+                location = gr.Radio(LOCATIONS, value=LOCATIONS[0], label="Location", elem_id="pq-location")
             with gr.Row():
                 boiler = gr.Checkbox(True, label="We run a coal-fired boiler", elem_id="pq-boiler")
-                capacity = gr.Number(
-                    40, label="Boiler capacity (t/h)", minimum=0, elem_id="pq-capacity"
-                )
+                capacity = gr.Number(40, label="Boiler capacity (t/h)", minimum=0, elem_id="pq-capacity")
             description = gr.Textbox(
                 label="Or describe your enterprise in your own words (used instead of the form)",
                 elem_id="pq-description",
@@ -661,9 +638,7 @@ def build_app(qa: PolicyQA) -> gr.Blocks:
             go = gr.Button("What applies to us?", variant="primary", elem_id="pq-obligations-go")
             o_question = gr.HTML(elem_id="pq-obligations-question")
             o_result = gr.HTML(elem_id="pq-obligations-result", padding=True)
-            o_md = gr.DownloadButton(
-                "Export as Markdown", visible=False, elem_id="pq-obligations-md"
-            )
+            o_md = gr.DownloadButton("Export as Markdown", visible=False, elem_id="pq-obligations-md")
             go.click(
                 obligations,
                 [sector, location, boiler, capacity, description],
@@ -727,8 +702,7 @@ def _auth(settings: Settings, host: str, no_auth: bool) -> tuple[str, str] | Non
                 "set POLICYQA_AUTH=user:password, or pass --no-auth to serve openly.",
             )
         print(
-            f"WARNING: serving on {host} without a password: anyone who can reach this port can "
-            "use the app.",
+            f"WARNING: serving on {host} without a password: anyone who can reach this port can use the app.",
             file=sys.stderr,
         )
     return None

@@ -14,11 +14,9 @@ EVAL_DIR = Path(__file__).resolve().parent
 GATE = {"answer_accuracy": 0.95, "grounded": 1.0, "abstention_accuracy": 0.95, "false_refusals": 0.05}
 # The held-out split is never tuned on. Until it meets GATE, CI holds it to the figures last
 # measured (README), so that a change that makes unseen questions worse fails.
-HELDOUT_FLOOR = {"answer_accuracy": 0.82, "grounded": 1.0, "abstention_accuracy": 0.90, "false_refusals": 0.05}
-# The Chinese line: the bar (accuracy and recall@1 >= 0.90, grounded 1.0) and, until the
-# multilingual lane meets it, the floor that CI holds (the figures last measured).
+HELDOUT_FLOOR = {"answer_accuracy": 0.86, "grounded": 1.0, "abstention_accuracy": 0.93, "false_refusals": 0.05}
+# The Chinese line (both splits) is held to the Chinese issue's bar.
 ZH_BAR = {"answer_accuracy": 0.90, "recall@1": 0.90, "grounded": 1.0}
-ZH_FLOOR = {"answer_accuracy": 0.88, "recall@1": 0.84, "grounded": 1.0}
 
 
 def load_cases(path: Path | None = None) -> list[dict]:

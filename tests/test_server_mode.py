@@ -2,37 +2,17 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
+from app import servers
+from app.servers import free_port
 from app.settings import Settings
-from tests.conftest import free_port, wait_for
-
-CHROMA = Path(sys.executable).parent / "chroma"
 
 
 @pytest.fixture(scope="module")
 def chroma_server(tmp_path_factory):
-    port = free_port()
-    path = tmp_path_factory.mktemp("chroma-server")
-    proc = subprocess.Popen(
-        [str(CHROMA), "run", "--host", "127.0.0.1", "--port", str(port), "--path", str(path)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env={"ANONYMIZED_TELEMETRY": "False", "PATH": "/usr/bin:/bin"},
-    )
-    import chromadb
-
-    ok = wait_for(lambda: chromadb.HttpClient(host="127.0.0.1", port=port).heartbeat(), timeout=60)
-    if not ok:
-        proc.kill()
-        pytest.fail("chroma run did not start")
-    yield port, proc
-    proc.kill()
-    proc.wait()
+    with servers.chroma_server(tmp_path_factory.mktemp("chroma-server"), kill=True) as (port, proc):
+        yield port, proc
 
 
 def test_ingest_and_answer_through_a_chroma_server(tmp_path, chroma_server):

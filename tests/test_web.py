@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import json
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -22,7 +21,9 @@ from pathlib import Path
 
 import pytest
 
+from app import servers
 from app.errors import PolicyQAError
+from app.servers import free_port
 from app.settings import PROJECT_ROOT, Settings
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -41,12 +42,6 @@ XSS = "<script>alert(1)</script><img src=x onerror=alert(2)>"
 
 
 # -- server fixtures ----------------------------------------------------------------------
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _env(data_dir: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("POLICYQA_")}
     return {**env, "POLICYQA_DATA_DIR": str(data_dir), **extra}
@@ -54,38 +49,21 @@ def _env(data_dir: Path, **extra: str) -> dict[str, str]:
 
 def _start_server(data_dir: Path, log: Path, **extra: str) -> Iterator[str]:
     """Run ``serve()`` in a subprocess; yield its URL once it answers HTTP; stop it after."""
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}/"
+    cmd = [sys.executable, "-c", f"from app.web import serve; serve(port={port})"]
     started = time.perf_counter()
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-c", f"from app.web import serve; serve(port={port})"],
-            cwd=PROJECT_ROOT,
-            env=_env(data_dir, **extra),
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"server exited ({proc.returncode}):\n{log.read_text()[-3000:]}")
-            if time.perf_counter() - started > 240:
-                pytest.fail(f"server not ready after 240 s:\n{log.read_text()[-3000:]}")
-            try:
-                with urllib.request.urlopen(url, timeout=2) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.25)
+    with servers.started(
+        cmd,
+        lambda: servers.http_ok(url),
+        name="policyqa serve",
+        timeout=240,
+        log=log,
+        env=_env(data_dir, **extra),
+        cwd=PROJECT_ROOT,
+    ):
         print(f"\nserver ready after {time.perf_counter() - started:.1f} s ({url})")
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 @pytest.fixture(scope="session")
@@ -144,17 +122,13 @@ def ask(page, question: str):
     done = page.locator("#pq-chat .pq-final").count()
     page.fill("#pq-question textarea", question)
     page.click("#pq-send")
-    page.wait_for_function(
-        f"document.querySelectorAll('#pq-chat .pq-final').length > {done}", timeout=60_000
-    )
+    page.wait_for_function(f"document.querySelectorAll('#pq-chat .pq-final').length > {done}", timeout=60_000)
     return page.locator("#pq-chat .pq-final").nth(done)
 
 
 def cited(scope, clause_id: str):
     """The citation block of ``clause_id`` within ``scope``."""
-    return scope.locator(
-        "details.pq-cite", has=scope.page.locator("summary", has_text=f"[{clause_id}]")
-    )
+    return scope.locator("details.pq-cite", has=scope.page.locator("summary", has_text=f"[{clause_id}]"))
 
 
 def open_tab(page, name: str) -> None:
@@ -235,9 +209,7 @@ def test_like_writes_feedback_line(page, data_dir: Path) -> None:
     page.fill("#pq-comment textarea", "clear answer")
     page.locator("#pq-chat button[aria-label='Like']").last.click()
     deadline = time.time() + 15
-    while time.time() < deadline and (
-        not feedback.exists() or feedback.read_text().count("\n") == before
-    ):
+    while time.time() < deadline and (not feedback.exists() or feedback.read_text().count("\n") == before):
         time.sleep(0.2)
     record = json.loads(feedback.read_text().splitlines()[-1])
     assert record["question"] == VOC and record["vote"] == "up"
@@ -250,9 +222,7 @@ def test_who_does_what_filter_and_csv(page) -> None:
     open_tab(page, "Who does what")
     page.fill("#pq-agency-filter textarea", "EEB")
     table = page.locator("#pq-agency-table")
-    page.wait_for_function(
-        "!document.querySelector('#pq-agency-table').innerText.includes('Development and Reform')"
-    )
+    page.wait_for_function("!document.querySelector('#pq-agency-table').innerText.includes('Development and Reform')")
     assert "3.9.2" in table.inner_text() and EEB in table.inner_text()
     shot(page, "who-does-what")
     rows = read_csv(download(page, "#pq-agency-csv"))
@@ -279,9 +249,7 @@ def test_browse_finds_clause(page) -> None:
     item = page.locator("#pq-browse-list label", has_text="3.8.2")
     item.wait_for()
     item.click()
-    page.wait_for_function(
-        "document.querySelector('#pq-browse-panel').innerText.includes('Clause 3.8.2')"
-    )
+    page.wait_for_function("document.querySelector('#pq-browse-panel').innerText.includes('Clause 3.8.2')")
     panel = page.locator("#pq-browse-panel").inner_text()
     assert "35 tons/hour" in panel and "Municipal Energy Bureau" in panel
     shot(page, "browse")
@@ -330,9 +298,7 @@ def test_full_queue_says_busy(browser, data_dir: Path, tmp_path: Path) -> None:
     from gradio_client import Client
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-    servers = _start_server(
-        data_dir, tmp_path / "busy.log", POLICYQA_QUEUE_SIZE="1", POLICYQA_CONCURRENCY="1"
-    )
+    servers = _start_server(data_dir, tmp_path / "busy.log", POLICYQA_QUEUE_SIZE="1", POLICYQA_CONCURRENCY="1")
     url = next(servers)
     stop = threading.Event()
 
@@ -390,25 +356,19 @@ def test_html_is_escaped() -> None:
     clause = Clause("d", "1.1", ["<u>Head</u>"], "First <i>one</i> here. Second sentence here.")
     html = clause_block(clause)
     assert "<u>" not in html and "<i>" not in html and "&lt;u&gt;Head" in html
-    assert highlighted_text(clause, "Second sentence here.").endswith(
-        "<mark>Second sentence here.</mark>"
-    )
+    assert highlighted_text(clause, "Second sentence here.").endswith("<mark>Second sentence here.</mark>")
 
 
 def test_obligation_question() -> None:
     from app.web import obligation_question
 
     assert obligation_question("steel", "urban built-up area", True, 40) == (
-        "We are a steel enterprise in the urban built-up area with a 40 t/h coal-fired boiler: "
-        "what applies to us?"
+        "We are a steel enterprise in the urban built-up area with a 40 t/h coal-fired boiler: what applies to us?"
     )
     assert obligation_question("printing", "elsewhere", False, 40) == (
         "We are a printing enterprise: what applies to us?"
     )
-    assert (
-        obligation_question("steel", "", True, 40, "  We print packaging. ")
-        == "We print packaging."
-    )
+    assert obligation_question("steel", "", True, 40, "  We print packaging. ") == "We print packaging."
 
 
 def test_feedback_lines_survive_concurrent_writers(tmp_path: Path) -> None:
@@ -417,9 +377,7 @@ def test_feedback_lines_survive_concurrent_writers(tmp_path: Path) -> None:
     path = tmp_path / "feedback.jsonl"
     threads = [
         threading.Thread(
-            target=lambda n=n: [
-                append_feedback(path, {"n": n, "i": i, "pad": "x" * 5000}) for i in range(25)
-            ]
+            target=lambda n=n: [append_feedback(path, {"n": n, "i": i, "pad": "x" * 5000}) for i in range(25)]
         )
         for n in range(8)
     ]
