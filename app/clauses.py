@@ -25,6 +25,11 @@ class Target:
     reading: str = ""
 
 
+def target_text(t: Target) -> str:
+    """A target as a short text for matching a question: what is measured, with its value."""
+    return t.measure.replace("…", t.value_text) if "…" in t.measure else f"{t.measure}: {t.value_text}"
+
+
 @dataclass
 class Clause:
     """A clause of a plan, as ingested."""

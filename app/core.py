@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from app.agencies import AgencyRegistry, registry_for
 from app.answer import Answer
-from app.clauses import Clause, Target
+from app.clauses import Clause, Target, target_text
 from app.compose import Composed, Composer
 from app.errors import PolicyQAError
 from app.glossary import Glossary, glossary_for
@@ -58,7 +58,7 @@ TARGET_MATCH_WITH_WORDS = 0.40
 TARGET_MATCH_ZH = 0.30  # a Chinese question is embedded through its English plan terms only
 TERM_NAMED = 0.05
 PHRASE_BOOST = 0.003  # per question phrase (two neighbouring content words) in at most two candidates
-WARM_TARGETS = 2000  # target measures embedded at start (~1 ms each); a larger corpus embeds them on first use
+WARM_TARGETS = 2000  # without saved vectors, target measures embedded at start (~1 ms each), else on first use
 ZH_NOTE = "Answering from the English translation of the plan."
 
 
@@ -75,7 +75,7 @@ class PolicyQA:
         self._surface_vocab: list[str] | None = None
         self._lock = threading.Lock()
         texts = [target_text(t) for c in self.index.clauses for t in c.targets]
-        if len(texts) <= WARM_TARGETS:  # embedded now, so no question waits for them
+        if len(texts) <= WARM_TARGETS:  # an index without saved target vectors: embed them now
             self.index.text_vectors(texts)
 
     # -- lookups ----------------------------------------------------------------------------
@@ -436,11 +436,6 @@ class PolicyQA:
             ans.notes.append(f"{len(grounding.dropped)} sentence(s) dropped by the grounding check")
         ans.timings["compose_ms"] = round((time.perf_counter() - t0) * 1000, 2)
         return ans
-
-
-def target_text(t: Target) -> str:
-    """A target as a short text for matching: what is measured, with its value."""
-    return t.measure.replace("…", t.value_text) if "…" in t.measure else f"{t.measure}: {t.value_text}"
 
 
 def composed_clauses(qa: PolicyQA, composed: Composed) -> list[Clause]:

@@ -31,6 +31,19 @@ def run_checks(settings: Settings) -> list[dict]:
         dim = len(emb.embed_query("energy conservation"))
         return f"{settings.embedding_model} loads, {dim}-dimensional vectors"
 
+    def question_encoder():
+        from app.embeddings import OnnxEmbeddings, query_embeddings
+
+        emb = query_embeddings(settings)
+        if isinstance(emb, OnnxEmbeddings):
+            return "ONNX Runtime (exported from the embedding model into the data dir)"
+        if settings.query_encoder == "onnx":
+            raise PolicyQAError(
+                "The ONNX question encoder could not be made; questions are embedded with torch (slower).",
+                "reinstall with make install (onnxruntime, onnx), or set POLICYQA_QUERY_ENCODER=torch.",
+            )
+        return "torch (POLICYQA_QUERY_ENCODER=torch)"
+
     def data_dir():
         d = Path(settings.data_dir)
         d.mkdir(parents=True, exist_ok=True)
@@ -75,6 +88,7 @@ def run_checks(settings: Settings) -> list[dict]:
     return [
         _check("data dir", data_dir),
         _check("embedding model", model),
+        _check("question encoder", question_encoder),
         _check("chroma", chroma),
         _check("index", index),
         _check("llm", llm),

@@ -11,7 +11,7 @@ import bm25s
 import numpy as np
 from langchain_chroma import Chroma
 
-from app.clauses import Clause
+from app.clauses import Clause, target_text
 from app.embeddings import query_embeddings
 from app.errors import PolicyQAError
 from app.settings import Settings
@@ -68,6 +68,22 @@ def load_bm25(path: Path, chunks: int) -> bm25s.BM25 | None:
     if bm25.scores.get("num_docs") != chunks or not bm25.vocab_dict:
         return None
     return bm25
+
+
+def target_texts(clauses: list[Clause]) -> list[str]:
+    """Every target's measure text, once each, in clause order (the rows of the saved vectors)."""
+    return list(dict.fromkeys(target_text(t) for c in clauses for t in c.targets))
+
+
+def load_target_vectors(path: Path, texts: list[str]) -> dict[str, np.ndarray]:
+    """Target measure text → its embedding, as saved at ingest; empty when missing or not matching."""
+    try:
+        vectors = np.load(path, allow_pickle=False)
+    except (OSError, ValueError):
+        return {}
+    if vectors.ndim != 2 or len(vectors) != len(texts):
+        return {}
+    return dict(zip(texts, vectors, strict=True))
 
 
 def _unreachable(exc: BaseException) -> bool:
@@ -157,6 +173,7 @@ class LiveIndex:
         self.vocabulary = set(self.bm25.vocab_dict) - {""}  # bm25s adds "" for empty queries
         self.idf = _IdfTable(self.bm25)
         self.titles = {k: v.get("title", k) for k, v in state.docs.items()}
+        self._vector_cache.update(load_target_vectors(data_dir / state.target_vectors_file, target_texts(clauses)))
 
     # -- lanes -------------------------------------------------------------------------------
     def bm25_search(self, stems: list[str], k: int) -> list[tuple[int, float]]:

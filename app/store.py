@@ -48,6 +48,11 @@ class IndexState:
     def chunks_file(self) -> str:
         return f"chunks_g{self.generation}.jsonl"
 
+    @property
+    def target_vectors_file(self) -> str:
+        """Embeddings of every target's measure text, one row per text of ``target_texts``."""
+        return f"targets_g{self.generation}.npy"
+
 
 def read_state(data_dir: Path) -> IndexState | None:
     """The live index state, or None if nothing was ingested yet."""

@@ -11,6 +11,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 from filelock import FileLock, Timeout
 from tqdm import tqdm
 
@@ -18,7 +19,7 @@ from app.agencies import registry_for
 from app.clauses import Clause, load_clauses, save_clauses
 from app.embeddings import count_tokens, export_onnx, get_embeddings, max_tokens, onnx_path
 from app.errors import PolicyQAError
-from app.index import bm25_dir_name, build_bm25
+from app.index import bm25_dir_name, build_bm25, load_target_vectors, target_texts
 from app.settings import Settings
 from app.store import IndexState, chroma_client, load_chunks, read_state, write_state
 from ingest.chunking import clause_documents
@@ -163,6 +164,9 @@ def _build(settings: Settings, sources: list[SourceDocument], rebuild: bool, pro
     report.embedded = len(to_embed)
 
     save_clauses(all_clauses, settings.data_dir / new.clauses_file)
+    _save_target_vectors(
+        embeddings, all_clauses, settings.data_dir, old, old_clauses, new, settings.embedding_batch_size
+    )
     with (settings.data_dir / new.chunks_file).open("w", encoding="utf-8") as f:
         for row in all_chunks:
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
@@ -297,13 +301,38 @@ def _cleanup(data_dir: Path, client, live: IndexState) -> None:
     for c in client.list_collections():
         if c.name.startswith("policyqa_g") and c.name != live.collection:
             _drop_collection(client, c.name)
-    for pattern in ("clauses_g*.jsonl", "chunks_g*.jsonl"):
+    for pattern in ("clauses_g*.jsonl", "chunks_g*.jsonl", "targets_g*.npy"):
         for path in data_dir.glob(pattern):
-            if path.name not in {live.clauses_file, live.chunks_file}:
+            if path.name not in {live.clauses_file, live.chunks_file, live.target_vectors_file}:
                 path.unlink(missing_ok=True)
     for path in data_dir.glob("bm25_g*"):
         if path.name != bm25_dir_name(live.generation):
             shutil.rmtree(path, ignore_errors=True)
+
+
+def _save_target_vectors(
+    embeddings,
+    clauses: list[Clause],
+    data_dir: Path,
+    old: IndexState | None,
+    old_clauses: list[Clause],
+    new: IndexState,
+    batch_size: int,
+) -> None:
+    """Embed every target's measure text once, at ingest, so that no question waits for it.
+
+    Texts the previous generation had are copied from its file, not embedded again.
+    """
+    texts = target_texts(clauses)
+    known = load_target_vectors(data_dir / old.target_vectors_file, target_texts(old_clauses)) if old else {}
+    missing = [t for t in texts if t not in known]
+    if missing:
+        vectors = embeddings._client.encode(
+            missing, batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
+        )
+        known.update(zip(missing, vectors, strict=True))
+    matrix = np.array([known[t] for t in texts], dtype=np.float32).reshape(len(texts), -1)
+    np.save(data_dir / new.target_vectors_file, matrix, allow_pickle=False)
 
 
 def describe(parsed: list[ParsedDocument]) -> str:

@@ -56,12 +56,13 @@ def test_no_page_chrome_in_any_chunk(index_dir):
 
 
 def test_chunks_fit_the_model_window_and_keep_all_text(index_dir, qa):
-    from app.embeddings import count_tokens
+    from app.embeddings import count_tokens, get_embeddings
 
+    model = get_embeddings(qa.settings.embedding_model)  # the model ingest embeds with
     state = read_state(index_dir)
     chunks = load_chunks(index_dir / state.chunks_file)
     for row in chunks:
-        assert count_tokens(qa.index.embeddings, row["text"]) <= 256, row["id"]
+        assert count_tokens(model, row["text"]) <= 256, row["id"]
     split = [row for row in chunks if "#" in row["chunk"]]
     assert split, "the long clauses are split into parts"
     for cid in {row["clause_id"] for row in split}:
@@ -328,3 +329,27 @@ def test_text_files_decode_in_their_own_encoding(tmp_path, encoding, text):
 def test_missing_file_is_named(tmp_path):
     result = run_cli("ingest", str(tmp_path / "nope.md"), data_dir=tmp_path / "d")
     assert result.returncode == 1 and "nope.md: no such file" in result.stderr
+
+
+def test_target_vectors_are_saved_at_ingest_so_no_question_waits(index_dir):
+    """Every target's measure is embedded at ingest; answering a figure question embeds only the question."""
+    import numpy as np
+
+    from app.core import PolicyQA
+    from app.index import target_texts
+
+    state = read_state(index_dir)
+    clauses = load_clauses(index_dir / state.clauses_file)
+    saved = np.load(index_dir / state.target_vectors_file)
+    assert saved.shape == (len(target_texts(clauses)), 384)
+    assert len(target_texts(clauses)) >= 40
+    qa = PolicyQA(Settings(data_dir=index_dir))
+    calls: list[int] = []
+    real = qa.index.embeddings.embed_documents
+    qa.index.embeddings.embed_documents = lambda texts: calls.append(len(texts)) or real(texts)
+    answer = qa.answer("By how much will energy consumption per unit of GDP drop by 2025?")
+    assert "14" in answer.answer and not answer.abstained
+    assert calls == [], "target measures were embedded while answering"
+    # the saved vectors are the model's own
+    fresh = np.array(real(target_texts(clauses)[:5]))
+    assert np.allclose(fresh, saved[:5], atol=1e-4)

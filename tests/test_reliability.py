@@ -725,7 +725,7 @@ def test_doctor_ok_on_a_good_setup(index_dir) -> None:
     r = run_cli("doctor", "--json", data_dir=index_dir)
     assert r.returncode == 0, r.stdout + r.stderr
     checks = json.loads(r.stdout)
-    assert {c["check"] for c in checks} == {"data dir", "embedding model", "chroma", "index", "llm"}
+    assert {c["check"] for c in checks} == {"data dir", "embedding model", "question encoder", "chroma", "index", "llm"}
     assert all(c["ok"] for c in checks), checks
 
 
@@ -733,7 +733,7 @@ def test_doctor_names_the_fix(cli, tmp_path) -> None:
     code, out, err = cli("doctor", POLICYQA_DATA_DIR=str(tmp_path / "empty"))
     assert code == 1 and "Traceback" not in out + err
     assert re.search(r"FAIL index: No index yet.*\n\s+fix: run: policyqa ingest", out), out
-    assert "ok   chroma" in out and "ok   embedding model" in out
+    assert "ok   chroma" in out and "ok   embedding model" in out and "ok   question encoder" in out
 
     port = free_port()
     env = {"POLICYQA_CHROMA_HOST": "127.0.0.1", "POLICYQA_CHROMA_PORT": str(port)}
