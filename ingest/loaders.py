@@ -49,17 +49,14 @@ def _read_plain(path: Path) -> str:
 
 
 def decode_text(raw: bytes, path: Path) -> str:
-    """Text from bytes: UTF-8, UTF-16 with its byte-order mark, GB18030 Chinese, else Windows-1252.
+    """Text from bytes in UTF-8 or GB18030; any other encoding is refused with the fix.
 
     GB18030 decodes almost any byte string, so a Latin-1 or Windows-1252 file ("Prüfung") would
     come out as Chinese characters; it is taken only when its two-byte characters look like
     Chinese ones (both bytes high), as they do in real GB18030 text.
     """
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return raw.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise PolicyQAError(f"{path}: damaged UTF-16 text ({exc}).", "save the file as UTF-8.") from exc
+        raise PolicyQAError(f"{path}: UTF-16, not text in UTF-8 or GB18030.", "save the file as UTF-8.")
     if b"\x00" in raw[:4096]:
         raise PolicyQAError(
             f"{path}: looks like a binary file, not text.",
@@ -71,10 +68,9 @@ def decode_text(raw: bytes, path: Path) -> str:
         pass
     if _looks_like_gb18030(raw):
         return raw.decode("gb18030")
-    try:
-        return raw.decode("cp1252")
-    except UnicodeDecodeError:
-        return raw.decode("latin-1")  # every byte is a character; cp1252 leaves five undefined
+    raise PolicyQAError(
+        f"{path}: not UTF-8 or GB18030 text (it looks like Windows-1252 or Latin-1).", "save the file as UTF-8."
+    )
 
 
 def _looks_like_gb18030(raw: bytes) -> bool:

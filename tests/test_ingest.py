@@ -308,22 +308,28 @@ def test_bad_files_fail_clearly_and_leave_the_index(tmp_path, name, content, mes
 
 
 @pytest.mark.parametrize(
-    ("encoding", "text"),
+    ("encoding", "text", "readable"),
     [
-        ("utf-8", "Prüfung der Maßnahmen, café résumé: 14 percent by 2025."),
-        ("utf-16", "Prüfung der Maßnahmen, café résumé: 14 percent by 2025."),
-        ("cp1252", "Prüfung der Maßnahmen, café résumé – “14 percent” by 2025."),
-        ("latin-1", "Prüfung der Maßnahmen, café résumé: 14 percent by 2025."),
-        ("gb18030", "挥发性有机物综合治理：到2025年，单位地区生产总值能源消耗比2020年下降14%。"),
+        ("utf-8", "Prüfung der Maßnahmen, café résumé: 14 percent by 2025.", True),
+        ("gb18030", "挥发性有机物综合治理：到2025年，单位地区生产总值能源消耗比2020年下降14%。", True),
+        ("utf-16", "Prüfung der Maßnahmen, café résumé: 14 percent by 2025.", False),
+        ("cp1252", "Prüfung der Maßnahmen, café résumé – “14 percent” by 2025.", False),
+        ("latin-1", "Prüfung der Maßnahmen, café résumé: 14 percent by 2025.", False),
     ],
 )
-def test_text_files_decode_in_their_own_encoding(tmp_path, encoding, text):
-    """A Western European file is not read as Chinese, and a Chinese one is."""
+def test_text_files_are_read_in_utf8_or_gb18030_and_others_refused(tmp_path, encoding, text, readable):
+    """A Western European file is refused with the fix, not read as Chinese; a Chinese one is read."""
+    from app.errors import PolicyQAError
     from ingest.loaders import read_text
 
     path = tmp_path / "notice.txt"
     path.write_bytes(text.encode(encoding))
-    assert read_text(path) == text
+    if readable:
+        assert read_text(path) == text
+    else:
+        with pytest.raises(PolicyQAError, match="notice.txt") as err:
+            read_text(path)
+        assert "UTF-8" in err.value.fix
 
 
 def test_missing_file_is_named(tmp_path):

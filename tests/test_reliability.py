@@ -362,16 +362,10 @@ def test_browser_obligations_description_is_text(page) -> None:
         ("huge.md", lambda p: (p.write_bytes(b"# Plan\n\n" + b"energy " * 100), os.truncate(p, 60 * 2**20)), "50 mb"),
         ("windows-1252.txt", lambda p: p.write_bytes("“Quotes” – and dashes — here. ".encode("cp1252") * 20), "utf-8"),
         ("utf-16.txt", lambda p: p.write_bytes("Energy conservation plan. ".encode("utf-16") * 20), "not text"),
-        pytest.param(
+        (
             "latin-1.txt",
             lambda p: p.write_bytes("Prüfung der Maßnahmen für größere Änderungen. ".encode("latin-1") * 20),
             "utf-8",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="ingest/loaders.py decodes Latin-1 as GB18030 and ingests mojibake (Pr黤ung) instead of "
-                "refusing the file; not in the files this change may edit",
-            ),
-            id="latin-1.txt",
         ),
     ],
     ids=["huge-sparse-txt", "huge-sparse-md", "windows-1252", "utf-16", "latin-1"],
