@@ -158,14 +158,21 @@ def query_embeddings(settings) -> Embeddings:
     """The encoder the answering process uses: ONNX Runtime unless ``POLICYQA_QUERY_ENCODER=torch``.
 
     The ONNX file is exported once from the bundled model into the data dir (ingest does it while
-    the model is loaded anyway); when onnxruntime is missing or the export fails, torch answers.
+    the model is loaded anyway) and exported again if it does not load; when onnxruntime is missing
+    or the export fails, torch answers.
     """
     if settings.query_encoder == "onnx":
-        try:
-            path = export_onnx(settings.embedding_model, onnx_path(settings.embedding_model, settings.data_dir))
-            return OnnxEmbeddings(settings.embedding_model, path, settings.query_threads)
-        except Exception as exc:  # degrade to the reference encoder, visibly
-            logging.getLogger(__name__).warning("ONNX query encoder unavailable (%s); using torch", exc)
+        target = onnx_path(settings.embedding_model, settings.data_dir)
+        for attempt in (1, 2):
+            try:
+                return OnnxEmbeddings(
+                    settings.embedding_model, export_onnx(settings.embedding_model, target), settings.query_threads
+                )
+            except Exception as exc:  # a damaged file is made again once; else the reference encoder, visibly
+                if attempt == 1 and target.exists():
+                    target.unlink(missing_ok=True)
+                    continue
+                logging.getLogger(__name__).warning("ONNX query encoder unavailable (%s); using torch", exc)
     import torch
 
     # One torch thread per question: on 2 cores torch's two spinning threads made each answer

@@ -57,3 +57,22 @@ def test_torch_encoder_still_answers(index_dir):
     assert type(qa.index.embeddings).__name__ == "HuggingFaceEmbeddings"
     answer = qa.answer("Which bureau leads VOC remediation?")
     assert "3.9.2" in [c.clause_id for c in answer.citations]
+
+
+def test_damaged_onnx_file_is_made_again(index_dir, tmp_path):
+    """A truncated encoder file in the data dir does not break answering: it is exported again."""
+    import shutil
+
+    from app.core import PolicyQA
+    from app.embeddings import OnnxEmbeddings, onnx_path
+    from app.settings import Settings
+
+    data = tmp_path / "data"
+    shutil.copytree(index_dir, data)
+    settings = Settings(data_dir=data)
+    path = onnx_path(settings.embedding_model, data)
+    path.write_bytes(path.read_bytes()[:1000])
+    qa = PolicyQA(settings)
+    assert isinstance(qa.index.embeddings, OnnxEmbeddings)
+    assert path.stat().st_size > 1_000_000
+    assert "3.9.2" in [c.clause_id for c in qa.answer("Which bureau leads VOC remediation?").citations]
