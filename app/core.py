@@ -58,7 +58,6 @@ TARGET_MATCH_WITH_WORDS = 0.40
 TARGET_MATCH_ZH = 0.30  # a Chinese question is embedded through its English plan terms only
 TERM_NAMED = 0.05
 PHRASE_BOOST = 0.003  # per question phrase (two neighbouring content words) in at most two candidates
-WARM_TARGETS = 2000  # without saved vectors, target measures embedded at start (~1 ms each), else on first use
 ZH_NOTE = "Answering from the English translation of the plan."
 
 
@@ -74,9 +73,6 @@ class PolicyQA:
         self.composer = Composer(self.registry, idf=lambda: self.index.idf)
         self._surface_vocab: list[str] | None = None
         self._lock = threading.Lock()
-        texts = [target_text(t) for c in self.index.clauses for t in c.targets]
-        if len(texts) <= WARM_TARGETS:  # an index without saved target vectors: embed them now
-            self.index.text_vectors(texts)
 
     # -- lookups ----------------------------------------------------------------------------
     @property

@@ -70,6 +70,9 @@ def load_bm25(path: Path, chunks: int) -> bm25s.BM25 | None:
     return bm25
 
 
+WARM_TARGETS = 2000  # without saved vectors, target measures embedded at load (~1 ms each), else on first use
+
+
 def target_texts(clauses: list[Clause]) -> list[str]:
     """Every target's measure text, once each, in clause order (the rows of the saved vectors)."""
     return list(dict.fromkeys(target_text(t) for c in clauses for t in c.targets))
@@ -173,7 +176,11 @@ class LiveIndex:
         self.vocabulary = set(self.bm25.vocab_dict) - {""}  # bm25s adds "" for empty queries
         self.idf = _IdfTable(self.bm25)
         self.titles = {k: v.get("title", k) for k, v in state.docs.items()}
-        self._vector_cache.update(load_target_vectors(data_dir / state.target_vectors_file, target_texts(clauses)))
+        texts = target_texts(clauses)
+        saved = load_target_vectors(data_dir / state.target_vectors_file, texts)
+        self._vector_cache.update(saved)
+        if not saved and len(texts) <= WARM_TARGETS:  # an index from before they were saved: embed them now
+            self.text_vectors(texts)
 
     # -- lanes -------------------------------------------------------------------------------
     def bm25_search(self, stems: list[str], k: int) -> list[tuple[int, float]]:
