@@ -73,23 +73,17 @@ def decode_text(raw: bytes, path: Path) -> str:
     )
 
 
+_TWO_BYTE = re.compile(rb"[\x81-\xff](.)", re.DOTALL)
+
+
 def _looks_like_gb18030(raw: bytes) -> bool:
     try:
         raw.decode("gb18030")
     except UnicodeDecodeError:
         return False
-    wide = narrow = 0
-    i = 0
-    while i < len(raw) - 1:
-        if raw[i] >= 0x81:
-            if raw[i + 1] >= 0x81:
-                wide += 1
-            else:
-                narrow += 1
-            i += 2
-        else:
-            i += 1
-    return wide > 0 and wide >= 4 * narrow
+    trails = _TWO_BYTE.findall(raw)  # the byte after each high byte, pairs read left to right
+    wide = sum(1 for t in trails if t[0] >= 0x81)
+    return wide > 0 and wide >= 4 * (len(trails) - wide)
 
 
 def _read_pdf(path: Path) -> str:
