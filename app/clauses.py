@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+
+import orjson
 
 _SENTENCE_END = re.compile(r"(?<!\bNo\.)(?<=[.!?;。！？；])\s+(?=[\"'(\[]?[A-Z0-9\u4e00-\u9fff])")
 
@@ -122,12 +123,12 @@ def split_trailing_parenthesis(text: str) -> tuple[str, str]:
 
 def save_clauses(clauses: list[Clause], path: Path) -> None:
     """Write clauses as JSON Lines."""
-    with path.open("w", encoding="utf-8") as f:
+    with path.open("wb") as f:
         for c in clauses:
-            f.write(json.dumps(c.to_dict(), ensure_ascii=False) + "\n")
+            f.write(orjson.dumps(c.to_dict()) + b"\n")
 
 
 def load_clauses(path: Path) -> list[Clause]:
     """Read clauses written by :func:`save_clauses`."""
-    with path.open(encoding="utf-8") as f:
-        return [Clause.from_dict(json.loads(line)) for line in f if line.strip()]
+    with path.open("rb") as f:
+        return [Clause.from_dict(orjson.loads(line)) for line in f if line.strip()]

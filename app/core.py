@@ -71,7 +71,6 @@ class PolicyQA:
         self.index = LiveIndex(self.settings)
         self.retriever = HybridRetriever(index=self.index, k=self.settings.top_k)
         self.composer = Composer(self.registry, idf=lambda: self.index.idf)
-        self._surface_vocab: list[str] | None = None
         self._lock = threading.Lock()
 
     # -- lookups ----------------------------------------------------------------------------
@@ -159,7 +158,7 @@ class PolicyQA:
         """Replace words the plan does not know by the nearest word it does ("volatle")."""
         if q.language != "en":
             return q
-        vocab = self._surface_vocabulary()
+        vocab = self.index.words
         fixed = []
         for w in re.findall(r"\S+", q.text):
             core = re.sub(r"[^\w-]", "", w).lower()
@@ -179,12 +178,6 @@ class PolicyQA:
         q.text = " ".join(fixed)
         q.terms = list(dict.fromkeys(q.terms + self.glossary.english_terms(q.text)))
         return q
-
-    def _surface_vocabulary(self) -> list[str]:
-        if self._surface_vocab is None:
-            vocab = {w for c in self.index.chunks for w in words(c["text"]) if w.isalpha() and len(w) >= 4}
-            self._surface_vocab = sorted(vocab)
-        return self._surface_vocab
 
     def _unsupported_terms(self, q: Question) -> list[str]:
         """Words of the question that the plan never uses (typo-fixed, glossary-expanded)."""

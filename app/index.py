@@ -9,14 +9,13 @@ from pathlib import Path
 
 import bm25s
 import numpy as np
-from langchain_chroma import Chroma
 
 from app.clauses import Clause, target_text
 from app.embeddings import query_embeddings
 from app.errors import PolicyQAError
 from app.settings import Settings
 from app.store import STATE_FILE, chroma_client, load_chunks, load_live_clauses
-from app.text import content_stems
+from app.text import content_stems, surface_words
 
 
 def clause_key(doc_id: str, clause_id: str) -> str:
@@ -87,6 +86,19 @@ def load_target_vectors(path: Path, texts: list[str]) -> dict[str, np.ndarray]:
     if vectors.ndim != 2 or len(vectors) != len(texts):
         return {}
     return dict(zip(texts, vectors, strict=True))
+
+
+def save_words(words: list[str], path: Path) -> None:
+    """Write ``surface_words`` of a generation, one per line."""
+    path.write_text("\n".join(words) + "\n", encoding="utf-8")
+
+
+def load_words(path: Path, chunks: list[dict]) -> list[str]:
+    """The words saved at ingest; computed from the chunks for an index written before they were."""
+    try:
+        return [w for w in path.read_text(encoding="utf-8").splitlines() if w]
+    except (OSError, UnicodeDecodeError):
+        return surface_words([c["text"] for c in chunks])
 
 
 def _unreachable(exc: BaseException) -> bool:
@@ -169,13 +181,13 @@ class LiveIndex:
         self.chunk_keys = [clause_key(c["doc_id"], c["clause_id"]) for c in chunks]
         self.chunk_index = {c["id"]: i for i, c in enumerate(chunks)}
         self.collection = collection
-        self.vectorstore = Chroma(client=client, collection_name=state.collection, embedding_function=self.embeddings)
         # Saved at ingest (stemming every chunk again would dominate the open); built here for an
         # index written before BM25 models were saved.
         self.bm25 = load_bm25(data_dir / bm25_dir_name(state.generation), len(chunks)) or build_bm25(chunks)
         self.vocabulary = set(self.bm25.vocab_dict) - {""}  # bm25s adds "" for empty queries
         self.idf = _IdfTable(self.bm25)
         self.titles = {k: v.get("title", k) for k, v in state.docs.items()}
+        self.words = load_words(data_dir / state.words_file, chunks)
         texts = target_texts(clauses)
         saved = load_target_vectors(data_dir / state.target_vectors_file, texts)
         self._vector_cache.update(saved)

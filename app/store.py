@@ -5,6 +5,9 @@ Layout of the data dir::
     index.json            which generation is live, its collection, documents and hashes
     clauses_gN.jsonl      parsed clauses of generation N
     chunks_gN.jsonl       the chunk texts embedded in generation N (for BM25)
+    bm25_gN/              the BM25 model over those chunks
+    targets_gN.npy        embeddings of every target's measure text
+    words_gN.txt          the plan's spelled words, for typo repair
     chroma/               embedded Chroma (unless POLICYQA_CHROMA_HOST is set)
     ingest.lock           held while an ingest runs
 
@@ -21,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import chromadb
+import orjson
 from chromadb.config import Settings as ChromaSettings
 from filelock import FileLock, Timeout
 
@@ -52,6 +56,11 @@ class IndexState:
     def target_vectors_file(self) -> str:
         """Embeddings of every target's measure text, one row per text of ``target_texts``."""
         return f"targets_g{self.generation}.npy"
+
+    @property
+    def words_file(self) -> str:
+        """The plan's spelled words (``surface_words``), one per line: what typos are repaired to."""
+        return f"words_g{self.generation}.txt"
 
 
 def read_state(data_dir: Path) -> IndexState | None:
@@ -142,10 +151,10 @@ def set_aside_damaged_store(settings: Settings) -> Path | None:
 
 def load_chunks(path: Path) -> list[dict]:
     """Chunk rows (id, doc_id, clause_id, text) of a generation; a clear error if damaged."""
-    with path.open(encoding="utf-8") as f:
+    with path.open("rb") as f:
         try:
-            rows = [json.loads(line) for line in f if line.strip()]
-        except ValueError as exc:  # a truncated or overwritten table (UnicodeDecodeError is one too)
+            rows = [orjson.loads(line) for line in f if line.strip()]
+        except ValueError as exc:  # a truncated or overwritten table, or one not in UTF-8
             raise _damaged(path, exc) from exc
     if not all(isinstance(r, dict) and {"id", "doc_id", "clause_id", "text"} <= r.keys() for r in rows):
         raise _damaged(path, "rows without id, doc_id, clause_id and text")

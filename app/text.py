@@ -35,6 +35,18 @@ def words(text: str) -> list[str]:
     return [w.lower() for w in _WORD.findall(text)]
 
 
+def surface_words(texts: list[str]) -> list[str]:
+    """The plan's spelled words of four letters or more, sorted (what a typo is repaired to).
+
+    Each distinct whitespace-separated token is read once: a large corpus repeats its words, and
+    running the word pattern over all of its text took seconds at 50,000 clauses.
+    """
+    tokens: set[str] = set()
+    for text in texts:
+        tokens.update(text.split())
+    return sorted({w for token in tokens for w in words(token) if w.isalpha() and len(w) >= 4})
+
+
 def content_stems(text: str) -> list[str]:
     """Stems of the words that carry meaning (stopwords dropped)."""
     return [stem(w) for w in words(text) if w not in STOPWORDS and len(w) > 1]

@@ -206,3 +206,27 @@ def test_answer_to_dict_is_the_json_contract(qa):
     for key in ("question", "answer", "abstained", "intent", "citations", "related", "timings"):
         assert key in d
     assert set(d["citations"][0]) >= {"doc_id", "clause_id", "heading", "quote"}
+
+
+def test_typos_are_repaired_from_the_words_saved_at_ingest(index_dir, tmp_path):
+    """A misspelt question finds its clause; the plan's words come from ingest, or from the chunks
+    when an index written before they were saved is opened."""
+    import shutil
+
+    from app.core import PolicyQA
+    from app.settings import Settings
+    from app.store import read_state
+
+    state = read_state(index_dir)
+    saved = (index_dir / state.words_file).read_text(encoding="utf-8").split()
+    assert "volatile" in saved and saved == sorted(set(saved))
+    older = tmp_path / "older"
+    shutil.copytree(index_dir, older)
+    (older / state.words_file).unlink()
+    for data_dir in (index_dir, older):
+        qa = PolicyQA(Settings(data_dir=data_dir))
+        assert qa.index.words == saved
+        ans = qa.answer("who leads the volatle compunds work")
+        assert cited(ans)[0] == "3.9.2", ans.answer
+        qa.index.words = []  # without the plan's words the misspelt question finds nothing
+        assert qa.answer("who leads the volatle compunds work").abstained
