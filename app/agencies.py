@@ -56,10 +56,16 @@ class AgencyRegistry:
         # Environment" wins over "Bureau of Ecology and Environment" in a single pass.
         self._lookup: dict[str, Agency] = {}
         formal = [v for a in agencies for v in {a.name, *a.variants}]
-        words_short = [x for a in agencies for x in a.short if not x.isupper()]
+        # People drop "Municipal" ("the human resources and social security bureau").
+        unprefixed = re.compile(r"^(?:Chongqing\s+)?Municipal\s+")
+        bare = {
+            a.name: [b for v in (a.name, *a.variants) if len((b := unprefixed.sub("", v)).split()) >= 2]
+            for a in agencies
+        }
+        words_short = [x for a in agencies for x in [*a.short, *bare[a.name]] if not x.isupper()]
         caps_short = [x for a in agencies for x in a.short if x.isupper()]
         for a in agencies:
-            for spelling in (a.name, *a.variants, *a.short):
+            for spelling in (a.name, *a.variants, *a.short, *bare[a.name]):
                 self._lookup.setdefault(_key(spelling), a)
         self._formal = self._compile(formal, re.IGNORECASE)
         self._informal = [self._compile(words_short, re.IGNORECASE), self._compile(caps_short, 0)]

@@ -37,7 +37,8 @@ _QUESTION_WORDS = frozenset(
     planned supposed main key major mention mentions mentioned about exactly anything kind type
     threshold minimum maximum level size amount limit among really actually get gets got change
     changed happen happens happened fast faster slow slower sit sits forget extra fall falls rise
-    rises drop drops go goes going come comes like look looks think""".split()
+    rises drop drops go goes going come comes like look looks think cut cuts slash lower raise boost
+    aim aims aiming meant hoping turn turning plan plans chongqing city""".split()
 )
 _ABSTAIN_TERMS = re.compile(
     r"\b(fine|fines|fined|penalt\w*|punish\w*|budget|yuan\b.*\b(allocat|spend|fund)|salary|"
@@ -45,8 +46,32 @@ _ABSTAIN_TERMS = re.compile(
     r"recipe|poem|joke|stock|bitcoin|football|director|mayor|minister|governor|secretary|"
     r"head of|who signed|publication date|published on|issued on|date of issue|subsid\w*|kwh|"
     r"what (?:\w+ )?price|price (?:per|of)|money|budgeted|stocks?|buy|joke|contact|located|location of|"
-    r"when was|what date|on what date|salar\w*)\b|"
-    r"罚款|处罚|预算|电话|地址|邮箱|天气|局长|市长|书记|姓名|名字|补贴|多少钱|股票",
+    r"when was|what date|on what date|salar\w*|exact dates?|dates? of|which day|what day|"
+    r"how much is the\b[^?]*\b(?:fee|tariff|charge)|(?:fee|tariff)s? per|"
+    r"which (?:company|companies|firms?|enterprises?) (?:has|have|was|were|is|are) (?:been )?"
+    r"(?:picked|selected|chosen|named|designated|awarded)|congestion charg\w*|road tolls?|"
+    r"(?:which|what) (?:districts?|count(?:y|ies)|companies|enterprises|parks) (?:is|are|have) "
+    r"(?:currently|now|already))\b|"
+    r"罚款|处罚|预算|电话|地址|邮箱|天气|局长|市长|书记|姓名|名字|补贴|多少钱|股票|哪家(?:公司|企业)",
+    re.IGNORECASE,
+)
+# "does that part say anything about insurance?": a follow-up asking what a clause says, whatever
+# the previous turn asked.
+_ASKS_WHAT_IT_SAYS = re.compile(r"\b(?:say|says|said|mention|mentions|anything about)\b", re.IGNORECASE)
+# Units of measure a figure may be asked in (canonical form → spellings). A figure asked in a unit
+# the plan never writes (an emission limit in mg/m3) is one the plan does not set.
+_UNITS = {
+    "mg/m3": r"mg\s*/\s*n?m(?:3|³)|milligrams? per (?:standard )?cubic met(?:er|re)|毫克(?:每|/)(?:标准)?立方米",
+    "mg/L": r"mg\s*/\s*l\b|milligrams? per lit(?:er|re)|毫克(?:每|/)升",
+    "μg/m3": r"[μu]g\s*/\s*m(?:3|³)|micrograms? per cubic met(?:er|re)|微克(?:每|/)立方米",
+    "ppm": r"\bppm\b",
+    "decibels": r"\bdecibels?\b|\bdb\(a\)|分贝",
+}
+_UNIT_PATTERNS = {unit: re.compile(spelling, re.IGNORECASE) for unit, spelling in _UNITS.items()}
+# A year that dates the asker's own situation ("a mall opened in 2005"), not a figure asked for.
+_CONTEXT_YEAR = re.compile(
+    r"\b(?:opened|built|founded|established|set up|started|since|installed|bought|purchased|registered|"
+    r"commissioned)\s+(?:in\s+|back in\s+)?(20\d\d)\b",
     re.IGNORECASE,
 )
 ABSTAIN_PREFIX = "The plan does not say"
@@ -72,6 +97,8 @@ class PolicyQA:
         self.retriever = HybridRetriever(index=self.index, k=self.settings.top_k)
         self.composer = Composer(self.registry, idf=lambda: self.index.idf)
         self._lock = threading.Lock()
+        self._units: set[str] = set()
+        self._units_of: list[Clause] | None = None
 
     # -- lookups ----------------------------------------------------------------------------
     @property
@@ -123,8 +150,9 @@ class PolicyQA:
                 boost[self._key(cid)] = 0.05 if strong else 0.01
             if strong:
                 prev = read_question(prev_q, self.registry, self.glossary, self.settings.max_question_chars)
+                q.own_terms = list(q.terms)  # what picks the sentence; the turn's terms only find the clause
                 q.terms = list(dict.fromkeys(q.terms + prev.terms))
-                if q.intent == "fact":
+                if q.intent == "fact" and not _ASKS_WHAT_IT_SAYS.search(q.text):
                     q.intent = prev.intent
                 if not q.agencies and q.intent in {"agency_duties"}:
                     q.agencies = prev.agencies
@@ -231,6 +259,15 @@ class PolicyQA:
         )
         return hit / len(asked)
 
+    def _plan_units(self) -> set[str]:
+        """The units of :data:`_UNITS` that the live plan's clauses write (read once per index load)."""
+        clauses = self.index.clauses
+        if self._units_of is not clauses:
+            text = "\n".join(c.text for c in clauses)
+            self._units = {u for u, p in _UNIT_PATTERNS.items() if p.search(text)}
+            self._units_of = clauses
+        return self._units
+
     def _abstain(self, q: Question, why: str, hits: list[ClauseHit] | None = None) -> Answer:
         related = [h.clause.clause_id for h in (hits or [])[:3]]
         text = f"{ABSTAIN_PREFIX} {why}"
@@ -265,12 +302,17 @@ class PolicyQA:
         if _ABSTAIN_TERMS.search(q.text):
             hits = self.retriever.search(q.search_text, k=3)
             return self._abstain(q, "that: it sets out tasks, targets and responsible agencies, not this.", hits)
+        context_years = set(_CONTEXT_YEAR.findall(q.text))
         years = re.findall(r"(?<!\d)(20\d\d)(?!\d)", q.text)
-        missing_years = [y for y in years if y not in {"2020", "2021", "2025"}]
+        missing_years = [y for y in years if y not in {"2020", "2021", "2025"} | context_years]
         if missing_years:
             hits = self.retriever.search(q.search_text, k=3)
             return self._abstain(q, f"anything for {', '.join(missing_years)}: its targets are set for 2025.", hits)
 
+        unset_units = [u for u, p in _UNIT_PATTERNS.items() if p.search(q.text) and u not in self._plan_units()]
+        if unset_units:
+            hits = self.retriever.search(q.search_text, k=3)
+            return self._abstain(q, f"any figure in {unset_units[0]}: none of its clauses sets one.", hits)
         if (
             q.intent == "agency_duties"
             and q.agencies
@@ -326,7 +368,8 @@ class PolicyQA:
             from app.compose import best_sentences
 
             said = " ".join(best_sentences(hits[0].clause, q.focus_text, k=2))
-            if not re.search(r"\b(?:by|in|before|until|from|during) 20\d\d\b", said):
+            dated = q.intent == "target" and any(t.year for t in hits[0].clause.targets)
+            if not dated and not re.search(r"\b(?:by|in|before|until|from|during) 20\d\d\b", said):
                 ans = self._abstain(q, "when: the nearest clauses give no year for it.", hits)
                 ans.retrieved = ans_hits
                 return ans
@@ -362,7 +405,10 @@ class PolicyQA:
             else:  # a Chinese question is matched through the plan terms it names
                 covered = bool(q.terms)
             floor = TARGET_MATCH_WITH_WORDS if q.language == "en" else TARGET_MATCH_ZH
-            if not (sim >= TARGET_MATCH or (sim >= floor and covered)):
+            # Close in meaning alone is not enough when the target's sentence shares no word with the
+            # question ("EV charging piles" against the count of electric vehicles made).
+            shares_a_word = q.language != "en" or (bool(sentence) and self.coverage(own, sentence[0]) > 0)
+            if not ((sim >= TARGET_MATCH and shares_a_word) or (sim >= floor and covered)):
                 continue
             # A follow-up asks about the clause already in view, when that clause passes too; a target
             # naming a plan term of the question word for word beats a near neighbour in meaning.

@@ -32,7 +32,7 @@ _INJECTION = re.compile(
 _LEAD = re.compile(
     r"\b(who|which (?:\w+ )?(?:bureau|department|dept|agenc|commission|office|body|authorit|unit|organi[sz]ation|"
     r"government|regulator)\w*|what (?:bureau|department|agenc|commission|office|body|authorit)\w*)\b.*?"
-    r"\b(lead|leads|leading|in charge|responsib|charge|oversee|oversees|handle|handles|manag|"
+    r"\b(lead|leads|leading|in charge|responsib|responsab|charge|oversee|oversees|handle|handles|manag|"
     r"implement|coordinat|take the lead|takes the lead|do|does|run|runs|supervis|enforc|own|owns)|"
     r"\b(lead agency|leading agency|lead bureau|lead department|who leads|who is responsible|"
     r"responsible (?:agency|agencies|bureau|department)s?|takes? the lead)\b|^\s*who\b|\bwho(?:'s| is| are)\b|"
@@ -68,6 +68,16 @@ _FOLLOWUP = re.compile(
     r"those|them|it|its|same clause|the same|there|that|this one|these)\b|还有|其他部门|那么|这条|该条",
     re.IGNORECASE,
 )
+_BARE_REF = re.compile(
+    r"^\s*(?:(?:show|give|read|open|see)(?: me)?\s+)?(\d{1,2}(?:\.\d{1,2}){1,3})\s*"
+    r"(?:pls|please|plz|thanks|thx)?\s*[?.!？。]*\s*$",
+    re.IGNORECASE,
+)
+_ROLE = re.compile(
+    r"(?:^|\s[-–—:]\s)\s*(?:\w+ )?(?:is|are|does|do|will)\b.*\b(involved|(?:a|any) (?:role|part|say|hand)|on the hook|"
+    r"responsib|responsab|in charge)",
+    re.IGNORECASE,
+)
 _CAPACITY = re.compile(
     r"(\d+(?:\.\d+)?)\s*(?:-\s*)?(t/h|tph|t/hr|tons?\s*/\s*h(?:our)?|tonnes?\s*/\s*h(?:our)?|"
     r"tons?\s+per\s+hour|tonnes?\s+per\s+hour|steam\s+tons?|蒸吨(?:/小时|每小时)?|吨/小时)",
@@ -91,6 +101,7 @@ class Question:
     followup: bool = False
     truncated: bool = False
     own_text: str = ""
+    own_terms: list[str] = field(default_factory=list)
     prev_ids: list[str] = field(default_factory=list)
 
     @property
@@ -98,7 +109,10 @@ class Question:
         """What sentence selection matches: a follow-up's own words (with the plan's terms)."""
         if not self.own_text:
             return self.search_text
-        return " ".join([self.own_text, *[t for t in self.terms if t.lower() not in self.own_text.lower()]])
+        # A follow-up naming nothing ("and coal?", "占总量的比例是多少？") is read with the turn's terms,
+        # unless it asks what the clause says about something else ("anything about insurance?").
+        terms = self.own_terms if self.own_terms or self.intent == "fact" else self.terms
+        return " ".join([self.own_text, *[t for t in terms if t.lower() not in self.own_text.lower()]])
 
     @property
     def search_text(self) -> str:
@@ -136,6 +150,9 @@ def read_question(raw: str, registry: AgencyRegistry, glossary: Glossary, max_ch
     agencies = registry.names_in(text, informal=True)
     terms = glossary.english_terms(text)
     clause_ids = [a or b for a, b in _CLAUSE_REF.findall(text)]
+    bare = _BARE_REF.match(text)
+    if bare and not clause_ids:  # "5.2 pls": a number alone is a clause asked for
+        clause_ids = [bare.group(1)]
     cap = _CAPACITY.search(text)
     q = Question(
         raw,
@@ -166,9 +183,13 @@ def classify(q: Question) -> str:
         return "agency_duties"
     if _LEAD.search(text) and not re.search(r"\bhow (many|much)\b|多少", text, re.I):
         return "lead"
+    if _ROLE.search(text):  # "is the water bureau involved in ...?": who is, for that task
+        return "lead"
     if q.agencies and re.search(r"\b(leads?|in charge|responsible)\b", text, re.I):
         return "lead"
-    if _TARGET.search(text) and not re.match(r"^\s*(how|why)\b(?! (many|much|far|high|large))", text, re.I):
+    if _TARGET.search(text) and not re.match(
+        r"^\s*(?:(how|why)\b(?! (many|much|far|high|large))|what (?:happens|will happen|if)\b)", text, re.I
+    ):
         return "target"
     if q.agencies and re.search(r"\b(what|which)\b|哪些|什么", text, re.I):
         return "agency_duties"

@@ -230,3 +230,51 @@ def test_typos_are_repaired_from_the_words_saved_at_ingest(index_dir, tmp_path):
         assert cited(ans)[0] == "3.9.2", ans.answer
         qa.index.words = []  # without the plan's words the misspelt question finds nothing
         assert qa.answer("who leads the volatle compunds work").abstained
+
+
+def test_is_an_agency_involved_reads_as_who_does_it(qa):
+    ans = qa.answer("is the housing and urban-rural development commission involved in upgrading sewage plants?")
+    assert ans.intent == "lead" and cited(ans)[0] == "3.10.1", ans.answer
+    assert "Housing and Urban-Rural" in ans.answer
+
+
+def test_a_bare_clause_number_is_a_lookup(qa):
+    ans = qa.answer("4.8.2 please")
+    assert ans.intent == "clause_lookup" and cited(ans) == ["4.8.2"]
+    assert qa.answer("What does the plan say about 14.5 percent?").intent != "clause_lookup"
+
+
+def test_a_figure_in_a_unit_the_plan_never_writes_is_not_guessed(qa):
+    ans = qa.answer("What SO2 limit in mg/m3 must coal-fired boilers meet?")
+    assert ans.abstained and "mg/m3" in ans.answer and ans.citations == []
+    zh = qa.answer("燃煤锅炉二氧化硫排放限值是多少毫克每立方米？")
+    assert zh.abstained and "mg/m3" in zh.answer
+    # mg/L is written in the plan (sewage plant inflow): that unit alone does not refuse
+    assert "any figure in mg/L" not in qa.answer("What BOD concentration in mg/L do sewage plants deal with?").answer
+
+
+def test_a_year_dating_the_askers_situation_is_not_a_year_asked_about(qa):
+    ans = qa.answer("Our hotel was built in 2008. What energy-saving retrofit does the plan expect of us?")
+    assert not ans.abstained, ans.answer
+    assert qa.answer("What is the 2030 target for energy consumption per unit of GDP?").abstained
+
+
+def test_agency_names_without_municipal_are_recognised(qa):
+    names = qa.registry.names_in
+    assert names("what does the human resources and social security bureau do", informal=True) == [
+        "Municipal Human Resources and Social Security Bureau"
+    ]
+    assert names("which other departments are involved?", informal=True) == []
+
+
+def test_a_follow_up_about_something_else_quotes_that(qa):
+    first = qa.answer("Who leads the green finance policies?")
+    assert cited(first)[0] == "4.5.2"
+    ans = qa.answer("does that clause say anything about insurance?", history=[first])
+    assert cited(ans)[0] == "4.5.2" and "insurance" in ans.answer.lower(), ans.answer
+
+
+def test_chinese_plan_terms_beyond_pollutants_are_understood(qa):
+    ans = qa.answer("多式联运和公转铁由哪些部门负责？")
+    assert cited(ans)[0] == "3.4.1", ans.answer
+    assert "Transportation Bureau" in ans.answer
