@@ -439,7 +439,7 @@ class PolicyQA:
                 elif any(a in c.responsible for a in q.agencies):
                     extra += 0.002
             if terms:
-                low = c.text.lower()
+                low = f"{c.heading_text} {c.text}".lower()  # a heading's term is every clause's under it
                 extra += 0.003 * sum(1 for t in terms if t in low)
             if q.capacity_tph is not None and any(t.unit == "tons/hour" for t in c.targets):
                 extra += 0.02
