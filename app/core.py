@@ -439,8 +439,10 @@ class PolicyQA:
                 elif any(a in c.responsible for a in q.agencies):
                     extra += 0.002
             if terms:
-                low = f"{c.heading_text} {c.text}".lower()  # a heading's term is every clause's under it
-                extra += 0.003 * sum(1 for t in terms if t in low)
+                # A term the clause spells counts fully; one only in its section heading, half: it
+                # names all of that section's clauses ("comprehensive remediation" heads all of 3.9).
+                low, heading = c.text.lower(), c.heading_text.lower()
+                extra += sum(0.003 if t in low else 0.0015 if t in heading else 0.0 for t in terms)
             if q.capacity_tph is not None and any(t.unit == "tons/hour" for t in c.targets):
                 extra += 0.02
             if c.targets and q.intent == "target":
