@@ -401,13 +401,15 @@ class PolicyQA:
             sim = float(np.max(self.index.text_vectors([target_text(t) for t in h.clause.targets]) @ focus_vec))
             sentence = best_sentences(h.clause, q.focus_text, k=1, prefer_numbers=True)
             if q.language == "en":
-                covered = bool(sentence) and no_unknown_words and self.coverage(own, sentence[0]) > 0.5
+                share = self.coverage(own, sentence[0]) if sentence else 0.0
+                covered = no_unknown_words and share > 0.5
+                # Close in meaning alone is not enough when the target's sentence shares no word with
+                # the question ("EV charging piles" against the count of electric vehicles made).
+                shares_a_word = share > 0
             else:  # a Chinese question is matched through the plan terms it names
                 covered = bool(q.terms)
+                shares_a_word = True
             floor = TARGET_MATCH_WITH_WORDS if q.language == "en" else TARGET_MATCH_ZH
-            # Close in meaning alone is not enough when the target's sentence shares no word with the
-            # question ("EV charging piles" against the count of electric vehicles made).
-            shares_a_word = q.language != "en" or (bool(sentence) and self.coverage(own, sentence[0]) > 0)
             if not ((sim >= TARGET_MATCH and shares_a_word) or (sim >= floor and covered)):
                 continue
             # A follow-up asks about the clause already in view, when that clause passes too; a target
