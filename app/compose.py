@@ -67,12 +67,39 @@ def best_sentences(
         weight = sum(idf.get(t, 1.0) for t in shared) if idf else len(shared)
         score = weight / (1 + 0.02 * len(stems))
         if prefer_numbers and any(t.sentence == s for t in clause.targets):
-            score += 1.5
+            score += 3.0  # a figure question is answered by a sentence that sets a figure
         if must_match and any(m.lower() in s.lower() for m in must_match):
             score += 2.0
         scored.append((score, -i, s))
     top = [s for score, _, s in sorted(scored, reverse=True)[:k] if score > 0] or sentences[:1]
     return [s for s in sentences if s in top]
+
+
+DUTY_SENTENCES = 8
+# Words of agency names that say what kind of body it is, not what it works on.
+_AGENCY_KIND_WORDS = frozenset(
+    "municipal chongqing bureau commission committee office department administration development "
+    "affairs management people's government of and the city group leading".split()
+)
+
+
+def _shares_root(a: str, b: str) -> bool:
+    """ "tax" and "taxation", "data" and "database": one word begins the other (three letters at least)."""
+    short, long_ = sorted((a, b), key=len)
+    return len(short) >= 3 and long_.startswith(short[: max(3, min(len(short), 5))])
+
+
+def duty_sentences(clause: Clause, agency: str, k: int) -> list[str]:
+    """The clause's title and up to ``k - 1`` more of its sentences, those naming the agency's own
+    field first ("data" for the Big Data Development Bureau), in the clause's order."""
+    sentences = body_sentences(clause)
+    field_words = [w for w in re.findall(r"[a-z]+", agency.lower()) if w not in _AGENCY_KIND_WORDS]
+    rest = sentences[1:]
+    on_field = [
+        s for s in rest if any(_shares_root(f, w) for f in field_words for w in re.findall(r"[a-z]+", s.lower()))
+    ]
+    picked = set(sentences[:1] + (on_field + [s for s in rest if s not in on_field])[: k - 1])
+    return [s for s in sentences if s in picked]
 
 
 class Composer:
@@ -147,28 +174,21 @@ class Composer:
         agency = q.agencies[0]
         led = [c for c in clauses if agency in c.lead]
         shared = [c for c in clauses if agency in c.responsible]
-        lines, cites = [], []
         name = self.name(agency, q)
+        listed = led or shared
+        markers = "".join(f"[{c.clause_id}]" for c in listed)
         if led:
-            markers = "".join(f"[{c.clause_id}]" for c in led)
-            lines.append(f"{name} takes the lead on these clauses {markers}:")
-            for c in led:
-                lines.append(self._duty_line(c))
-                cites.append(self.cite(c, body_sentences(c)[:2]))
+            intro = f"{name} takes the lead on these clauses {markers}:"
         else:
-            markers = "".join(f"[{c.clause_id}]" for c in shared)
-            lines.append(f"{name} leads no clause; it shares responsibility for these {markers}:")
-            for c in shared:
-                lines.append(self._duty_line(c))
-                cites.append(self.cite(c, body_sentences(c)[:2]))
+            intro = f"{name} leads no clause; it shares responsibility for these {markers}:"
+        # A short list says more of each clause: about eight sentences in all, two to four each.
+        per_clause = max(2, min(4, DUTY_SENTENCES // max(1, len(listed))))
+        lines, cites = [intro], []
+        for c in listed:
+            sentences = duty_sentences(c, agency, per_clause)
+            lines.append(f"- {c.clause_id}: {' … '.join(f'{chr(34)}{s}{chr(34)}' for s in sentences)} [{c.clause_id}]")
+            cites.append(self.cite(c, sentences))
         return Composed("\n".join(lines), cites)
-
-    @staticmethod
-    def _duty_line(c: Clause) -> str:
-        """A clause as one line of a duties list: its title and the sentence that follows."""
-        sentences = body_sentences(c)[:2]
-        quoted = " … ".join(f'"{s}"' for s in sentences)
-        return f"- {c.clause_id}: {quoted} [{c.clause_id}]"
 
     def target(self, q: Question, hits: list[ClauseHit]) -> Composed:
         c = hits[0].clause
@@ -222,6 +242,10 @@ class Composer:
     def fact(self, q: Question, hits: list[ClauseHit]) -> Composed:
         c = hits[0].clause
         sentences = self.best(c, q.focus_text, k=2)
+        # "Which areas count as districts and counties?": the clause's note on who implements it
+        # (its scope) answers questions about itself.
+        asked = set(content_stems(q.focus_text))
+        sentences += [s for s in c.scope if len(asked & set(content_stems(s))) >= 2]
         lines = [f'"{s}" [{c.clause_id}]' for s in sentences]
         return Composed("\n".join(lines), [self.cite(c, sentences)])
 

@@ -45,7 +45,10 @@ class Glossary:
             return None
         body = "|".join(re.escape(a) for a in sorted(set(aliases), key=len, reverse=True))
         suffix = "(?:s|es)?" if plural else ""
-        return re.compile(rf"(?<![\w-])(?P<alias>{body}){suffix}(?![\w-])", flags)
+        # An abbreviation in capitals may sit in a compound ("high-VOC paints"); a word may not
+        # ("t" is no ton in "t-shirt").
+        edge = r"\w" if flags & re.IGNORECASE == 0 else r"\w-"
+        return re.compile(rf"(?<![{edge}])(?P<alias>{body}){suffix}(?![{edge}])", flags)
 
     def english_terms(self, text: str) -> list[str]:
         """The plan's English terms for everything the text names (English or Chinese)."""

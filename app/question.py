@@ -30,31 +30,36 @@ _INJECTION = re.compile(
     re.IGNORECASE,
 )
 _LEAD = re.compile(
-    r"\b(who|which (?:\w+ )?(?:bureau|department|dept|agenc|commission|office|body|authorit|unit|organi[sz]ation|"
+    r"\b(who|which (?:\w+ )?(?:bureau|department|dept|agenc|commission|office|bod(?:y|ies)|authorit|unit|"
+    r"organi[sz]ation|"
     r"government|regulator)\w*|what (?:bureau|department|agenc|commission|office|body|authorit)\w*)\b.*?"
     r"\b(lead|leads|leading|in charge|responsib|responsab|charge|oversee|oversees|handle|handles|manag|"
-    r"implement|coordinat|take the lead|takes the lead|do|does|run|runs|supervis|enforc|own|owns)|"
+    r"implement|coordinat|take the lead|takes the lead|do|does|run|runs|supervis|enforc|own|owns|deals? with|"
+    r"looks? after|takes? care|works? on|covers?|tasked|assigned|accountable|charged)|"
     r"\b(lead agency|leading agency|lead bureau|lead department|who leads|who is responsible|"
-    r"responsible (?:agency|agencies|bureau|department)s?|takes? the lead)\b|^\s*who\b|\bwho(?:'s| is| are)\b|"
-    r"牵头|负责|主管|谁|哪个部门|哪些部门",
+    r"(?:responsible|lead|leading|competent) (?:units?|agenc(?:y|ies)|bureaus?|departments?|bod(?:y|ies)|"
+    r"authorit(?:y|ies)|organi[sz]ations?)|takes? the lead)\b|^\s*whos?\b|\bwho(?:'s| is| are)\b|"
+    r"牵头|负责|主管|谁|哪个部门|哪些部门|责任单位|哪个单位|哪些单位",
     re.IGNORECASE,
 )
 _DUTIES = re.compile(
     r"\b(what|which)\b.*\b(is|are|does|do)\b.*\b(responsible for|in charge of|lead|leads|do|handle|"
-    r"tasks?|duties|dut(?:y|ies)|role|work|clauses)\b|\b(duties|tasks|role|responsibilities) of\b|"
+    r"tasks?|duties|dut(?:y|ies)|role|work|clauses|on the hook for|accountable for|tasked with)\b|"
+    r"\b(duties|tasks|role|responsibilities) of\b|"
     r"负责哪些|牵头哪些|职责|哪些工作|哪些任务|\b(involve|involves|mention|mentions|name|names)\b",
     re.IGNORECASE,
 )
 _TARGET = re.compile(
-    r"\b(how (?:many|much|far)|what (?:\w+ )?(?:percent|percentage|share|proportion|rate|ratio|level|number|"
+    r"\b(how (?:many|much|far)|what (?:\w+ ){0,2}(?:percent|percentage|share|proportion|rate|ratio|level|number|"
     r"amount|target|goal|figure|threshold|capacity)|(?:target|goal)s? (?:for|of|is|are|set)|"
-    r"(?:target|goal|threshold|percent|percentage|rate|share|proportion|ratio|capacity|figure)\b(?!\s+\w+ing)|"
+    r"(?:target|goal|threshold|percent|percentage|rate|share|proportion|ratio|capacity|figure)s?\b(?!\s+\w+ing)|"
     r"%|by 2025|in 2025|tons?|quota|reach|number of|by how much)|"
     r"多少|比例|目标|到2025|达到|下降|提高|比重|(?<!效)率(?!先)",
     re.IGNORECASE,
 )
 _OBLIGATION = re.compile(
-    r"\b(we|our|i|my|us)\b.*\b(run|runs|operate|operates|own|owns|make|makes|produce|produces|"
+    r"\b(?:we|i)(?:'re|'m| are| am) (?:planning|going|about|looking|thinking)\b|"
+    r"\b(we|our|i|my|us)\b.*\b(run|runs|operate|operates|own|owns|make|makes|produce|produces|plan to|intend|"
     r"manufactur\w*|company|plant|factory|mill|enterprise|firm|business|farm|use|uses|using|"
     r"spray|print|build|building|have|has|are|am|applies|apply)\b|"
     r"\bwhat (?:applies|rules apply|obligations?|requirements?)\b|\b(obligations?|requirements?|"
@@ -64,7 +69,7 @@ _OBLIGATION = re.compile(
 )
 _FOLLOWUP = re.compile(
     r"^\s*(and|also|what about|how about|and what|who else|what else|any other|same for|then|"
-    r"those|that one|it|they|这个|那|还有|另外|其他|那么)\b|\b(who else|what else|else|that clause|this clause|"
+    r"those|that one|it|they)\b|^\s*(?:这个|那么|那|还有|另外|其他)|\b(who else|what else|else|that clause|this clause|"
     r"those|them|it|its|same clause|the same|there|that|this one|these)\b|还有|其他部门|那么|这条|该条",
     re.IGNORECASE,
 )
@@ -188,7 +193,11 @@ def classify(q: Question) -> str:
     if q.agencies and re.search(r"\b(leads?|in charge|responsible)\b", text, re.I):
         return "lead"
     if _TARGET.search(text) and not re.match(
-        r"^\s*(?:(how|why)\b(?! (many|much|far|high|large))|what (?:happens|will happen|if)\b)", text, re.I
+        r"^\s*(?:(how|why)\b(?! (many|much|far|high|large))|what (?:happens|will happen|if)\b|"
+        r"what(?:'s|s| does| do)? (?:the |this )?(?:plan|document|it) (?:say|mention|state)s? about\b"
+        r"(?!.*\b(?:how (?:many|much)|percent|percentage|figure|target)))",
+        text,
+        re.I,
     ):
         return "target"
     if q.agencies and re.search(r"\b(what|which)\b|哪些|什么", text, re.I):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
+from functools import cache, lru_cache
 from pathlib import Path
 
 from app.core import get_policyqa
@@ -62,11 +64,23 @@ def run_case(qa, case: dict, use_llm: bool = False) -> dict:
         "ms": ms,
         "mode": ans.mode,
         "fallback": ans.fallback,
-        "correct": answer_correct(case, ans.answer, ans.abstained),
+        "correct": answer_correct(case, ans.answer, ans.abstained, same_as=agency_spellings(qa.registry)),
     }
 
 
-def run_baseline_case(rag, case: dict) -> dict:
+@lru_cache(maxsize=4)
+def agency_spellings(registry) -> Callable[[str], list[str]]:
+    """For a must string naming an agency, every spelling of that agency (else nothing)."""
+
+    @cache
+    def spellings(text: str) -> tuple[str, ...]:
+        agency = registry.resolve(text)
+        return tuple(registry.all_spellings(agency.name)) if agency else ()
+
+    return lambda text: list(spellings(text))
+
+
+def run_baseline_case(rag, case: dict, same_as=None) -> dict:
     """One case through the tutorial RAG: its answer is its top chunk; it never abstains."""
     got = rag.ask(" ".join([*case.get("history", []), case["question"]]))
     return {
@@ -77,7 +91,7 @@ def run_baseline_case(rag, case: dict) -> dict:
         "cited": got["ranking"][:1],
         "grounded": None,
         "ms": got["ms"],
-        "correct": answer_correct(case, got["answer"], False),
+        "correct": answer_correct(case, got["answer"], False, same_as=same_as),
     }
 
 
@@ -95,7 +109,8 @@ def run_eval(
         doc = next(iter(qa.index.state.docs.values()))
         raw = Path(doc["path"]).read_text(encoding="utf-8")
         rag = TutorialRAG(raw, [c for c in qa.clauses], qa.index.embeddings)
-        base_rows = [run_baseline_case(rag, c) for c in cases]
+        same_as = agency_spellings(qa.registry)
+        base_rows = [run_baseline_case(rag, c, same_as) for c in cases]
         b = summarise(base_rows)
         for key in ("grounded", "abstention_accuracy", "false_refusals", "citation_precision"):
             b.pop(key, None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import statistics
+from collections.abc import Callable
 
 
 def flat(groups) -> list[str]:
@@ -13,8 +14,13 @@ def flat(groups) -> list[str]:
     return out
 
 
-def answer_correct(case: dict, text: str, abstained: bool) -> bool:
-    """Every must-group present, no must-not string, and abstained exactly when it should."""
+def answer_correct(case: dict, text: str, abstained: bool, same_as: Callable[[str], list[str]] | None = None) -> bool:
+    """Every must-group present, no must-not string, and abstained exactly when it should.
+
+    ``same_as`` gives other spellings that say the same as a must string: the plan spells one
+    bureau several ways ("Economic Information Commission", "Economic and Information
+    Commission"), and naming the bureau in any of them names it.
+    """
     low = text.lower()
     if any(s.lower() in low for s in flat(case.get("must_not"))):
         return False
@@ -22,7 +28,11 @@ def answer_correct(case: dict, text: str, abstained: bool) -> bool:
         return abstained
     if abstained:
         return False
-    return all(any(alt.lower() in low for alt in group) for group in case.get("must", []))
+
+    def present(alt: str) -> bool:
+        return any(s.lower() in low for s in [alt, *(same_as(alt) if same_as else [])])
+
+    return all(any(present(alt) for alt in group) for group in case.get("must", []))
 
 
 def recall_at(case: dict, ranking: list[str], k: int) -> float:

@@ -278,3 +278,110 @@ def test_chinese_plan_terms_beyond_pollutants_are_understood(qa):
     ans = qa.answer("多式联运和公转铁由哪些部门负责？")
     assert cited(ans)[0] == "3.4.1", ans.answer
     assert "Transportation Bureau" in ans.answer
+
+
+def test_a_figure_for_one_district_is_not_the_citys(qa):
+    for question in (
+        "What is Yubei district's energy intensity target for 2025?",
+        "璧山区“十四五”的能耗总量指标是多少？",
+    ):
+        ans = qa.answer(question)
+        assert ans.abstained and "whole city" in ans.answer, ans.answer
+    # an enterprise in a district still gets what applies to it
+    ans = qa.answer("we run a factory in Yubei district with a 20 t/h coal boiler, do we have to remove it?")
+    assert not ans.abstained and "3.8.2" in cited(ans), ans.answer
+
+
+def test_an_enterprise_describing_itself_in_its_own_words_is_answered(qa):
+    ans = qa.answer(
+        "we operate a taxi fleet in the main city and plan to replace 200 cars next year. "
+        "what kind of cars should we buy"
+    )
+    assert not ans.abstained and cited(ans)[0] == "3.4.3", ans.answer
+    assert "new energy" in ans.answer.lower()
+    assert_grounded(qa, ans)
+
+
+def test_agency_duties_quote_the_sentences_on_its_own_field(qa):
+    ans = qa.answer("what does the Big Data Development Bureau have to do under this plan?")
+    assert ans.intent == "agency_duties" and "data center" in ans.answer, ans.answer
+    # one clause led: more of it is said
+    tax = qa.answer("what is the Chongqing Taxation Bureau responsible for")
+    assert "preferential tax" in tax.answer and "electricity pricing" in tax.answer, tax.answer
+    assert_grounded(qa, tax)
+
+
+def test_a_price_the_plan_does_not_set_is_refused(qa):
+    assert qa.answer("what is the carbon price in chongqing's carbon market?").abstained
+    ans = qa.answer("what does the plan say about the carbon market and carbon emission quotas?")
+    assert not ans.abstained and ans.intent == "fact" and cited(ans)[0] == "4.6.1", ans.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "which departments deal with plastic and over-packaging in e-commerce parcels?",
+        "whos responsible for the garbage incineration capacity",
+        "重庆绿色金融改革创新试验区建设，责任单位都有哪些",
+        "Responsible unit for making Party and government organs buy pure electric cars for official use?",
+        "Which departments are tasked with green and low-carbon education?",
+    ],
+)
+def test_everyday_ways_of_asking_who(qa, question):
+    assert qa.answer(question).intent == "lead"
+
+
+def test_an_abbreviation_inside_a_compound_word_is_understood(qa):
+    ans = qa.answer("We make furniture and our spray lines use high-VOC paints. Do we end up on an audit list?")
+    assert not ans.abstained and {"3.9.1", "3.9.2"} & set(cited(ans)), ans.answer
+
+
+def test_a_chinese_follow_up_opening_with_na_leans_on_its_turn(qa):
+    first = qa.answer("方案里的“两高”项目指的是什么？")
+    ans = qa.answer("那年综合能耗多少以上的要重点加强指导？", history=[first])
+    assert cited(ans)[0] == "4.3.2" and "5,000 tons" in ans.answer, ans.answer
+
+
+def test_a_project_being_planned_is_an_obligation_question(qa):
+    ans = qa.answer(
+        "We're planning a chemical project that would burn around 8,000 tonnes of standard coal a year. "
+        "Will it get extra scrutiny from the government?"
+    )
+    assert ans.intent == "obligation" and not ans.abstained and cited(ans)[0] == "4.3.2", ans.answer
+    assert "5,000 tons" in ans.answer
+
+
+def test_what_the_plan_says_about_a_topic_is_not_a_figure_question(qa):
+    ans = qa.answer("whats the plan say about carbon emission quotas in chongqing's carbon market")
+    assert ans.intent == "fact" and not ans.abstained and cited(ans)[0] == "4.6.1", ans.answer
+    zh = qa.answer("这个方案的总体要求是什么？")
+    assert not zh.abstained and cited(zh)[0] == "1", zh.answer
+
+
+def test_a_four_letter_typo_is_repaired(qa):
+    ans = qa.answer("watr reuse rate target for industrial enterprises above designated size?")
+    assert not ans.abstained and "92 percent" in ans.answer, ans.answer
+
+
+def test_a_follow_up_asking_for_the_targets_there_quotes_the_clause_in_view(qa):
+    first = qa.answer("who leads VOC source substitution?")
+    assert cited(first)[0] == "3.9.1"
+    ans = qa.answer("and what are the targets there?", history=[first])
+    assert ans.intent == "target" and cited(ans)[0] == "3.9.1" and "20%" in ans.answer, ans.answer
+
+
+def test_a_follow_up_naming_its_own_topic_is_not_pulled_back(qa):
+    first = qa.answer("who leads the energy statistics work?")
+    ans = qa.answer("and the online monitoring of key energy users - who handles that one?", history=[first])
+    assert "4.7.2" in cited(ans) and "Municipal Market Supervision Bureau" in ans.answer, ans.answer
+
+
+def test_a_unit_the_plan_never_writes_refuses_a_figure_but_not_an_enterprises_size(qa):
+    assert qa.answer("方案里光伏装机容量目标是多少GW？").abstained
+    ans = qa.answer("we operate a data centre in Liangjiang, ~8MW IT load. any obligations for us in this plan?")
+    assert not ans.abstained and {"3.1.1", "3.3.2"} & set(cited(ans)), ans.answer
+
+
+def test_an_enterprise_in_its_own_words_outside_a_park(qa):
+    ans = qa.answer("We're planning a new cement clinker line on a greenfield site outside any industrial park. OK?")
+    assert not ans.abstained and cited(ans)[0] == "4.2.2" and "outside the industrial park" in ans.answer, ans.answer

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from eval.harness import GATE, HELDOUT_FLOOR, ZH_BAR, gate_failures, load_cases, run_eval
+from eval.harness import GATE, HELDOUT_FLOOR, ZH_BAR, agency_spellings, gate_failures, load_cases, run_eval
 from eval.scoring import answer_correct, recall_at, reciprocal_rank
 
 
@@ -30,6 +30,18 @@ def test_scoring_rules_on_plain_data():
     assert answer_correct({"abstain": True, "must_not": [["400-6700-999"]]}, "The plan does not say", True)
     assert recall_at(case, ["3.1.1", "2"], 1) == 0 and recall_at(case, ["3.1.1", "2"], 5) == 1
     assert reciprocal_rank(case, ["3.1.1", "2"]) == 0.5
+
+
+def test_an_agency_counts_in_any_of_the_plans_spellings(qa):
+    # The plan spells one commission two ways; a case naming one is met by the other, and only by it.
+    case = {"must": [["Economic Information Commission"]], "abstain": False}
+    same_as = agency_spellings(qa.registry)
+    answer = "Municipal Economic and Information Commission takes the lead [3.9.1]."
+    assert not answer_correct(case, answer, False)
+    assert answer_correct(case, answer, False, same_as=same_as)
+    other = "Municipal Development and Reform Commission takes the lead [4.1.1]."
+    assert not answer_correct(case, other, False, same_as=same_as)
+    assert same_as("data center") == []
 
 
 @pytest.fixture(scope="module")
