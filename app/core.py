@@ -40,14 +40,22 @@ _QUESTION_WORDS = frozenset(
     changed happen happens happened fast faster slow slower sit sits forget extra fall falls rise
     rises drop drops go goes going come comes like look looks think cut cuts slash lower raise boost
     aim aims aiming meant hoping turn turning plan plans chongqing city next hook end ends allowed
-    allow permitted ok okay""".split()
+    allow permitted ok okay call calls isn aren doesn don didn won wasn
+    weren hasn haven shouldn couldn wouldn""".split()
 )
 _ABSTAIN_TERMS = re.compile(
-    r"\b(fine|fines|fined|penalt\w*|punish\w*|budget|yuan\b.*\b(allocat|spend|fund)|salary|"
-    r"phone|telephone|e-?mail|address|wechat|captcha|tmall|jd\.com|online store|weather|"
-    r"recipe|poem|joke|stock|bitcoin|football|director|mayor|minister|governor|secretary|"
-    r"head of|who signed|publication date|published on|issued on|date of issue|subsid\w*|kwh|"
-    r"what (?:\w+ )?price|price (?:per|of)|money|budgeted|stocks?|joke|contact|located|location of|"
+    # Words with an everyday sense the plan's questions use are matched in the sense asked about
+    # only: "is it fine to keep our boiler", "how does the plan address VOCs", "our plant is located
+    # in a park", "the stock of projects", "the central government budget" are questions.
+    r"\b(fines|fined|(?:a|the|any) fine (?:for|of|if|amount)|fine amount|penalt\w*|punish\w*|"
+    r"(?<!government )budget|yuan\b.*\b(allocat|spend|fund)|salary|"
+    r"phone|telephone|e-?mail|(?:postal |mailing |office |street |web )?address(?:es)? (?:of|for)|"
+    r"what(?:'s| is) (?:the |their |its )?address|wechat|captcha|tmall|jd\.com|online store|"
+    r"(?<!polluted )(?<!pollution )(?<!heavily polluted )weather(?![- ]response)|"
+    r"recipe|poem|joke|stocks|stock (?:market|price|tip)s?|bitcoin|football|director|mayor|minister|governor|"
+    r"secretary|head of|who signed|publication date|published on|issued on|date of issue|subsid\w*|kwh|"
+    r"what (?:\w+ )?price|price (?:per|of)|money|budgeted|contact|where (?:is|are) (?:the )?[\w ]{0,40}located|"
+    r"location of|"
     r"(?:what|how much) (?:is|are|was) (?:the )?(?:current |latest |present |today's )?(?:\w+ )?prices?\b"
     r"(?! (?:mechanism|polic|reform))|"
     r"when was|what date|on what date|salar\w*|exact dates?|dates? of|which day|what day|"
@@ -74,6 +82,17 @@ _UNITS = {
     "MW": r"(?<![a-z])mw(?![a-z])|\bmegawatts?\b|兆瓦",
 }
 _UNIT_PATTERNS = {unit: re.compile(spelling, re.IGNORECASE) for unit, spelling in _UNITS.items()}
+# Measures national plans of this kind often set and this one may not (canonical name → spellings).
+# A figure asked for one that none of the plan's targets measures is one the plan does not set,
+# though its text may name it ("explore coordinated control of PM2.5 and ozone").
+_MEASURES = {
+    "carbon dioxide": r"carbon dioxide|\bco2\b|二氧化碳|carbon intensity|碳排放强度|碳强度",
+    "sulfur dioxide": r"sulph?ur dioxide|\bso2\b|二氧化硫",
+    "PM2.5": r"pm\s*2\.5|细颗粒物",
+    "PM10": r"pm\s*10\b|可吸入颗粒物",
+    "ozone": r"\bozone\b|臭氧",
+}
+_MEASURE_PATTERNS = {m: re.compile(spelling, re.IGNORECASE) for m, spelling in _MEASURES.items()}
 # A year that dates the asker's own situation ("a mall opened in 2005"), not a figure asked for.
 _CONTEXT_YEAR = re.compile(
     r"\b(?:opened|built|founded|established|set up|started|since|installed|bought|purchased|registered|"
@@ -87,6 +106,9 @@ ABSTAIN_PREFIX = "The plan does not say"
 TARGET_MATCH = 0.63
 TARGET_MATCH_WITH_WORDS = 0.40
 TARGET_MATCH_ZH = 0.30  # a Chinese question is embedded through its English plan terms only
+# ... when the target's sentence spells one of them; else it must be this close ("多少座加氢站" is no
+# question about the number of new energy vehicles made)
+TARGET_MATCH_ZH_UNNAMED = 0.50
 TERM_NAMED = 0.05
 PHRASE_BOOST = 0.003  # per question phrase (two neighbouring content words) in at most two candidates
 # An enterprise describes itself in words the plan need not use ("a cement clinker line on a greenfield
@@ -162,6 +184,7 @@ class PolicyQA:
             for cid in prev_ids:
                 boost[self._key(cid)] = 0.05 if strong and not own_topic else 0.01
             if strong:
+                q.leans_on_turn = not self._own_content(q)  # "and what are the targets there?"
                 prev = read_question(prev_q, self.registry, self.glossary, self.settings.max_question_chars)
                 q.own_terms = list(q.terms)  # what picks the sentence; the turn's terms only find the clause
                 q.terms = list(dict.fromkeys(q.terms + prev.terms))
@@ -192,7 +215,8 @@ class PolicyQA:
         return clause_id
 
     def _own_content(self, q: Question) -> bool:
-        stems = [s for s in content_stems(q.text) if s not in _QUESTION_WORDS]
+        # (a year is no topic: "what rate are they aiming for by 2025" leans on its turn)
+        stems = [s for s in content_stems(q.text) if s not in _QUESTION_WORDS and not s.isdigit()]
         return len(stems) >= 2 or bool(q.terms) or bool(q.clause_ids)
 
     def _fix_typos(self, q: Question) -> Question:
@@ -278,11 +302,15 @@ class PolicyQA:
         return hit / len(asked)
 
     def _plan_units(self) -> set[str]:
-        """The units of :data:`_UNITS` that the live plan's clauses write (read once per index load)."""
+        """The units of :data:`_UNITS` the live plan's clauses write, and the measures of
+        :data:`_MEASURES` its targets set (read once per index load)."""
         clauses = self.index.clauses
         if self._units_of is not clauses:
             text = "\n".join(c.text for c in clauses)
-            self._units = {u for u, p in _UNIT_PATTERNS.items() if p.search(text)}
+            targets = "\n".join(t.sentence for c in clauses for t in c.targets)
+            self._units = {u for u, p in _UNIT_PATTERNS.items() if p.search(text)} | {
+                m for m, p in _MEASURE_PATTERNS.items() if p.search(targets)
+            }
             self._units_of = clauses
         return self._units
 
@@ -345,6 +373,14 @@ class PolicyQA:
         if unset_units:
             hits = self.retriever.search(q.search_text, k=3)
             return self._abstain(q, f"any figure in {unset_units[0]}: none of its clauses sets one.", hits)
+        unset_measures = [
+            m
+            for m, p in _MEASURE_PATTERNS.items()
+            if q.intent == "target" and p.search(q.text) and m not in self._plan_units()
+        ]
+        if unset_measures:
+            hits = self.retriever.search(q.search_text, k=3)
+            return self._abstain(q, f"any figure for {unset_measures[0]}: none of its targets measures it.", hits)
         if (
             q.intent == "agency_duties"
             and q.agencies
@@ -423,7 +459,7 @@ class PolicyQA:
         from app.compose import best_sentences
 
         own = Question(**{**q.__dict__, "text": q.own_text or q.text})
-        if q.own_text and not self._own_content(Question(**{**own.__dict__, "terms": q.own_terms})):
+        if q.leans_on_turn:
             # "and what are the targets there?": the figures of the clause in view, when it sets any
             in_view = [h for h in hits if h.clause.clause_id in q.prev_ids and h.clause.targets]
             if in_view:
@@ -442,16 +478,19 @@ class PolicyQA:
                 # Close in meaning alone is not enough when the target's sentence shares no word with
                 # the question ("EV charging piles" against the count of electric vehicles made).
                 shares_a_word = share > 0
-            else:  # a Chinese question is matched through the plan terms it names
-                covered = bool(q.terms)
+            else:  # a Chinese question is matched through the plan terms it names, in the target's sentence
+                said = f"{sentence[0] if sentence else ''} {' '.join(target_text(t) for t in h.clause.targets)}".lower()
+                covered = any(term.lower() in said for term in q.terms) or sim >= TARGET_MATCH_ZH_UNNAMED
                 shares_a_word = True
             floor = TARGET_MATCH_WITH_WORDS if q.language == "en" else TARGET_MATCH_ZH
             if not ((sim >= TARGET_MATCH and shares_a_word) or (sim >= floor and covered)):
                 continue
             # A follow-up asks about the clause already in view, when that clause passes too; a target
             # naming a plan term of the question word for word beats a near neighbour in meaning.
-            named = any(term.lower() in target_text(t).lower() for t in h.clause.targets for term in q.terms)
-            rank = sim + (1.0 if h.clause.clause_id in q.prev_ids else 0.0) + (TERM_NAMED if named else 0.0)
+            # (each term named counts: "centralized treatment rate of urban domestic sewage" and
+            # "domestic sewage" pick the urban figure over the rural one naming the second only)
+            named = sum(any(term.lower() in target_text(t).lower() for t in h.clause.targets) for term in q.terms)
+            rank = sim + (1.0 if h.clause.clause_id in q.prev_ids else 0.0) + TERM_NAMED * named
             if rank > best_rank:
                 best_hit, best_rank = h, rank
         return best_hit

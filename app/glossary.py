@@ -47,7 +47,7 @@ class Glossary:
         suffix = "(?:s|es)?" if plural else ""
         # An abbreviation in capitals may sit in a compound ("high-VOC paints"); a word may not
         # ("t" is no ton in "t-shirt").
-        edge = r"\w" if flags & re.IGNORECASE == 0 else r"\w-"
+        edge = r"\w" if flags & re.IGNORECASE == 0 else r"\w'’-"  # nor is it in "isn't"
         return re.compile(rf"(?<![{edge}])(?P<alias>{body}){suffix}(?![{edge}])", flags)
 
     def english_terms(self, text: str) -> list[str]:

@@ -35,8 +35,9 @@ _LEAD = re.compile(
     r"government|regulator)\w*|what (?:bureau|department|agenc|commission|office|body|authorit)\w*)\b.*?"
     r"\b(lead|leads|leading|in charge|responsib|responsab|charge|oversee|oversees|handle|handles|manag|"
     r"implement|coordinat|take the lead|takes the lead|do|does|run|runs|supervis|enforc|own|owns|deals? with|"
-    r"looks? after|takes? care|works? on|covers?|tasked|assigned|accountable|charged)|"
-    r"\b(lead agency|leading agency|lead bureau|lead department|who leads|who is responsible|"
+    r"looks? after|takes? care|works? on|covers?|tasked|assigned|accountable|charged|heads? up|on the hook|"
+    r"driv(?:ing|er'?s) seat|spearhead\w*|steer\w*|in the lead)|"
+    r"\b(lead agency|leading agency|lead bureau|lead department|lead dept|who leads|who is responsible|"
     r"(?:responsible|lead|leading|competent) (?:units?|agenc(?:y|ies)|bureaus?|departments?|bod(?:y|ies)|"
     r"authorit(?:y|ies)|organi[sz]ations?)|takes? the lead)\b|^\s*whos?\b|\bwho(?:'s| is| are)\b|"
     r"牵头|负责|主管|谁|哪个部门|哪些部门|责任单位|哪个单位|哪些单位",
@@ -45,7 +46,9 @@ _LEAD = re.compile(
 _DUTIES = re.compile(
     r"\b(what|which)\b.*\b(is|are|does|do)\b.*\b(responsible for|in charge of|lead|leads|do|handle|"
     r"tasks?|duties|dut(?:y|ies)|role|work|clauses|on the hook for|accountable for|tasked with)\b|"
-    r"\b(duties|tasks|role|responsibilities) of\b|"
+    r"\b(duties|tasks|role|responsibilities) of\b|\b(?:does|do|has|have)\b.*\b(?:have|has|got)\b.*\b(?:any )?"
+    r"(?:tasks?|duties|role|job|work|responsibilit\w*)\b|\bgot to do with\b|"
+    r"干什么|做什么|负责什么|牵头什么|承担什么|什么任务|什么工作|"
     r"负责哪些|牵头哪些|职责|哪些工作|哪些任务|\b(involve|involves|mention|mentions|name|names)\b",
     re.IGNORECASE,
 )
@@ -53,12 +56,14 @@ _TARGET = re.compile(
     r"\b(how (?:many|much|far)|what (?:\w+ ){0,2}(?:percent|percentage|share|proportion|rate|ratio|level|number|"
     r"amount|target|goal|figure|threshold|capacity)|(?:target|goal)s? (?:for|of|is|are|set)|"
     r"(?:target|goal|threshold|percent|percentage|rate|share|proportion|ratio|capacity|figure)s?\b(?!\s+\w+ing)|"
-    r"%|by 2025|in 2025|tons?|quota|reach|number of|by how much)|"
-    r"多少|比例|目标|到2025|达到|下降|提高|比重|(?<!效)率(?!先)",
+    r"%|by 2025|in 2025|tons?|reach|number of|by how much)|"
+    r"多少|几(?:座|个|家|辆|台|处|项|成|吨)|比例|目标|到2025|达到|下降|提高|比重|(?<!效)率(?!先)",
     re.IGNORECASE,
 )
 _OBLIGATION = re.compile(
     r"\b(?:we|i)(?:'re|'m| are| am) (?:planning|going|about|looking|thinking)\b|"
+    r"\b(?:we|our|i|my)\b.*(?:\b(?:of|for|to|from|on) us\b|\b(?:do|should|must|can|are|will|would) (?:we|i)\b)|"
+    r"^\s*(?:do|should|must|can|may|are|will|would) (?:we|i)\b.*\b(?:our|my)\b|"
     r"\b(we|our|i|my|us)\b.*\b(run|runs|operate|operates|own|owns|make|makes|produce|produces|plan to|intend|"
     r"manufactur\w*|company|plant|factory|mill|enterprise|firm|business|farm|use|uses|using|"
     r"spray|print|build|building|have|has|are|am|applies|apply)\b|"
@@ -83,6 +88,8 @@ _ROLE = re.compile(
     r"responsib|responsab|in charge)",
     re.IGNORECASE,
 )
+# "方案鼓励哪些区县多承担减排任务？" names a target but asks which districts, not a figure.
+_ASKS_WHICH_ZH = re.compile(r"^(?!.*(?:多少|几|比例|百分|比重|率|达到|下降|提高)).*(?:哪些|哪个|哪家)")
 _CAPACITY = re.compile(
     r"(\d+(?:\.\d+)?)\s*(?:-\s*)?(t/h|tph|t/hr|tons?\s*/\s*h(?:our)?|tonnes?\s*/\s*h(?:our)?|"
     r"tons?\s+per\s+hour|tonnes?\s+per\s+hour|steam\s+tons?|蒸吨(?:/小时|每小时)?|吨/小时)",
@@ -108,6 +115,7 @@ class Question:
     own_text: str = ""
     own_terms: list[str] = field(default_factory=list)
     prev_ids: list[str] = field(default_factory=list)
+    leans_on_turn: bool = False  # a follow-up naming nothing of its own
 
     @property
     def focus_text(self) -> str:
@@ -184,7 +192,8 @@ def classify(q: Question) -> str:
     if q.capacity_tph is not None or _OBLIGATION.search(text) and not _LEAD.search(text.split(",")[-1]):
         if _OBLIGATION.search(text):
             return "obligation"
-    if q.agencies and _DUTIES.search(text) and not re.search(r"\b(who|which (?:bureau|agenc|department))", text, re.I):
+    asks_who = r"\b(who|which (?:bureau|agenc|department))|哪些部门|哪个部门|哪些单位|哪个单位|由谁|谁"
+    if q.agencies and _DUTIES.search(text) and not re.search(asks_who, text, re.I):
         return "agency_duties"
     if _LEAD.search(text) and not re.search(r"\bhow (many|much)\b|多少", text, re.I):
         return "lead"
@@ -192,12 +201,16 @@ def classify(q: Question) -> str:
         return "lead"
     if q.agencies and re.search(r"\b(leads?|in charge|responsible)\b", text, re.I):
         return "lead"
-    if _TARGET.search(text) and not re.match(
-        r"^\s*(?:(how|why)\b(?! (many|much|far|high|large))|what (?:happens|will happen|if)\b|"
-        r"what(?:'s|s| does| do)? (?:the |this )?(?:plan|document|it) (?:say|mention|state)s? about\b"
-        r"(?!.*\b(?:how (?:many|much)|percent|percentage|figure|target)))",
-        text,
-        re.I,
+    if (
+        _TARGET.search(text)
+        and not re.match(
+            r"^\s*(?:(how|why)\b(?! (many|much|far|high|large))|what (?:happens|will happen|if)\b|"
+            r"what(?:'s|s| does| do)? (?:the |this )?(?:plan|document|it) (?:say|mention|state)s? about\b"
+            r"(?!.*\b(?:how (?:many|much)|percent|percentage|figure|target)))",
+            text,
+            re.I,
+        )
+        and not _ASKS_WHICH_ZH.search(text)
     ):
         return "target"
     if q.agencies and re.search(r"\b(what|which)\b|哪些|什么", text, re.I):

@@ -325,6 +325,9 @@ def test_a_price_the_plan_does_not_set_is_refused(qa):
         "重庆绿色金融改革创新试验区建设，责任单位都有哪些",
         "Responsible unit for making Party and government organs buy pure electric cars for official use?",
         "Which departments are tasked with green and low-carbon education?",
+        "Which department is in the driving seat for getting factories to switch to low-VOC paints?",
+        "lead dept for household garbage incineration capacity + kitchen waste recycling?",
+        "Which agency heads up the joint air pollution work with Sichuan - the polluted-weather response?",
     ],
 )
 def test_everyday_ways_of_asking_who(qa, question):
@@ -385,3 +388,44 @@ def test_a_unit_the_plan_never_writes_refuses_a_figure_but_not_an_enterprises_si
 def test_an_enterprise_in_its_own_words_outside_a_park(qa):
     ans = qa.answer("We're planning a new cement clinker line on a greenfield site outside any industrial park. OK?")
     assert not ans.abstained and cited(ans)[0] == "4.2.2" and "outside the industrial park" in ans.answer, ans.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "clause"),
+    [
+        ("does the Women's Federation have any tasks in the energy saving plan", "5.3"),
+        ("What has the Municipal Organization Department got to do with energy-saving targets?", "5.2"),
+        ("市城市管理局在这个节能减排方案里主要牵头干什么？", "3.10.2"),
+    ],
+)
+def test_everyday_ways_of_asking_what_an_agency_does(qa, question, clause):
+    ans = qa.answer(question)
+    assert ans.intent == "agency_duties" and clause in cited(ans), ans.answer
+
+
+def test_a_figure_for_a_measure_no_target_sets_is_refused(qa):
+    for question in (
+        "重庆“十四五”单位GDP二氧化碳排放要下降多少？",
+        "What PM2.5 concentration target does the plan set for 2025?",
+    ):
+        assert qa.answer(question).abstained, question
+    # a Chinese count question needs a target naming what it counts
+    assert qa.answer("方案规定建多少座加氢站？").abstained
+
+
+def test_quota_questions_and_which_questions_are_not_figure_questions(qa):
+    ans = qa.answer("Carbon emission quotas in Chongqing's carbon market - will they stay free or be paid for?")
+    assert not ans.abstained and "paid distribution" in ans.answer, ans.answer
+    zh = qa.answer("总量减排目标分解时，方案鼓励哪些区县多承担减排任务？")
+    assert not zh.abstained and cited(zh)[0] == "4.2.1", zh.answer
+
+
+def test_an_enterprise_in_chinese_everyday_words(qa):
+    ans = qa.answer("我们是一家规模化养猪场，年出栏两万头，方案对我们有什么要求或者鼓励？")
+    assert not ans.abstained and {"3.5.1", "3.5.2"} & set(cited(ans)), ans.answer
+
+
+def test_a_contraction_is_no_unknown_word(qa):
+    ans = qa.answer("Can we expand our cement clinker line at a site that isn't in an industrial park?")
+    assert ans.intent == "obligation" and "4.2.2" in cited(ans), ans.answer
+    assert "tons" not in qa.glossary.english_terms("isn't it")
