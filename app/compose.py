@@ -191,13 +191,17 @@ class Composer:
         return Composed("\n".join(lines), cites)
 
     def target(self, q: Question, hits: list[ClauseHit]) -> Composed:
-        c = hits[0].clause
-        sentences = self.best(c, q.focus_text, k=1, prefer_numbers=True)
-        lines = [f'"{s}" [{c.clause_id}]' for s in sentences]
-        for t in c.targets:
-            if t.reading and t.sentence in sentences and "printed" in t.reading:
-                lines.append(f"Note: the translation {t.reading} [{c.clause_id}].")
-        return Composed("\n".join(lines), [self.cite(c, sentences)])
+        # the clause whose targets answer it (two, when two figures are asked in one question)
+        clauses = [h.clause for h in hits if h.clause.clause_id in q.figure_clauses] or [hits[0].clause]
+        lines, cites = [], []
+        for c in clauses:
+            sentences = self.best(c, q.focus_text, k=1, prefer_numbers=True)
+            lines += [f'"{s}" [{c.clause_id}]' for s in sentences]
+            for t in c.targets:
+                if t.reading and t.sentence in sentences and "printed" in t.reading:
+                    lines.append(f"Note: the translation {t.reading} [{c.clause_id}].")
+            cites.append(self.cite(c, sentences))
+        return Composed("\n".join(lines), cites)
 
     def obligation(self, q: Question, hits: list[ClauseHit]) -> Composed:
         lines, cites = [], []
@@ -242,6 +246,9 @@ class Composer:
     def fact(self, q: Question, hits: list[ClauseHit]) -> Composed:
         c = hits[0].clause
         sentences = self.best(c, q.focus_text, k=2)
+        if body_sentences(c)[:1] == sentences[:1] and len(sentences[0].split()) < 12:
+            # a clause's short title says little of its own: one more sentence beside it
+            sentences = self.best(c, q.focus_text, k=3)
         # "Which areas count as districts and counties?": the clause's note on who implements it
         # (its scope) answers questions about itself.
         asked = set(content_stems(q.focus_text))

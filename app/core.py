@@ -41,7 +41,8 @@ _QUESTION_WORDS = frozenset(
     rises drop drops go goes going come comes like look looks think cut cuts slash lower raise boost
     aim aims aiming meant hoping turn turning plan plans chongqing city next hook end ends allowed
     allow permitted ok okay call calls isn aren doesn don didn won wasn
-    weren hasn haven shouldn couldn wouldn""".split()
+    weren hasn haven shouldn couldn wouldn hundred hundreds thousand thousands million make makes
+    millions""".split()
 )
 _ABSTAIN_TERMS = re.compile(
     # Words with an everyday sense the plan's questions use are matched in the sense asked about
@@ -51,7 +52,7 @@ _ABSTAIN_TERMS = re.compile(
     r"(?<!government )budget|yuan\b.*\b(allocat|spend|fund)|salary|"
     r"phone|telephone|e-?mail|(?:postal |mailing |office |street |web )?address(?:es)? (?:of|for)|"
     r"what(?:'s| is) (?:the |their |its )?address|wechat|captcha|tmall|jd\.com|online store|"
-    r"(?<!polluted )(?<!pollution )(?<!heavily polluted )weather(?![- ]response)|"
+    r"(?<!polluted[ -])(?<!pollution[ -])weather(?![- ]response)|"
     r"recipe|poem|joke|stocks|stock (?:market|price|tip)s?|bitcoin|football|director|mayor|minister|governor|"
     r"secretary|head of|who signed|publication date|published on|issued on|date of issue|subsid\w*|kwh|"
     r"what (?:\w+ )?price|price (?:per|of)|money|budgeted|contact|where (?:is|are) (?:the )?[\w ]{0,40}located|"
@@ -100,6 +101,8 @@ _CONTEXT_YEAR = re.compile(
     re.IGNORECASE,
 )
 ABSTAIN_PREFIX = "The plan does not say"
+# "the targets for crop straw and for rural sewage": two figures asked in one question
+_JOINS_TWO = re.compile(r"\band\b|以及|和|及|与", re.IGNORECASE)
 # Cosine similarity between a question and a target's measure above which the target answers it
 # (calibrated on the dev split: questions about figures the plan sets score 0.63-0.94 with their
 # target; questions about figures it never sets score at most 0.62 with any target).
@@ -110,6 +113,9 @@ TARGET_MATCH_ZH = 0.30  # a Chinese question is embedded through its English pla
 # question about the number of new energy vehicles made)
 TARGET_MATCH_ZH_UNNAMED = 0.50
 TERM_NAMED = 0.05
+# ... and a target whose sentence has more of the question's words beats one close in meaning only
+# ("centralized treatment of urban domestic sewage": the urban figure, not the rural one)
+TARGET_WORDS = 0.1
 PHRASE_BOOST = 0.003  # per question phrase (two neighbouring content words) in at most two candidates
 # An enterprise describes itself in words the plan need not use ("a cement clinker line on a greenfield
 # site"): its question is weak only when even fewer of its words are in the best clause (dev split).
@@ -416,7 +422,9 @@ class PolicyQA:
             )
         else:  # a Chinese question is understood through its glossary terms and agency names
             weak = not (q.terms or q.agencies) and top.dense_sim < 0.5
-        if weak:
+        # In a conversation, a question whose best clause is the one in view leans on it ("which
+        # districts are first in line" after a question on hydrogen vehicles).
+        if weak and top.clause.clause_id not in q.prev_ids:
             what = f"anything about {', '.join(repr(m) for m in missing[:3])}" if missing else "this"
             ans = self._abstain(q, f"{what}.", hits)
             ans.retrieved = ans_hits
@@ -424,12 +432,13 @@ class PolicyQA:
         if q.intent == "target":
             from app.compose import best_sentences
 
-            chosen = self._target_clause(q, hits, q_vec)
-            if chosen is None:
+            chosen = self._target_clauses(q, hits, q_vec)
+            if not chosen:
                 ans = self._abstain(q, "what figure is set for this: the nearest clauses set no number for it.", hits)
                 ans.retrieved = ans_hits
                 return ans
-            hits = [chosen] + [h for h in hits if h is not chosen]
+            q.figure_clauses = [h.clause.clause_id for h in chosen]
+            hits = chosen + [h for h in hits if h not in chosen]
 
         if re.search(r"\b(what|which) year\b|\bwhen will\b|\bby when\b|哪一年|何时", q.text, re.IGNORECASE):
             from app.compose import best_sentences
@@ -447,8 +456,11 @@ class PolicyQA:
         result.timings["retrieve_ms"] = round(retrieve_ms, 2)
         return result
 
-    def _target_clause(self, q: Question, hits: list[ClauseHit], q_vec) -> ClauseHit | None:
-        """The hit whose targets measure what the question asks about, or None.
+    def _target_clauses(self, q: Question, hits: list[ClauseHit], q_vec) -> list[ClauseHit]:
+        """The hits whose targets measure what the question asks about, best first (none: no figure).
+
+        A question joining two figures ("the targets for crop straw and for rural sewage") gets a
+        second clause when its targets name a plan term of the question the first one's do not.
 
         A figure is quoted only when one of the clause's targets measures the same thing: the
         question's embedding must be close to the target's measure (calibrated on the dev set),
@@ -463,10 +475,10 @@ class PolicyQA:
             # "and what are the targets there?": the figures of the clause in view, when it sets any
             in_view = [h for h in hits if h.clause.clause_id in q.prev_ids and h.clause.targets]
             if in_view:
-                return in_view[0]
+                return in_view[:1]
         focus_vec = q_vec if not q.own_text else self.index.embed_query(q.focus_text)
         no_unknown_words = not self._unsupported_terms(own)
-        best_hit, best_rank = None, 0.0
+        passing: list[tuple[float, ClauseHit, set[str]]] = []
         for h in hits[:3]:
             if not h.clause.targets:
                 continue
@@ -478,7 +490,8 @@ class PolicyQA:
                 # Close in meaning alone is not enough when the target's sentence shares no word with
                 # the question ("EV charging piles" against the count of electric vehicles made).
                 shares_a_word = share > 0
-            else:  # a Chinese question is matched through the plan terms it names, in the target's sentence
+            else:
+                share = 0.0  # a Chinese question is matched through the plan terms it names, in the target's sentence
                 said = f"{sentence[0] if sentence else ''} {' '.join(target_text(t) for t in h.clause.targets)}".lower()
                 covered = any(term.lower() in said for term in q.terms) or sim >= TARGET_MATCH_ZH_UNNAMED
                 shares_a_word = True
@@ -489,11 +502,18 @@ class PolicyQA:
             # naming a plan term of the question word for word beats a near neighbour in meaning.
             # (each term named counts: "centralized treatment rate of urban domestic sewage" and
             # "domestic sewage" pick the urban figure over the rural one naming the second only)
-            named = sum(any(term.lower() in target_text(t).lower() for t in h.clause.targets) for term in q.terms)
-            rank = sim + (1.0 if h.clause.clause_id in q.prev_ids else 0.0) + TERM_NAMED * named
-            if rank > best_rank:
-                best_hit, best_rank = h, rank
-        return best_hit
+            named = {term for term in q.terms if any(term.lower() in target_text(t).lower() for t in h.clause.targets)}
+            rank = sim + (1.0 if h.clause.clause_id in q.prev_ids else 0.0) + TERM_NAMED * len(named)
+            passing.append((rank + TARGET_WORDS * share, h, named))
+        passing.sort(key=lambda p: -p[0])
+        chosen = [p[1] for p in passing[:1]]
+        if passing and len(q.terms) >= 2 and _JOINS_TWO.search(q.own_text or q.text):
+            said = set(passing[0][2])
+            for _, h, named in passing[1:]:
+                if named - said:
+                    chosen.append(h)
+                    said |= named
+        return chosen
 
     def _structure_boosts(self, q: Question, keys: list[str]) -> dict[str, float]:
         """Agency, plan-term, target and number evidence for the candidate clauses, as boosts

@@ -64,6 +64,8 @@ _OBLIGATION = re.compile(
     r"\b(?:we|i)(?:'re|'m| are| am) (?:planning|going|about|looking|thinking)\b|"
     r"\b(?:we|our|i|my)\b.*(?:\b(?:of|for|to|from|on) us\b|\b(?:do|should|must|can|are|will|would) (?:we|i)\b)|"
     r"^\s*(?:do|should|must|can|may|are|will|would) (?:we|i)\b.*\b(?:our|my)\b|"
+    r"\b(?:shop|store|company|plant|factory|mill|firm|business|farm|fleet|workshop|restaurant|hotel)\b.*"
+    r"\b(?:we|our|us)\b|"
     r"\b(we|our|i|my|us)\b.*\b(run|runs|operate|operates|own|owns|make|makes|produce|produces|plan to|intend|"
     r"manufactur\w*|company|plant|factory|mill|enterprise|firm|business|farm|use|uses|using|"
     r"spray|print|build|building|have|has|are|am|applies|apply)\b|"
@@ -116,6 +118,7 @@ class Question:
     own_terms: list[str] = field(default_factory=list)
     prev_ids: list[str] = field(default_factory=list)
     leans_on_turn: bool = False  # a follow-up naming nothing of its own
+    figure_clauses: list[str] = field(default_factory=list)  # clauses whose targets answer it
 
     @property
     def focus_text(self) -> str:

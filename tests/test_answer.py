@@ -429,3 +429,44 @@ def test_a_contraction_is_no_unknown_word(qa):
     ans = qa.answer("Can we expand our cement clinker line at a site that isn't in an industrial park?")
     assert ans.intent == "obligation" and "4.2.2" in cited(ans), ans.answer
     assert "tons" not in qa.glossary.english_terms("isn't it")
+
+
+def test_two_figures_asked_in_one_question_are_both_quoted(qa):
+    ans = qa.answer("What are the 2025 targets for crop straw utilization and for rural domestic sewage treatment?")
+    assert {"3.5.2", "3.5.3"} <= set(cited(ans)), ans.answer
+    assert "90 percent" in ans.answer and "40 percent" in ans.answer
+    assert_grounded(qa, ans)
+    # one figure asked: one clause quoted
+    assert len(cited(qa.answer("What is the 2025 target for the comprehensive utilization rate of crop straw?"))) == 1
+
+
+def test_the_figure_whose_sentence_has_the_questions_words_wins(qa):
+    ans = qa.answer("What rate of centralized treatment of urban domestic sewage is targeted for 2025?")
+    assert cited(ans)[0] == "3.10.1" and "98 percent" in ans.answer, ans.answer
+
+
+def test_a_question_in_a_conversation_leans_on_the_clause_in_view(qa):
+    first = qa.answer("what does the plan say about hydrogen fuel cell vehicles?")
+    ans = qa.answer("which districts are first in line", history=[first])
+    assert not ans.abstained and "Wanzhou" in ans.answer, ans.answer
+    first = qa.answer("what's the target for urban solid waste incineration capacity?")
+    second = qa.answer("who leads that?", history=[first])
+    ans = qa.answer("what share of the total does that make up", history=[first, second])
+    assert "65 percent" in ans.answer, ans.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "clause"),
+    [
+        ("daily MSW incineration capacity target?", "3.10.2"),
+        ("small electroplating shop here, what does the plan mean for our pollutant discharge permit", "4.2.3"),
+        (
+            "We're an online shop sending a few thousand parcels a day. Anything in the plan about our packaging?",
+            "3.4.4",
+        ),
+        ("Who heads up joint air pollution control with Sichuan, e.g. the polluted-weather joint response?", "3.7.1"),
+    ],
+)
+def test_everyday_words_reach_the_clause(qa, question, clause):
+    ans = qa.answer(question)
+    assert not ans.abstained and cited(ans)[0] == clause, ans.answer
