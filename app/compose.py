@@ -246,7 +246,7 @@ class Composer:
     def fact(self, q: Question, hits: list[ClauseHit]) -> Composed:
         c = hits[0].clause
         sentences = self.best(c, q.focus_text, k=2)
-        if body_sentences(c)[:1] == sentences[:1] and len(sentences[0].split()) < 12:
+        if body_sentences(c)[:1] == sentences[:1] and len(sentences[0].split()) < 15:
             # a clause's short title says little of its own: one more sentence beside it
             sentences = self.best(c, q.focus_text, k=3)
         # "Which areas count as districts and counties?": the clause's note on who implements it

@@ -39,9 +39,10 @@ _QUESTION_WORDS = frozenset(
     threshold minimum maximum level size amount limit among really actually get gets got change
     changed happen happens happened fast faster slow slower sit sits forget extra fall falls rise
     rises drop drops go goes going come comes like look looks think cut cuts slash lower raise boost
-    aim aims aiming meant hoping turn turning plan plans chongqing city next hook end ends allowed
+    aim aims aiming meant hoping turn turning plan plans chongqing city next hook end ends allowed per
     allow permitted ok okay call calls isn aren doesn don didn won wasn
-    weren hasn haven shouldn couldn wouldn hundred hundreds thousand thousands million make makes
+    weren hasn haven shouldn couldn wouldn hundred hundreds thousand thousands million make makes daily
+    yearly annually
     millions""".split()
 )
 _ABSTAIN_TERMS = re.compile(
@@ -56,7 +57,7 @@ _ABSTAIN_TERMS = re.compile(
     r"recipe|poem|joke|stocks|stock (?:market|price|tip)s?|bitcoin|football|director|mayor|minister|governor|"
     r"secretary|head of|who signed|publication date|published on|issued on|date of issue|subsid\w*|kwh|"
     r"what (?:\w+ )?price|price (?:per|of)|money|budgeted|contact|where (?:is|are) (?:the )?[\w ]{0,40}located|"
-    r"location of|"
+    r"location of|hotpot|recommend (?:a|an|some|me) (?:good |nice )?(?:place|restaurant|hotel|spot)s?|"
     r"(?:what|how much) (?:is|are|was) (?:the )?(?:current |latest |present |today's )?(?:\w+ )?prices?\b"
     r"(?! (?:mechanism|polic|reform))|"
     r"when was|what date|on what date|salar\w*|exact dates?|dates? of|which day|what day|"
@@ -112,6 +113,7 @@ TARGET_MATCH_ZH = 0.30  # a Chinese question is embedded through its English pla
 # ... when the target's sentence spells one of them; else it must be this close ("多少座加氢站" is no
 # question about the number of new energy vehicles made)
 TARGET_MATCH_ZH_UNNAMED = 0.50
+_UNIT_TERMS = frozenset({"tons", "tons/hour", "standard coal", "percent"})
 TERM_NAMED = 0.05
 # ... and a target whose sentence has more of the question's words beats one close in meaning only
 # ("centralized treatment of urban domestic sewage": the urban figure, not the rural one)
@@ -424,7 +426,8 @@ class PolicyQA:
             weak = not (q.terms or q.agencies) and top.dense_sim < 0.5
         # In a conversation, a question whose best clause is the one in view leans on it ("which
         # districts are first in line" after a question on hydrogen vehicles).
-        if weak and top.clause.clause_id not in q.prev_ids:
+        in_view = q.leans_on_turn and any(h.clause.clause_id in q.prev_ids for h in hits)
+        if weak and top.clause.clause_id not in q.prev_ids and not in_view:
             what = f"anything about {', '.join(repr(m) for m in missing[:3])}" if missing else "this"
             ans = self._abstain(q, f"{what}.", hits)
             ans.retrieved = ans_hits
@@ -484,16 +487,23 @@ class PolicyQA:
                 continue
             sim = float(np.max(self.index.text_vectors([target_text(t) for t in h.clause.targets]) @ focus_vec))
             sentence = best_sentences(h.clause, q.focus_text, k=1, prefer_numbers=True)
+            # the question's plan terms its targets name, in any of the glossary's spellings
+            measured = " ".join(target_text(t) for t in h.clause.targets).lower()
+            named = {term for term in q.terms if any(s.lower() in measured for s in self.glossary.spellings(term))}
             if q.language == "en":
                 share = self.coverage(own, sentence[0]) if sentence else 0.0
-                covered = no_unknown_words and share > 0.5
+                # words the plan never uses count against a figure ("kilometres of sewage pipes"),
+                # unless the target names a plan term of the question ("my students asked me how many
+                # new energy vehicles ...")
+                names_a_term = bool((named & set(own.terms)) - _UNIT_TERMS)
+                covered = (no_unknown_words or names_a_term) and share > 0.5
                 # Close in meaning alone is not enough when the target's sentence shares no word with
                 # the question ("EV charging piles" against the count of electric vehicles made).
                 shares_a_word = share > 0
             else:
                 share = 0.0  # a Chinese question is matched through the plan terms it names, in the target's sentence
-                said = f"{sentence[0] if sentence else ''} {' '.join(target_text(t) for t in h.clause.targets)}".lower()
-                covered = any(term.lower() in said for term in q.terms) or sim >= TARGET_MATCH_ZH_UNNAMED
+                in_sentence = any(term.lower() in (sentence[0] if sentence else "").lower() for term in q.terms)
+                covered = bool(named) or in_sentence or sim >= TARGET_MATCH_ZH_UNNAMED
                 shares_a_word = True
             floor = TARGET_MATCH_WITH_WORDS if q.language == "en" else TARGET_MATCH_ZH
             if not ((sim >= TARGET_MATCH and shares_a_word) or (sim >= floor and covered)):
@@ -502,7 +512,6 @@ class PolicyQA:
             # naming a plan term of the question word for word beats a near neighbour in meaning.
             # (each term named counts: "centralized treatment rate of urban domestic sewage" and
             # "domestic sewage" pick the urban figure over the rural one naming the second only)
-            named = {term for term in q.terms if any(term.lower() in target_text(t).lower() for t in h.clause.targets)}
             rank = sim + (1.0 if h.clause.clause_id in q.prev_ids else 0.0) + TERM_NAMED * len(named)
             passing.append((rank + TARGET_WORDS * share, h, named))
         passing.sort(key=lambda p: -p[0])

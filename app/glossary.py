@@ -66,6 +66,11 @@ class Glossary:
                 rest = rest.replace(z, " ")
         return found
 
+    def spellings(self, english_term: str) -> list[str]:
+        """The plan term and its English aliases ("energy efficiency benchmark", "benchmark level")."""
+        term = self._lookup.get(english_term.lower())
+        return [term.en, *term.aliases] if term else [english_term]
+
     def alias_words(self, english_terms: list[str]) -> dict[str, set[str]]:
         """Each lower-cased word of every spelling of the given terms → the plan terms it spells."""
         out: dict[str, set[str]] = {}

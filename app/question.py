@@ -36,8 +36,10 @@ _LEAD = re.compile(
     r"\b(lead|leads|leading|in charge|responsib|responsab|charge|oversee|oversees|handle|handles|manag|"
     r"implement|coordinat|take the lead|takes the lead|do|does|run|runs|supervis|enforc|own|owns|deals? with|"
     r"looks? after|takes? care|works? on|covers?|tasked|assigned|accountable|charged|heads? up|on the hook|"
+    r"driv(?:e|es|ing)|named|listed|involved|"
     r"driv(?:ing|er'?s) seat|spearhead\w*|steer\w*|in the lead)|"
-    r"\b(lead agency|leading agency|lead bureau|lead department|lead dept|who leads|who is responsible|"
+    r"\b(lead (?:agenc(?:y|ies)|bureaus?|departments?|depts?|units?)|leading agency|who leads|who is responsible|"
+    r"whose (?:job|responsibility|task|remit)|"
     r"(?:responsible|lead|leading|competent) (?:units?|agenc(?:y|ies)|bureaus?|departments?|bod(?:y|ies)|"
     r"authorit(?:y|ies)|organi[sz]ations?)|takes? the lead)\b|^\s*whos?\b|\bwho(?:'s| is| are)\b|"
     r"牵头|负责|主管|谁|哪个部门|哪些部门|责任单位|哪个单位|哪些单位",
@@ -48,12 +50,13 @@ _DUTIES = re.compile(
     r"tasks?|duties|dut(?:y|ies)|role|work|clauses|on the hook for|accountable for|tasked with)\b|"
     r"\b(duties|tasks|role|responsibilities) of\b|\b(?:does|do|has|have)\b.*\b(?:have|has|got)\b.*\b(?:any )?"
     r"(?:tasks?|duties|role|job|work|responsibilit\w*)\b|\bgot to do with\b|"
-    r"干什么|做什么|负责什么|牵头什么|承担什么|什么任务|什么工作|"
+    r"干什么|做什么|负责什么|牵头什么|承担什么|什么任务|什么工作|分工|干啥|做啥|"
+    r"\blist (?:the |all )?(?:tasks|duties|clauses|work)\b|\b(?:has|have) a role\b|"
     r"负责哪些|牵头哪些|职责|哪些工作|哪些任务|\b(involve|involves|mention|mentions|name|names)\b",
     re.IGNORECASE,
 )
 _TARGET = re.compile(
-    r"\b(how (?:many|much|far)|what (?:\w+ ){0,2}(?:percent|percentage|share|proportion|rate|ratio|level|number|"
+    r"\b(how (?:many|much|far)|what (?:\w+ ){0,3}(?:percent|percentage|share|proportion|rate|ratio|level|number|"
     r"amount|target|goal|figure|threshold|capacity)|(?:target|goal)s? (?:for|of|is|are|set)|"
     r"(?:target|goal|threshold|percent|percentage|rate|share|proportion|ratio|capacity|figure)s?\b(?!\s+\w+ing)|"
     r"%|by 2025|in 2025|tons?|reach|number of|by how much)|"
@@ -71,7 +74,7 @@ _OBLIGATION = re.compile(
     r"spray|print|build|building|have|has|are|am|applies|apply)\b|"
     r"\bwhat (?:applies|rules apply|obligations?|requirements?)\b|\b(obligations?|requirements?|"
     r"comply|compliance|must (?:we|i))\b|"
-    r"我们企业|我厂|我们厂|我们公司|我公司|我们是|我们有|我们的|我们在|我司|企业需要",
+    r"我们企业|我厂|我们厂|我们公司|我公司|我们是|我们有|我们的|我们在|我司|企业需要|我单位|本单位|我们单位|本企业|我企业",
     re.IGNORECASE,
 )
 _FOLLOWUP = re.compile(
@@ -90,8 +93,11 @@ _ROLE = re.compile(
     r"responsib|responsab|in charge)",
     re.IGNORECASE,
 )
-# "方案鼓励哪些区县多承担减排任务？" names a target but asks which districts, not a figure.
-_ASKS_WHICH_ZH = re.compile(r"^(?!.*(?:多少|几|比例|百分|比重|率|达到|下降|提高)).*(?:哪些|哪个|哪家)")
+# "方案鼓励哪些区县多承担减排任务？" names a target but asks which districts (or how results are used),
+# not a figure.
+_ASKS_WHICH_ZH = re.compile(
+    r"^(?!.*(?:多少|几|比例|百分|比重|率|达到|下降|提高)).*(?:哪些|哪个|哪家|怎么|如何|会不会|是否)"
+)
 _CAPACITY = re.compile(
     r"(\d+(?:\.\d+)?)\s*(?:-\s*)?(t/h|tph|t/hr|tons?\s*/\s*h(?:our)?|tonnes?\s*/\s*h(?:our)?|"
     r"tons?\s+per\s+hour|tonnes?\s+per\s+hour|steam\s+tons?|蒸吨(?:/小时|每小时)?|吨/小时)",

@@ -470,3 +470,37 @@ def test_a_question_in_a_conversation_leans_on_the_clause_in_view(qa):
 def test_everyday_words_reach_the_clause(qa, question, clause):
     ans = qa.answer(question)
     assert not ans.abstained and cited(ans)[0] == clause, ans.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        (
+            "The rule that at least 30% of new official cars have to be pure electric - which agency is driving that?",
+            "lead",
+        ),
+        ("energy statistics and accounting system - lead depts?", "lead"),
+        ("hydrogen fuel stations and EV charging at ports and airports — whose job is it?", "lead"),
+        ("For the green finance pilot zone and green credit, which regulators are named?", "lead"),
+        ("List the tasks where the Market Supervision Bureau has a role.", "agency_duties"),
+        ("市供销合作社有啥分工", "agency_duties"),
+        ("节能减排目标考核结果怎么运用？会不会作为干部考核的依据？", "fact"),
+        ("我单位是市属国有企业，在节能减排目标落实上有什么特别要求吗？", "obligation"),
+    ],
+)
+def test_more_everyday_ways_of_asking(qa, question, intent):
+    assert qa.answer(question).intent == intent
+
+
+def test_context_words_do_not_block_a_figure_the_target_names(qa):
+    ans = qa.answer("My students asked me how many new energy vehicles Chongqing wants to be producing by 2025?")
+    assert not ans.abstained and "1 million" in ans.answer, ans.answer
+    # a unit-like word the plan never uses still does
+    assert qa.answer("How many kilometres of old sewage pipes will be repaired under the plan?").abstained
+    zh = qa.answer("到2025年重点行业能效标杆水平以上的产能比例要超过多少？")
+    assert cited(zh)[0] == "3.1.1" and "30%" in zh.answer, zh.answer
+
+
+def test_an_off_topic_recommendation_is_refused(qa):
+    ans = qa.answer("Visiting Chongqing for a green finance conference, can you recommend a good hotpot place?")
+    assert ans.abstained, ans.answer
