@@ -42,7 +42,7 @@ _QUESTION_WORDS = frozenset(
     aim aims aiming meant hoping turn turning plan plans chongqing city next hook end ends allowed per
     allow permitted ok okay call calls isn aren doesn don didn won wasn
     weren hasn haven shouldn couldn wouldn hundred hundreds thousand thousands million make makes daily
-    yearly annually
+    yearly annually small large big medium curious wondering consultant here buy buying
     millions""".split()
 )
 _ABSTAIN_TERMS = re.compile(
@@ -53,12 +53,12 @@ _ABSTAIN_TERMS = re.compile(
     r"(?<!government )budget|yuan\b.*\b(allocat|spend|fund)|salary|"
     r"phone|telephone|e-?mail|(?:postal |mailing |office |street |web )?address(?:es)? (?:of|for)|"
     r"what(?:'s| is) (?:the |their |its )?address|wechat|captcha|tmall|jd\.com|online store|"
-    r"(?<!polluted[ -])(?<!pollution[ -])weather(?![- ]response)|"
+    r"(?<!polluting )(?<!polluted )(?<!pollution )(?<!polluting-)(?<!polluted-)weather(?![- ]response)|"
     r"recipe|poem|joke|stocks|stock (?:market|price|tip)s?|bitcoin|football|director|mayor|minister|governor|"
     r"secretary|head of|who signed|publication date|published on|issued on|date of issue|subsid\w*|kwh|"
     r"what (?:\w+ )?price|price (?:per|of)|money|budgeted|contact|where (?:is|are) (?:the )?[\w ]{0,40}located|"
     r"location of|hotpot|recommend (?:a|an|some|me) (?:good |nice )?(?:place|restaurant|hotel|spot)s?|"
-    r"(?:what|how much) (?:is|are|was) (?:the )?(?:current |latest |present |today's )?(?:\w+ )?prices?\b"
+    r"(?:what|how much)(?:'s| is| are| was) (?:the )?(?:current |latest |present |today's )?(?:\w+ ){0,3}prices?\b"
     r"(?! (?:mechanism|polic|reform))|"
     r"when was|what date|on what date|salar\w*|exact dates?|dates? of|which day|what day|"
     r"how much is the\b[^?]*\b(?:fee|tariff|charge)|(?:fee|tariff)s? per|"
@@ -366,12 +366,12 @@ class PolicyQA:
         places = self.places.named_in(q.text)
         if places and q.intent == "target":
             hits = self.retriever.search(q.search_text, k=3)
-            return self._abstain(
-                q,
-                f"any figure for {places[0]}: its figures are set for the whole city, and each district and "
-                "county sets its own.",
-                hits,
+            why = (
+                "its figures are set for the whole city, and each district and county sets its own."
+                if places[0].district
+                else "its figures are Chongqing's."
             )
+            return self._abstain(q, f"any figure for {places[0].en}: {why}", hits)
         # (an enterprise's own size, "~8MW IT load", is not a figure asked for)
         unset_units = [
             u

@@ -38,11 +38,12 @@ _LEAD = re.compile(
     r"looks? after|takes? care|works? on|covers?|tasked|assigned|accountable|charged|heads? up|on the hook|"
     r"driv(?:e|es|ing)|named|listed|involved|"
     r"driv(?:ing|er'?s) seat|spearhead\w*|steer\w*|in the lead)|"
+    r"\bwhich (?:\w+ )?(?:agenc(?:y|ies)|bureaus?|departments?|depts?|bodies|units|commission or bureau)\s*[?？]?\s*$|"
     r"\b(lead (?:agenc(?:y|ies)|bureaus?|departments?|depts?|units?)|leading agency|who leads|who is responsible|"
     r"whose (?:job|responsibility|task|remit)|"
     r"(?:responsible|lead|leading|competent) (?:units?|agenc(?:y|ies)|bureaus?|departments?|bod(?:y|ies)|"
     r"authorit(?:y|ies)|organi[sz]ations?)|takes? the lead)\b|^\s*whos?\b|\bwho(?:'s| is| are)\b|"
-    r"牵头|负责|主管|谁|哪个部门|哪些部门|责任单位|哪个单位|哪些单位",
+    r"牵头|负责|主管|谁|哪个部门|哪些部门|责任单位|哪个单位|哪些单位|责任部门|哪个局|哪个委|归.{0,6}管",
     re.IGNORECASE,
 )
 _DUTIES = re.compile(
@@ -51,21 +52,23 @@ _DUTIES = re.compile(
     r"\b(duties|tasks|role|responsibilities) of\b|\b(?:does|do|has|have)\b.*\b(?:have|has|got)\b.*\b(?:any )?"
     r"(?:tasks?|duties|role|job|work|responsibilit\w*)\b|\bgot to do with\b|"
     r"干什么|做什么|负责什么|牵头什么|承担什么|什么任务|什么工作|分工|干啥|做啥|"
-    r"\blist (?:the |all )?(?:tasks|duties|clauses|work)\b|\b(?:has|have) a role\b|"
+    r"\blist (?:the |all )?(?:tasks|duties|clauses|work)\b|\b(?:has|have) a role\b|\banything to do\b|"
+    r"\bwhich (?:tasks|duties|clauses|work)\b|\bwhat (?:are|is) (?:its|their|the) responsibilit|"
     r"负责哪些|牵头哪些|职责|哪些工作|哪些任务|\b(involve|involves|mention|mentions|name|names)\b",
     re.IGNORECASE,
 )
 _TARGET = re.compile(
     r"\b(how (?:many|much|far)|what (?:\w+ ){0,3}(?:percent|percentage|share|proportion|rate|ratio|level|number|"
     r"amount|target|goal|figure|threshold|capacity)|(?:target|goal)s? (?:for|of|is|are|set)|"
-    r"(?:target|goal|threshold|percent|percentage|rate|share|proportion|ratio|capacity|figure)s?\b(?!\s+\w+ing)|"
+    r"(?:target|goal|threshold|percent|percentage|rate|proportion|ratio|capacity|figure)s?\b(?!\s+\w+ing)|"
+    r"shares?\b(?!\s+\w+ing|\s+in\b|\s+responsibilit)|"
     r"%|by 2025|in 2025|tons?|reach|number of|by how much)|"
-    r"多少|几(?:座|个|家|辆|台|处|项|成|吨)|比例|目标|到2025|达到|下降|提高|比重|(?<!效)率(?!先)",
+    r"多少|多大|几(?:座|个|家|辆|台|处|项|成|吨)|比例|目标|到2025|达到|下降|提高|比重|(?<!效)率(?!先)",
     re.IGNORECASE,
 )
 _OBLIGATION = re.compile(
     r"\b(?:we|i)(?:'re|'m| are| am) (?:planning|going|about|looking|thinking)\b|"
-    r"\b(?:we|our|i|my)\b.*(?:\b(?:of|for|to|from|on) us\b|\b(?:do|should|must|can|are|will|would) (?:we|i)\b)|"
+    r"\b(?:we|our|i|my)\b.*\b(?:of|for|to|from|on) us\b|\b(?:do|should|must|can|are|will|would) (?:we|i)\b|"
     r"^\s*(?:do|should|must|can|may|are|will|would) (?:we|i)\b.*\b(?:our|my)\b|"
     r"\b(?:shop|store|company|plant|factory|mill|firm|business|farm|fleet|workshop|restaurant|hotel)\b.*"
     r"\b(?:we|our|us)\b|"

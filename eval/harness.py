@@ -14,9 +14,8 @@ from eval.scoring import answer_correct, summarise
 
 EVAL_DIR = Path(__file__).resolve().parent
 GATE = {"answer_accuracy": 0.95, "grounded": 1.0, "abstention_accuracy": 0.95, "false_refusals": 0.05}
-# The held-out split is never tuned on. Until it meets GATE, CI holds it to the figures last
-# measured (README), so that a change that makes unseen questions worse fails.
-HELDOUT_FLOOR = {"answer_accuracy": 0.92, "grounded": 1.0, "abstention_accuracy": 0.95, "false_refusals": 0.04}
+# Every split is held to GATE; the held-out split is never tuned on (only its aggregate figures
+# are looked at), so it is what says whether a change generalises.
 # The Chinese line (both splits) is held to the Chinese issue's bar.
 ZH_BAR = {"answer_accuracy": 0.90, "recall@1": 0.90, "grounded": 1.0}
 

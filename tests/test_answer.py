@@ -504,3 +504,37 @@ def test_context_words_do_not_block_a_figure_the_target_names(qa):
 def test_an_off_topic_recommendation_is_refused(qa):
     ans = qa.answer("Visiting Chongqing for a green finance conference, can you recommend a good hotpot place?")
     assert ans.abstained, ans.answer
+
+
+def test_a_figure_for_another_city_is_not_chongqings(qa):
+    ans = qa.answer("What is Chengdu's energy intensity reduction target for 2025?")
+    assert ans.abstained and "Chongqing's" in ans.answer, ans.answer
+    # the plan's own phrase for the region is no other city
+    assert qa.places.named_in("the Chengdu-Chongqing economic circle") == []
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("local energy conservation standards update - which agencies?", "lead"),
+        ("主要污染物减排目标任务分解这项工作归哪个局管", "lead"),
+        ("园区危废利用处置配套设施、集中供气供热这些基础设施共建共享，责任部门是哪些", "lead"),
+        ("civil aviation regulator - what are its responsibilities in this plan?", "agency_duties"),
+        ("just curious whether the police (public security bureau) have anything to do in this plan", "agency_duties"),
+        ("Municipal Education Commission: which tasks does it share in?", "agency_duties"),
+        (
+            "As a city-owned state-owned enterprise, what role are we expected to play in the energy saving targets?",
+            "obligation",
+        ),
+        ("What is the sulfur dioxide emission reduction target in this plan?", "target"),
+    ],
+)
+def test_still_more_everyday_ways_of_asking(qa, question, intent):
+    assert qa.answer(question).intent == intent
+
+
+def test_polluting_weather_is_plan_wording_and_the_forecast_is_not(qa):
+    ans = qa.answer("Who coordinates joint air pollution control with Sichuan, e.g. the response to polluting weather?")
+    assert not ans.abstained and cited(ans)[0] == "3.7.1", ans.answer
+    assert qa.answer("whats the weather in chongqing tomorrow").abstained
+    assert qa.answer("What's the carbon emission allowance price in the Chongqing carbon market?").abstained

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from eval.harness import GATE, HELDOUT_FLOOR, ZH_BAR, agency_spellings, gate_failures, load_cases, run_eval
+from eval.harness import GATE, ZH_BAR, agency_spellings, gate_failures, load_cases, run_eval
 from eval.scoring import answer_correct, recall_at, reciprocal_rank
 
 
@@ -55,9 +55,9 @@ def test_gate_holds_on_the_dev_split(report):
     assert gate_failures(report, {"dev": GATE, "heldout": {}}) == [], GATE
 
 
-def test_heldout_split_does_not_regress(report):
-    # The held-out questions are never tuned on; they are held to the last measured figures.
-    assert gate_failures(report, {"dev": {}, "heldout": HELDOUT_FLOOR}) == [], HELDOUT_FLOOR
+def test_gate_holds_on_the_heldout_split(report):
+    # The held-out questions are never tuned on: the same bar, on questions no change was made for.
+    assert gate_failures(report, {"dev": {}, "heldout": GATE}) == [], GATE
 
 
 def test_chinese_line_meets_the_bar(report):
