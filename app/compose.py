@@ -165,7 +165,7 @@ class Composer:
                 lines.append(f'Clause {cid} names no responsible agency for "{topic(c)}" [{cid}].')
             for scope in c.scope:
                 lines.append(f"{scope.rstrip('.')} [{cid}].")
-            if quote and quote[0] not in topic(c):
+            if quote and _ITEM_PREFIX.sub("", quote[0]).rstrip(".") not in topic(c):
                 lines.append(f'The clause says: "{quote[0]}" [{cid}]')
             cites.append(self.cite(c, quote + ([c.responsibility_text] if c.responsibility_text else [])))
         return Composed("\n".join(lines), cites)

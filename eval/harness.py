@@ -192,7 +192,7 @@ def format_report(report: dict) -> str:
     cols += [(f"lang:{k}", v) for k, v in report["by_lang"].items()]
     if "llm" in report:
         cols.append(("llm", report["llm"]))
-    width = 13
+    width = max(13, *(len(name) + 2 for name, _ in cols))  # "split:heldout" and its neighbour stay apart
     lines = [f"{'metric':22}" + "".join(f"{name:>{width}}" for name, _ in cols)]
     lines.append(f"{'n':22}" + "".join(f"{m['n']:>{width}}" for _, m in cols))
     for k in keys:
