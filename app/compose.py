@@ -186,7 +186,8 @@ class Composer:
         lines, cites = [intro], []
         for c in listed:
             sentences = duty_sentences(c, agency, per_clause)
-            lines.append(f"- {c.clause_id}: {' … '.join(f'{chr(34)}{s}{chr(34)}' for s in sentences)} [{c.clause_id}]")
+            quoted = " … ".join(f'"{s}"' for s in sentences)
+            lines.append(f"- {c.clause_id}: {quoted} [{c.clause_id}]")
             cites.append(self.cite(c, sentences))
         return Composed("\n".join(lines), cites)
 

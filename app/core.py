@@ -309,7 +309,7 @@ class PolicyQA:
         )
         return hit / len(asked)
 
-    def _plan_units(self) -> set[str]:
+    def _plan_sets(self) -> set[str]:
         """The units of :data:`_UNITS` the live plan's clauses write, and the measures of
         :data:`_MEASURES` its targets set (read once per index load)."""
         clauses = self.index.clauses
@@ -376,7 +376,7 @@ class PolicyQA:
         unset_units = [
             u
             for u, p in _UNIT_PATTERNS.items()
-            if q.intent != "obligation" and p.search(q.text) and u not in self._plan_units()
+            if q.intent != "obligation" and p.search(q.text) and u not in self._plan_sets()
         ]
         if unset_units:
             hits = self.retriever.search(q.search_text, k=3)
@@ -384,7 +384,7 @@ class PolicyQA:
         unset_measures = [
             m
             for m, p in _MEASURE_PATTERNS.items()
-            if q.intent == "target" and p.search(q.text) and m not in self._plan_units()
+            if q.intent == "target" and p.search(q.text) and m not in self._plan_sets()
         ]
         if unset_measures:
             hits = self.retriever.search(q.search_text, k=3)
@@ -415,8 +415,8 @@ class PolicyQA:
         ans_hits = [h.clause.clause_id for h in hits]
         if q.language == "en":
             cov = self.coverage(q, f"{top.clause.heading_text} {top.clause.text}")
-            # Weak support: few of the question's words in the best clause, or words the plan never
-            # uses with little else matched (thresholds calibrated on the dev split).
+            # Weak support: few of the question's words in the best clause and nothing close in
+            # meaning (thresholds calibrated on the dev split).
             weak = (
                 (cov < (OBLIGATION_COVERAGE if q.intent == "obligation" else 0.34) and top.dense_sim < 0.5)
                 # nothing in the plan is close in meaning ("../../etc/passwd"); a follow-up leans on its turn
