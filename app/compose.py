@@ -15,7 +15,7 @@ from app.answer import Citation
 from app.clauses import Clause
 from app.question import Question
 from app.retrieval import ClauseHit
-from app.text import content_stems, numbers
+from app.text import content_stems, numbers, words
 
 _ITEM_PREFIX = re.compile(r"^\(?\d+[.)]\s*")
 
@@ -59,6 +59,7 @@ def best_sentences(
     Shared words count by their rarity in the corpus (``idf``) when it is given.
     """
     q = set(content_stems(query))
+    asked_prefixes = {w[:5] for w in words(query)}
     sentences = body_sentences(clause)
     scored = []
     for i, s in enumerate(sentences):
@@ -68,6 +69,12 @@ def best_sentences(
         score = weight / (1 + 0.02 * len(stems))
         if prefer_numbers and any(t.sentence == s for t in clause.targets):
             score += 3.0  # a figure question is answered by a sentence that sets a figure
+            # ... in the unit it asks for ("what percentage": the sentence setting a percent)
+            if any(
+                t.sentence == s and {u[:5] for u in words(t.unit.replace("%", " percent"))} & asked_prefixes
+                for t in clause.targets
+            ):
+                score += 1.0
         if must_match and any(m.lower() in s.lower() for m in must_match):
             score += 2.0
         scored.append((score, -i, s))

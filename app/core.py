@@ -66,7 +66,7 @@ _ABSTAIN_TERMS = re.compile(
     r"(?:picked|selected|chosen|named|designated|awarded)|congestion charg\w*|road tolls?|"
     r"(?:which|what) (?:districts?|count(?:y|ies)|companies|enterprises|parks) (?:is|are|have) "
     r"(?:currently|now|already))\b|"
-    r"罚款|处罚|预算|电话|地址|邮箱|天气|局长|市长|书记|姓名|名字|补贴|多少钱|股票|哪家(?:公司|企业)",
+    r"罚款|处罚|预算|电话|地址|邮箱|天气|局长|市长|书记|姓名|名字|补贴|多少钱|股票|哪家(?:公司|企业)|价格(?:是|为)?多少|什么价格",
     re.IGNORECASE,
 )
 # "does that part say anything about insurance?": a follow-up asking what a clause says, whatever

@@ -42,7 +42,7 @@ _LEAD = re.compile(
     r"\b(lead (?:agenc(?:y|ies)|bureaus?|departments?|depts?|units?)|leading agency|who leads|who is responsible|"
     r"whose (?:job|responsibility|task|remit)|"
     r"(?:responsible|lead|leading|competent) (?:units?|agenc(?:y|ies)|bureaus?|departments?|bod(?:y|ies)|"
-    r"authorit(?:y|ies)|organi[sz]ations?)|takes? the lead)\b|^\s*whos?\b|\bwho(?:'s| is| are)\b|"
+    r"authorit(?:y|ies)|organi[sz]ations?)|takes? the lead)\b|^\s*whos?\b|\bwho(?:'s|s| is| are)\b|"
     r"牵头|负责|主管|谁|哪个部门|哪些部门|责任单位|哪个单位|哪些单位|责任部门|哪个局|哪个委|归.{0,6}管",
     re.IGNORECASE,
 )

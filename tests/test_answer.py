@@ -538,3 +538,11 @@ def test_polluting_weather_is_plan_wording_and_the_forecast_is_not(qa):
     assert not ans.abstained and cited(ans)[0] == "3.7.1", ans.answer
     assert qa.answer("whats the weather in chongqing tomorrow").abstained
     assert qa.answer("What's the carbon emission allowance price in the Chongqing carbon market?").abstained
+
+
+def test_a_figure_question_quotes_the_sentence_in_the_unit_asked(qa):
+    first = qa.answer("What does the plan say about rural homestays and sewage?")
+    ans = qa.answer("what about the deadline and percentage for rural sewage?", history=[first])
+    assert "40 percent" in ans.answer, ans.answer
+    assert qa.answer("pollutant discharge permit system for companies, whos responsible").intent == "lead"
+    assert qa.answer("重庆碳市场现在配额价格多少一吨？").abstained
