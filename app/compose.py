@@ -86,7 +86,7 @@ DUTY_SENTENCES = 8
 # Words of agency names that say what kind of body it is, not what it works on.
 _AGENCY_KIND_WORDS = frozenset(
     "municipal chongqing bureau commission committee office department administration development "
-    "affairs management people's government of and the city group leading".split()
+    "affairs management people government of and the city group leading".split()
 )
 
 
@@ -100,11 +100,9 @@ def duty_sentences(clause: Clause, agency: str, k: int) -> list[str]:
     """The clause's title and up to ``k - 1`` more of its sentences, those naming the agency's own
     field first ("data" for the Big Data Development Bureau), in the clause's order."""
     sentences = body_sentences(clause)
-    field_words = [w for w in re.findall(r"[a-z]+", agency.lower()) if w not in _AGENCY_KIND_WORDS]
+    field_words = [w for w in words(agency) if w not in _AGENCY_KIND_WORDS]
     rest = sentences[1:]
-    on_field = [
-        s for s in rest if any(_shares_root(f, w) for f in field_words for w in re.findall(r"[a-z]+", s.lower()))
-    ]
+    on_field = [s for s in rest if any(_shares_root(f, w) for f in field_words for w in words(s))]
     picked = set(sentences[:1] + (on_field + [s for s in rest if s not in on_field])[: k - 1])
     return [s for s in sentences if s in picked]
 

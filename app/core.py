@@ -329,6 +329,10 @@ class PolicyQA:
             text += f" Nearest clauses: {', '.join(related)}."
         return Answer(q.text, text, True, q.intent, [], related, language=q.language)
 
+    def _refuse(self, q: Question, why: str) -> Answer:
+        """An abstention decided before retrieval, with the nearest clauses for the asker to read."""
+        return self._abstain(q, why, self.retriever.search(q.search_text, k=3))
+
     def _answer(self, q: Question, boost: dict[str, float]) -> Answer:
         t0 = time.perf_counter()
         if q.intent == "clause_lookup":
@@ -354,24 +358,21 @@ class PolicyQA:
                     "plan, and answers here come only from the plan's clauses.",
                 )
         if _ABSTAIN_TERMS.search(q.text):
-            hits = self.retriever.search(q.search_text, k=3)
-            return self._abstain(q, "that: it sets out tasks, targets and responsible agencies, not this.", hits)
+            return self._refuse(q, "that: it sets out tasks, targets and responsible agencies, not this.")
         context_years = set(_CONTEXT_YEAR.findall(q.text))
         years = re.findall(r"(?<!\d)(20\d\d)(?!\d)", q.text)
         missing_years = [y for y in years if y not in {"2020", "2021", "2025"} | context_years]
         if missing_years:
-            hits = self.retriever.search(q.search_text, k=3)
-            return self._abstain(q, f"anything for {', '.join(missing_years)}: its targets are set for 2025.", hits)
+            return self._refuse(q, f"anything for {', '.join(missing_years)}: its targets are set for 2025.")
 
-        places = self.places.named_in(q.text)
-        if places and q.intent == "target":
-            hits = self.retriever.search(q.search_text, k=3)
+        places = self.places.named_in(q.text) if q.intent == "target" else []
+        if places:
             why = (
                 "its figures are set for the whole city, and each district and county sets its own."
                 if places[0].district
                 else "its figures are Chongqing's."
             )
-            return self._abstain(q, f"any figure for {places[0].en}: {why}", hits)
+            return self._refuse(q, f"any figure for {places[0].en}: {why}")
         # (an enterprise's own size, "~8MW IT load", is not a figure asked for)
         unset_units = [
             u
@@ -379,16 +380,14 @@ class PolicyQA:
             if q.intent != "obligation" and p.search(q.text) and u not in self._plan_sets()
         ]
         if unset_units:
-            hits = self.retriever.search(q.search_text, k=3)
-            return self._abstain(q, f"any figure in {unset_units[0]}: none of its clauses sets one.", hits)
+            return self._refuse(q, f"any figure in {unset_units[0]}: none of its clauses sets one.")
         unset_measures = [
             m
             for m, p in _MEASURE_PATTERNS.items()
             if q.intent == "target" and p.search(q.text) and m not in self._plan_sets()
         ]
         if unset_measures:
-            hits = self.retriever.search(q.search_text, k=3)
-            return self._abstain(q, f"any figure for {unset_measures[0]}: none of its targets measures it.", hits)
+            return self._refuse(q, f"any figure for {unset_measures[0]}: none of its targets measures it.")
         if (
             q.intent == "agency_duties"
             and q.agencies

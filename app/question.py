@@ -96,6 +96,8 @@ _ROLE = re.compile(
     r"responsib|responsab|in charge)",
     re.IGNORECASE,
 )
+# A question asking who ("which bureau besides the DRC leads X?") is no duties question, agency or not.
+_ASKS_WHO = re.compile(r"\b(who|which (?:bureau|agenc|department))|哪些部门|哪个部门|哪些单位|哪个单位|由谁|谁", re.I)
 # "方案鼓励哪些区县多承担减排任务？" names a target but asks which districts (or how results are used),
 # not a figure.
 _ASKS_WHICH_ZH = re.compile(
@@ -204,8 +206,7 @@ def classify(q: Question) -> str:
     if q.capacity_tph is not None or _OBLIGATION.search(text) and not _LEAD.search(text.split(",")[-1]):
         if _OBLIGATION.search(text):
             return "obligation"
-    asks_who = r"\b(who|which (?:bureau|agenc|department))|哪些部门|哪个部门|哪些单位|哪个单位|由谁|谁"
-    if q.agencies and _DUTIES.search(text) and not re.search(asks_who, text, re.I):
+    if q.agencies and _DUTIES.search(text) and not _ASKS_WHO.search(text):
         return "agency_duties"
     if _LEAD.search(text) and not re.search(r"\bhow (many|much)\b|多少", text, re.I):
         return "lead"
