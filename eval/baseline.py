@@ -10,8 +10,7 @@ import chromadb
 from chromadb.config import Settings as ChromaSettings
 from langchain_chroma import Chroma
 from langchain_text_splitters import RecursiveCharacterTextSplitter
-
-from app.clauses import Clause
+from policyqa.engine.clauses import Clause
 
 
 class TutorialRAG:

@@ -8,9 +8,9 @@ from collections.abc import Callable
 from functools import cache, lru_cache
 from pathlib import Path
 
-from app.core import get_policyqa
-from app.grounding import check
-from eval.scoring import answer_correct, summarise
+from policyqa.engine.core import get_policyqa
+from policyqa.engine.grounding import check
+from policyqa.eval.scoring import answer_correct, summarise
 
 EVAL_DIR = Path(__file__).resolve().parent
 GATE = {"answer_accuracy": 0.95, "grounded": 1.0, "abstention_accuracy": 0.95, "false_refusals": 0.05}
@@ -35,7 +35,7 @@ def load_cases(path: Path | None = None) -> list[dict]:
 
 
 def _strip_note(text: str) -> str:
-    from app.core import ZH_NOTE
+    from policyqa.engine.core import ZH_NOTE
 
     return text.replace(ZH_NOTE, "").strip()
 
@@ -103,7 +103,7 @@ def run_eval(
     rows = [run_case(qa, c, use_llm=False) for c in cases]
     report = {"n": len(rows), "policyqa": summarise(rows)}
     if baseline:
-        from eval.baseline import TutorialRAG
+        from policyqa.eval.baseline import TutorialRAG
 
         doc = next(iter(qa.index.state.docs.values()))
         raw = Path(doc["path"]).read_text(encoding="utf-8")

@@ -13,18 +13,17 @@ from pathlib import Path
 import numpy as np
 import orjson
 from filelock import FileLock, Timeout
+from policyqa.engine.agencies import registry_for
+from policyqa.engine.clauses import Clause, load_clauses, save_clauses
+from policyqa.engine.embeddings import count_tokens, export_onnx, get_embeddings, max_tokens, onnx_path
+from policyqa.engine.index import bm25_dir_name, build_bm25, load_target_vectors, save_words, target_texts
+from policyqa.engine.store import IndexState, chroma_client, load_chunks, read_state, write_state
+from policyqa.engine.text import surface_words
+from policyqa.errors import PolicyQAError
+from policyqa.ingest.chunking import clause_documents
+from policyqa.ingest.documents import ParsedDocument, SourceDocument, corpus_documents, file_document, parse_document
+from policyqa.settings import Settings
 from tqdm import tqdm
-
-from app.agencies import registry_for
-from app.clauses import Clause, load_clauses, save_clauses
-from app.embeddings import count_tokens, export_onnx, get_embeddings, max_tokens, onnx_path
-from app.errors import PolicyQAError
-from app.index import bm25_dir_name, build_bm25, load_target_vectors, save_words, target_texts
-from app.settings import Settings
-from app.store import IndexState, chroma_client, load_chunks, read_state, write_state
-from app.text import surface_words
-from ingest.chunking import clause_documents
-from ingest.documents import ParsedDocument, SourceDocument, corpus_documents, file_document, parse_document
 
 log = logging.getLogger(__name__)
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from langchain_core.documents import Document
-
-from app.clauses import Clause, split_sentences
+from policyqa.engine.clauses import Clause, split_sentences
 
 
 def chunk_id(doc_id: str, clause_id: str, part: int, parts: int) -> str:

@@ -8,13 +8,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-
-from app.agencies import AgencyRegistry
-from app.clauses import Clause, split_trailing_parenthesis
-from ingest.loaders import read_text
-from ingest.responsibility import parse_responsibility
-from ingest.splitting import split_generic, split_plan, strip_page_chrome
-from ingest.targets import apply_readings, extract_targets
+from policyqa.engine.agencies import AgencyRegistry
+from policyqa.engine.clauses import Clause, split_trailing_parenthesis
+from policyqa.ingest.loaders import read_text
+from policyqa.ingest.responsibility import parse_responsibility
+from policyqa.ingest.splitting import split_generic, split_plan, strip_page_chrome
+from policyqa.ingest.targets import apply_readings, extract_targets
 
 PARSER_VERSION = "1"
 

@@ -6,7 +6,7 @@ import codecs
 import re
 from pathlib import Path
 
-from app.errors import PolicyQAError
+from policyqa.errors import PolicyQAError
 
 SUPPORTED = {".txt", ".md", ".docx", ".pdf", ".html", ".htm"}
 MAX_BYTES = 50 * 1024 * 1024

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from app.agencies import AgencyRegistry
+from policyqa.engine.agencies import AgencyRegistry
 
 _LEAD_VERB = re.compile(r"\btakes?\s+the\s+lead\b", re.IGNORECASE)
 _UNDER_LEADERSHIP = re.compile(r"^\s*under\s+the\s+leadership\s+of\b", re.IGNORECASE)

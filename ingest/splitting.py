@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from app.clauses import split_trailing_parenthesis
+from policyqa.engine.clauses import split_trailing_parenthesis
 
 _ORDINAL_CHAPTER = re.compile(
     r"^(First|Second|Third|Fourth|Fifth|Sixth|Seventh|Eighth|Ninth|Tenth)\s*[,.、]", re.IGNORECASE

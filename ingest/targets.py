@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from app.clauses import Target, split_sentences
+from policyqa.engine.clauses import Target, split_sentences
 
 _NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
 _GLITCH = re.compile(r"\b0\.(\d{1,3}),(\d{3})\b")  # "0.1,800" where "1,800" is meant

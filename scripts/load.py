@@ -35,8 +35,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from policyqa.tools.servers import free_port
+
 from app import servers
-from app.servers import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 FALLBACK_QUESTIONS = [
@@ -95,7 +96,7 @@ def running_server(
     log = log or Path(f"/tmp/policyqa-load-{port}.log")
     with log.open("w") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+            [sys.executable, "-m", "policyqa.surfaces.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
             cwd=ROOT,
             env=full_env,
             stdout=out,

@@ -9,8 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
-
-from app.servers import free_port  # noqa: F401  (tests import it from here)
+from policyqa.tools.servers import free_port  # noqa: F401  (tests import it from here)
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -22,7 +21,7 @@ def _isolated_data_dir(tmp_path, monkeypatch):
     monkeypatch.setenv("POLICYQA_DATA_DIR", str(tmp_path / "data"))
     for name in ("POLICYQA_CHROMA_HOST", "POLICYQA_LLM_BASE_URL", "POLICYQA_AUTH"):
         monkeypatch.delenv(name, raising=False)
-    from app.settings import get_settings
+    from policyqa.settings import get_settings
 
     get_settings.cache_clear()
     yield
@@ -32,8 +31,8 @@ def _isolated_data_dir(tmp_path, monkeypatch):
 @pytest.fixture(scope="session")
 def index_dir(tmp_path_factory) -> Path:
     """A data dir holding a real index of the corpus (real model, embedded Chroma)."""
-    from app.settings import Settings
-    from ingest.build import ingest
+    from policyqa.ingest.build import ingest
+    from policyqa.settings import Settings
 
     data = tmp_path_factory.mktemp("index") / "data"
     report = ingest(Settings(data_dir=data), progress=False)
@@ -44,8 +43,8 @@ def index_dir(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def qa(index_dir):
     """The core object over the session index."""
-    from app.core import PolicyQA
-    from app.settings import Settings
+    from policyqa.engine.core import PolicyQA
+    from policyqa.settings import Settings
 
     return PolicyQA(Settings(data_dir=index_dir))
 
@@ -59,7 +58,7 @@ def run_cli(
         full_env["POLICYQA_DATA_DIR"] = str(data_dir)
     full_env.update(env or {})
     return subprocess.run(
-        [PYTHON, "-m", "app.cli", *args],
+        [PYTHON, "-m", "policyqa.surfaces.cli", *args],
         input=stdin,
         capture_output=True,
         text=True,

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
-from app.errors import PolicyQAError
-from app.grounding import check
+from policyqa.engine.grounding import check
+from policyqa.errors import PolicyQAError
 
 EEB = "Municipal Bureau of Ecology and Environment"
 
@@ -136,8 +135,8 @@ def test_follow_up_uses_the_previous_turn(qa):
 def test_grounding_catches_and_repairs():
     from pathlib import Path
 
-    from app.agencies import load_agencies
-    from app.clauses import Clause
+    from policyqa.engine.agencies import load_agencies
+    from policyqa.engine.clauses import Clause
 
     registry = load_agencies(Path(__file__).resolve().parent.parent / "corpus" / "agencies.yaml")
     clause = Clause(
@@ -213,9 +212,9 @@ def test_typos_are_repaired_from_the_words_saved_at_ingest(index_dir, tmp_path):
     when an index written before they were saved is opened."""
     import shutil
 
-    from app.core import PolicyQA
-    from app.settings import Settings
-    from app.store import read_state
+    from policyqa.engine.core import PolicyQA
+    from policyqa.engine.store import read_state
+    from policyqa.settings import Settings
 
     state = read_state(index_dir)
     saved = (index_dir / state.words_file).read_text(encoding="utf-8").split()

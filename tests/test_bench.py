@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-
-from app.agencies import registry_for
-from app.settings import Settings
-from app.synthetic import CLAUSES_PER_DOC, synthetic_sources
-from ingest.documents import parse_document
+from policyqa.engine.agencies import registry_for
+from policyqa.ingest.documents import parse_document
+from policyqa.settings import Settings
+from policyqa.tools.synthetic import CLAUSES_PER_DOC, synthetic_sources
 
 KEYS = {"clauses", "chunks", "ingest_s", "encode_s", "open_s", "p50_ms", "p95_ms", "rss_mb", "disk_mb", "mode"}
 
@@ -37,7 +36,7 @@ def test_synthetic_plans_are_deterministic_parseable_and_sized():
 
 @pytest.mark.slow
 def test_run_bench_writes_sane_json_and_a_chart(tmp_path):
-    from app.bench import QUESTIONS, run_bench
+    from policyqa.tools.bench import QUESTIONS, run_bench
 
     out = tmp_path / "bench"
     result = run_bench([49], out_dir=out)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from app.cli import build_parser
-from app.settings import Settings
+from policyqa.settings import Settings
+from policyqa.surfaces.cli import build_parser
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 

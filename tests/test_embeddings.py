@@ -20,8 +20,8 @@ TEXTS = [
 
 
 def test_onnx_vectors_equal_sentence_transformers(index_dir):
-    from app.embeddings import OnnxEmbeddings, get_embeddings, onnx_path
-    from app.settings import Settings
+    from policyqa.engine.embeddings import OnnxEmbeddings, get_embeddings, onnx_path
+    from policyqa.settings import Settings
 
     settings = Settings(data_dir=index_dir)
     path = onnx_path(settings.embedding_model, index_dir)
@@ -36,7 +36,7 @@ def test_onnx_vectors_equal_sentence_transformers(index_dir):
 def test_answering_process_needs_no_torch(index_dir):
     """A fresh process answers from the ONNX encoder alone: torch is never imported."""
     code = (
-        "import json, sys; from app.core import PolicyQA; from app.settings import Settings; "
+        "import json, sys; from policyqa.engine.core import PolicyQA; from policyqa.settings import Settings; "
         f"a = PolicyQA(Settings(data_dir={str(index_dir)!r})).answer('Which bureau leads VOC remediation?'); "
         "cited = [c['clause_id'] for c in a.to_dict()['citations']]; "
         "print(json.dumps({'torch': 'torch' in sys.modules, 'cited': cited}))"
@@ -50,8 +50,8 @@ def test_answering_process_needs_no_torch(index_dir):
 
 def test_torch_encoder_still_answers(index_dir):
     """POLICYQA_QUERY_ENCODER=torch (the reference path) gives the same top clause."""
-    from app.core import PolicyQA
-    from app.settings import Settings
+    from policyqa.engine.core import PolicyQA
+    from policyqa.settings import Settings
 
     qa = PolicyQA(Settings(data_dir=index_dir, query_encoder="torch"))
     assert type(qa.index.embeddings).__name__ == "HuggingFaceEmbeddings"
@@ -63,9 +63,9 @@ def test_damaged_onnx_file_is_made_again(index_dir, tmp_path):
     """A truncated encoder file in the data dir does not break answering: it is exported again."""
     import shutil
 
-    from app.core import PolicyQA
-    from app.embeddings import OnnxEmbeddings, onnx_path
-    from app.settings import Settings
+    from policyqa.engine.core import PolicyQA
+    from policyqa.engine.embeddings import OnnxEmbeddings, onnx_path
+    from policyqa.settings import Settings
 
     data = tmp_path / "data"
     shutil.copytree(index_dir, data)

@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-
-from eval.harness import GATE, ZH_BAR, agency_spellings, gate_failures, load_cases, run_eval
-from eval.scoring import answer_correct, recall_at, reciprocal_rank
+from policyqa.eval.harness import GATE, ZH_BAR, agency_spellings, gate_failures, load_cases, run_eval
+from policyqa.eval.scoring import answer_correct, recall_at, reciprocal_rank
 
 
 def test_the_set_is_large_and_covers_every_kind():

@@ -10,10 +10,10 @@ import time
 from pathlib import Path
 
 import pytest
+from policyqa.engine.clauses import load_clauses
+from policyqa.engine.store import load_chunks, read_state
+from policyqa.settings import Settings
 
-from app.clauses import load_clauses
-from app.settings import Settings
-from app.store import load_chunks, read_state
 from tests.conftest import PYTHON, ROOT, run_cli
 
 SOURCE = (ROOT / "corpus" / "chongqing-14fyp-energy-emissions.txt").read_text(encoding="utf-8")
@@ -56,7 +56,7 @@ def test_no_page_chrome_in_any_chunk(index_dir):
 
 
 def test_chunks_fit_the_model_window_and_keep_all_text(index_dir, qa):
-    from app.embeddings import count_tokens, get_embeddings
+    from policyqa.engine.embeddings import count_tokens, get_embeddings
 
     model = get_embeddings(qa.settings.embedding_model)  # the model ingest embeds with
     state = read_state(index_dir)
@@ -117,7 +117,7 @@ def test_scope_note_of_districts_and_counties(clauses):
 
 
 def test_every_responsibility_note_resolves_without_warnings(index_dir):
-    from ingest.build import ingest
+    from policyqa.ingest.build import ingest
 
     report = ingest(Settings(data_dir=index_dir), rebuild=False, progress=False)
     assert report.unchanged and report.warnings == []
@@ -143,7 +143,7 @@ def test_thresholds_are_targets_too(clauses):
 
 
 def test_reingest_replaces_rather_than_duplicates(tmp_path):
-    from ingest.build import ingest
+    from policyqa.ingest.build import ingest
 
     settings = Settings(data_dir=tmp_path / "d")
     first = ingest(settings, progress=False)
@@ -155,7 +155,7 @@ def test_reingest_replaces_rather_than_duplicates(tmp_path):
     ids = [row["id"] for row in load_chunks(settings.data_dir / state.chunks_file)]
     assert len(ids) == len(set(ids)) == first.chunks
     assert "chongqing-14fyp-energy-emissions:3.9.2" in ids
-    from app.store import chroma_client
+    from policyqa.engine.store import chroma_client
 
     names = [c.name for c in chroma_client(settings).list_collections()]
     assert names == [state.collection], "old generations are dropped after the switch"
@@ -166,7 +166,7 @@ def test_killed_ingest_leaves_the_old_index_answering(tmp_path):
     assert run_cli("ingest", data_dir=data).returncode == 0
     before = read_state(data)
     proc = subprocess.Popen(
-        [PYTHON, "-m", "app.cli", "ingest", "--rebuild"],
+        [PYTHON, "-m", "policyqa.surfaces.cli", "ingest", "--rebuild"],
         cwd=ROOT,
         env={**__import__("os").environ, "POLICYQA_DATA_DIR": str(data)},
         stderr=subprocess.PIPE,
@@ -191,9 +191,8 @@ def test_killed_ingest_leaves_the_old_index_answering(tmp_path):
 
 def test_a_second_ingest_at_once_is_refused(tmp_path):
     from filelock import FileLock
-
-    from app.errors import PolicyQAError
-    from ingest.build import ingest
+    from policyqa.errors import PolicyQAError
+    from policyqa.ingest.build import ingest
 
     settings = Settings(data_dir=tmp_path / "d")
     settings.data_dir.mkdir(parents=True)
@@ -247,7 +246,7 @@ NOTICE = [
 
 @pytest.mark.parametrize("suffix", [".md", ".txt", ".html", ".docx", ".pdf"])
 def test_other_documents_ingest_through_loaders(tmp_path, suffix):
-    from ingest.build import ingest
+    from policyqa.ingest.build import ingest
 
     path = tmp_path / f"green-data-centres{suffix}"
     if suffix in {".md", ".txt"}:
@@ -319,8 +318,8 @@ def test_bad_files_fail_clearly_and_leave_the_index(tmp_path, name, content, mes
 )
 def test_text_files_are_read_in_utf8_or_gb18030_and_others_refused(tmp_path, encoding, text, readable):
     """A Western European file is refused with the fix, not read as Chinese; a Chinese one is read."""
-    from app.errors import PolicyQAError
-    from ingest.loaders import read_text
+    from policyqa.errors import PolicyQAError
+    from policyqa.ingest.loaders import read_text
 
     path = tmp_path / "notice.txt"
     path.write_bytes(text.encode(encoding))
@@ -340,9 +339,8 @@ def test_missing_file_is_named(tmp_path):
 def test_target_vectors_are_saved_at_ingest_so_no_question_waits(index_dir):
     """Every target's measure is embedded at ingest; answering a figure question embeds only the question."""
     import numpy as np
-
-    from app.core import PolicyQA
-    from app.index import target_texts
+    from policyqa.engine.core import PolicyQA
+    from policyqa.engine.index import target_texts
 
     state = read_state(index_dir)
     clauses = load_clauses(index_dir / state.clauses_file)

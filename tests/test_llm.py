@@ -20,12 +20,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-
-from app.answer import Answer
-from app.core import PolicyQA
-from app.grounding import MARKER, check
-from app.servers import free_port, http_ok, started
-from app.settings import Settings, get_settings
+from policyqa.engine.answer import Answer
+from policyqa.engine.core import PolicyQA
+from policyqa.engine.grounding import MARKER, check
+from policyqa.settings import Settings, get_settings
+from policyqa.tools.servers import free_port, http_ok, started
 
 pytestmark = pytest.mark.llm
 
@@ -76,7 +75,7 @@ def clean_env() -> Iterator[None]:
 @pytest.fixture(scope="module")
 def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An index of the bundled corpus, built in a temporary data dir."""
-    from ingest.build import ingest
+    from policyqa.ingest.build import ingest
 
     path = tmp_path_factory.mktemp("data")
     with pytest.MonkeyPatch.context() as mp:

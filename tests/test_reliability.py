@@ -176,11 +176,11 @@ def chroma_server(port: int, path: Path) -> Iterator[subprocess.Popen]:
 def cli(monkeypatch, capsys):
     """``policyqa ARGS`` in this process (the model stays loaded): returns (code, stdout, stderr).
     Environment variables are given as keywords; a run longer than TIMEOUT fails."""
-    from app.core import reset_policyqa
-    from app.settings import get_settings
+    from policyqa.engine.core import reset_policyqa
+    from policyqa.settings import get_settings
 
     def run(*args: str, **env: str) -> tuple[int, str, str]:
-        from app.cli import main
+        from policyqa.surfaces.cli import main
 
         for k, v in env.items():
             monkeypatch.setenv(k, v)
@@ -228,7 +228,7 @@ def test_cli_stdin_and_argv_survive_undecodable_bytes(index_dir, clauses) -> Non
     ]
     env = {**os.environ, "POLICYQA_DATA_DIR": str(index_dir), "PYTHONIOENCODING": "utf-8"}
     r = subprocess.run(
-        [PYTHON, "-m", "app.cli", "ask", "--json"],
+        [PYTHON, "-m", "policyqa.surfaces.cli", "ask", "--json"],
         input=b"\n".join(lines) + b"\n",
         capture_output=True,
         env=env,
@@ -244,7 +244,7 @@ def test_cli_stdin_and_argv_survive_undecodable_bytes(index_dir, clauses) -> Non
     assert rows[0]["question"] == "Which bureau leads \ufffd VOC remediation?"
 
     r = subprocess.run(
-        [PYTHON, "-m", "app.cli", "ask", "--json", b"Which bureau leads \xff VOC remediation?"],
+        [PYTHON, "-m", "policyqa.surfaces.cli", "ask", "--json", b"Which bureau leads \xff VOC remediation?"],
         capture_output=True,
         env=env,
         cwd=ROOT,
@@ -371,7 +371,7 @@ def test_browser_obligations_description_is_text(page) -> None:
     ids=["huge-sparse-txt", "huge-sparse-md", "windows-1252", "utf-16", "latin-1"],
 )
 def test_malformed_files_fail_clearly_and_leave_the_index(tmp_path, index_dir, name, make, message) -> None:
-    from app.store import read_state
+    from policyqa.engine.store import read_state
 
     data = _copy_index(index_dir, tmp_path / "d")
     before = (read_state(data), sorted(p.name for p in data.iterdir()))
@@ -434,8 +434,8 @@ def test_damaged_index_clear_errors_then_rebuild_recovers(index_dir, tmp_path, c
         assert wait_for(lambda: answers(server.url), timeout=90), "the error page turns into the app"
         check("answer", ask_api(server.url, VOC), clauses)
         assert "Traceback" not in server.log_text()
-    from app.core import PolicyQA
-    from app.settings import Settings
+    from policyqa.engine.core import PolicyQA
+    from policyqa.settings import Settings
 
     check("answer", PolicyQA(Settings(data_dir=data)).answer(VOC).to_dict(), clauses)
 
@@ -463,8 +463,8 @@ def test_damaged_state_file_is_named(cli, index_dir, tmp_path) -> None:
 
 # -- faults: a Chroma server -------------------------------------------------------------------
 def test_chroma_server_down_at_start_and_mid_session(cli, index_dir, tmp_path, clauses) -> None:
-    from app.settings import Settings
-    from ingest.build import ingest
+    from policyqa.ingest.build import ingest
+    from policyqa.settings import Settings
 
     port, store, data = free_port(), tmp_path / "chroma-db", tmp_path / "data"
     env = {"POLICYQA_CHROMA_HOST": "127.0.0.1", "POLICYQA_CHROMA_PORT": str(port)}
@@ -503,7 +503,7 @@ def test_chroma_server_down_at_start_and_mid_session(cli, index_dir, tmp_path, c
 WRITER = """
 import sys
 from pathlib import Path
-from app.web import append_feedback
+from policyqa.surfaces.web import append_feedback
 path, n, count = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
 print("ready", flush=True)
 i = 0
@@ -549,7 +549,7 @@ def test_feedback_survives_a_killed_writer(tmp_path) -> None:
 
 
 def test_feedback_torn_last_line_is_cut_by_the_next_writer(tmp_path) -> None:
-    from app.web import append_feedback
+    from policyqa.surfaces.web import append_feedback
 
     path = tmp_path / "feedback.jsonl"
     append_feedback(path, {"n": 1, "comment": "lone \udcff surrogate"})
@@ -570,7 +570,7 @@ def test_feedback_from_concurrent_writer_processes(tmp_path) -> None:
 
 # -- access ------------------------------------------------------------------------------------
 def test_default_bind_is_loopback() -> None:
-    from app.cli import build_parser
+    from policyqa.surfaces.cli import build_parser
 
     assert build_parser().parse_args(["serve"]).host == "127.0.0.1"
 
@@ -588,7 +588,7 @@ def test_open_bind_with_no_auth_warns(index_dir) -> None:
 
     env = {k: v for k, v in os.environ.items() if not k.startswith("POLICYQA_")}
     proc = subprocess.Popen(
-        [PYTHON, "-m", "app.cli", "serve", "--host", "0.0.0.0", "--port", str(free_port()), "--no-auth"],
+        [PYTHON, "-m", "policyqa.surfaces.cli", "serve", "--host", "0.0.0.0", "--port", str(free_port()), "--no-auth"],
         cwd=ROOT,
         env={**env, "POLICYQA_DATA_DIR": str(index_dir)},
         stdout=subprocess.DEVNULL,
@@ -644,7 +644,7 @@ def _refused(url: str, target: str, **kw) -> httpx.Response:
 
 
 def test_web_server_serves_nothing_outside_the_app(app_server, api) -> None:
-    from app.web import append_feedback
+    from policyqa.surfaces.web import append_feedback
 
     data = app_server.data_dir
     append_feedback(data / "feedback.jsonl", {"question": VOC, "vote": "up", "comment": SECRET})

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from policyqa.settings import Settings
+from policyqa.tools.servers import free_port
 
 from app import servers
-from app.servers import free_port
-from app.settings import Settings
 
 
 @pytest.fixture(scope="module")
@@ -16,8 +16,8 @@ def chroma_server(tmp_path_factory):
 
 
 def test_ingest_and_answer_through_a_chroma_server(tmp_path, chroma_server):
-    from app.core import PolicyQA
-    from ingest.build import ingest
+    from policyqa.engine.core import PolicyQA
+    from policyqa.ingest.build import ingest
 
     port, _ = chroma_server
     settings = Settings(data_dir=tmp_path / "d", chroma_host="127.0.0.1", chroma_port=port)
@@ -32,8 +32,8 @@ def test_ingest_and_answer_through_a_chroma_server(tmp_path, chroma_server):
 
 
 def test_server_down_is_a_clear_error(tmp_path):
-    from app.errors import PolicyQAError
-    from ingest.build import ingest
+    from policyqa.errors import PolicyQAError
+    from policyqa.ingest.build import ingest
 
     settings = Settings(data_dir=tmp_path / "d", chroma_host="127.0.0.1", chroma_port=free_port())
     with pytest.raises(PolicyQAError, match="not reachable"):

@@ -20,11 +20,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from policyqa.errors import PolicyQAError
+from policyqa.settings import PROJECT_ROOT, Settings
+from policyqa.tools.servers import free_port
 
 from app import servers
-from app.errors import PolicyQAError
-from app.servers import free_port
-from app.settings import PROJECT_ROOT, Settings
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -51,7 +51,7 @@ def _start_server(data_dir: Path, log: Path, **extra: str) -> Iterator[str]:
     """Run ``serve()`` in a subprocess; yield its URL once it answers HTTP; stop it after."""
     port = free_port()
     url = f"http://127.0.0.1:{port}/"
-    cmd = [sys.executable, "-c", f"from app.web import serve; serve(port={port})"]
+    cmd = [sys.executable, "-c", f"from policyqa.surfaces.web import serve; serve(port={port})"]
     started = time.perf_counter()
     with servers.started(
         cmd,
@@ -71,7 +71,7 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A freshly built index of the bundled corpus."""
     path = tmp_path_factory.mktemp("policyqa-data")
     code = (
-        "from app.settings import get_settings; from ingest.build import ingest; "
+        "from policyqa.settings import get_settings; from policyqa.ingest.build import ingest; "
         "print(ingest(get_settings(), progress=False))"
     )
     subprocess.run(
@@ -348,8 +348,8 @@ def test_missing_index_shows_error_page(browser, tmp_path: Path) -> None:
 
 # -- units (no server) ---------------------------------------------------------------------
 def test_html_is_escaped() -> None:
-    from app.clauses import Clause
-    from app.web import answer_html, clause_block, esc, highlighted_text
+    from policyqa.engine.clauses import Clause
+    from policyqa.surfaces.web import answer_html, clause_block, esc, highlighted_text
 
     assert esc(XSS) == "&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;"
     assert "<img" not in answer_html(f"{XSS} [3.9.2]")
@@ -360,7 +360,7 @@ def test_html_is_escaped() -> None:
 
 
 def test_obligation_question() -> None:
-    from app.web import obligation_question
+    from policyqa.surfaces.web import obligation_question
 
     assert obligation_question("steel", "urban built-up area", True, 40) == (
         "We are a steel enterprise in the urban built-up area with a 40 t/h coal-fired boiler: what applies to us?"
@@ -372,7 +372,7 @@ def test_obligation_question() -> None:
 
 
 def test_feedback_lines_survive_concurrent_writers(tmp_path: Path) -> None:
-    from app.web import append_feedback
+    from policyqa.surfaces.web import append_feedback
 
     path = tmp_path / "feedback.jsonl"
     threads = [
@@ -390,7 +390,7 @@ def test_feedback_lines_survive_concurrent_writers(tmp_path: Path) -> None:
 
 
 def test_open_bind_needs_auth(tmp_path: Path) -> None:
-    from app.web import _auth, blocked_paths
+    from policyqa.surfaces.web import _auth, blocked_paths
 
     open_settings = Settings(data_dir=tmp_path, auth=None)
     assert _auth(open_settings, "127.0.0.1", False) is None

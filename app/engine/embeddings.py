@@ -17,8 +17,7 @@ from pathlib import Path
 import numpy as np
 from langchain_core.embeddings import Embeddings
 from langchain_huggingface import HuggingFaceEmbeddings
-
-from app.errors import PolicyQAError
+from policyqa.errors import PolicyQAError
 
 
 @lru_cache(maxsize=2)

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from app.agencies import registry_for
-from app.clauses import split_sentences, split_trailing_parenthesis
-from ingest.documents import SourceDocument, corpus_documents, parse_document
+from policyqa.engine.agencies import registry_for
+from policyqa.engine.clauses import split_sentences, split_trailing_parenthesis
+from policyqa.ingest.documents import SourceDocument, corpus_documents, parse_document
 
 SEED = 14
 CLAUSES_PER_DOC = 50

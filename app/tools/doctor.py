@@ -6,8 +6,8 @@ import os
 import time
 from pathlib import Path
 
-from app.errors import PolicyQAError
-from app.settings import Settings
+from policyqa.errors import PolicyQAError
+from policyqa.settings import Settings
 
 
 def _check(name: str, fn) -> dict:
@@ -25,14 +25,14 @@ def run_checks(settings: Settings) -> list[dict]:
     """Model, data dir, index, Chroma and (if set) the LLM endpoint, each as a result row."""
 
     def model():
-        from app.embeddings import get_embeddings
+        from policyqa.engine.embeddings import get_embeddings
 
         emb = get_embeddings(settings.embedding_model, settings.embedding_batch_size)
         dim = len(emb.embed_query("energy conservation"))
         return f"{settings.embedding_model} loads, {dim}-dimensional vectors"
 
     def question_encoder():
-        from app.embeddings import OnnxEmbeddings, query_embeddings
+        from policyqa.engine.embeddings import OnnxEmbeddings, query_embeddings
 
         emb = query_embeddings(settings)
         if isinstance(emb, OnnxEmbeddings):
@@ -55,14 +55,14 @@ def run_checks(settings: Settings) -> list[dict]:
         return f"{d} is writable"
 
     def chroma():
-        from app.store import chroma_client
+        from policyqa.engine.store import chroma_client
 
         client = chroma_client(settings)
         where = f"server {settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host else "embedded"
         return f"{where}, {len(client.list_collections())} collection(s)"
 
     def index():
-        from app.index import LiveIndex
+        from policyqa.engine.index import LiveIndex
 
         live = LiveIndex(settings)
         return f"generation {live.state.generation}: {len(live.clauses)} clauses, {len(live.chunks)} chunks"

@@ -9,19 +9,19 @@ import time
 from collections import Counter
 from functools import lru_cache
 
-from app.agencies import AgencyRegistry, registry_for
-from app.answer import Answer
-from app.clauses import Clause, Target, target_text
-from app.compose import Composed, Composer
-from app.errors import PolicyQAError
-from app.glossary import Glossary, glossary_for
-from app.grounding import check
-from app.index import LiveIndex, clause_key
-from app.places import Places, places_for
-from app.question import Question, classify, read_question
-from app.retrieval import ClauseHit, HybridRetriever
-from app.settings import Settings, get_settings
-from app.text import STOPWORDS, content_stems, numbers, stem, stem_pairs, words
+from policyqa.engine.agencies import AgencyRegistry, registry_for
+from policyqa.engine.answer import Answer
+from policyqa.engine.clauses import Clause, Target, target_text
+from policyqa.engine.compose import Composed, Composer
+from policyqa.engine.glossary import Glossary, glossary_for
+from policyqa.engine.grounding import check
+from policyqa.engine.index import LiveIndex, clause_key
+from policyqa.engine.places import Places, places_for
+from policyqa.engine.question import Question, classify, read_question
+from policyqa.engine.retrieval import ClauseHit, HybridRetriever
+from policyqa.engine.text import STOPWORDS, content_stems, numbers, stem, stem_pairs, words
+from policyqa.errors import PolicyQAError
+from policyqa.settings import Settings, get_settings
 
 # Words that say what kind of answer is wanted, not what it is about: missing from the plan's
 # vocabulary, they are no sign that the plan is silent.
@@ -207,7 +207,7 @@ class PolicyQA:
         result = self._answer(q, boost)
         result.timings["total_ms"] = round((time.perf_counter() - t0) * 1000, 2)
         if use_llm or (use_llm is None and self.settings.llm_base_url):
-            from app.llm import llm_answer
+            from policyqa.engine.llm import llm_answer
 
             result = llm_answer(self, q, result)
         if q.language == "zh":
@@ -432,7 +432,7 @@ class PolicyQA:
             ans.retrieved = ans_hits
             return ans
         if q.intent == "target":
-            from app.compose import best_sentences
+            from policyqa.engine.compose import best_sentences
 
             chosen = self._target_clauses(q, hits, q_vec)
             if not chosen:
@@ -443,7 +443,7 @@ class PolicyQA:
             hits = chosen + [h for h in hits if h not in chosen]
 
         if re.search(r"\b(what|which) year\b|\bwhen will\b|\bby when\b|哪一年|何时", q.text, re.IGNORECASE):
-            from app.compose import best_sentences
+            from policyqa.engine.compose import best_sentences
 
             said = " ".join(best_sentences(hits[0].clause, q.focus_text, k=2))
             dated = q.intent == "target" and any(t.year for t in hits[0].clause.targets)
@@ -469,8 +469,7 @@ class PolicyQA:
         or fairly close with the target sentence using the question's own words.
         """
         import numpy as np
-
-        from app.compose import best_sentences
+        from policyqa.engine.compose import best_sentences
 
         own = Question(**{**q.__dict__, "text": q.own_text or q.text})
         if q.leans_on_turn:
@@ -594,7 +593,7 @@ def composed_clauses(qa: PolicyQA, composed: Composed) -> list[Clause]:
 
 
 def _strip_injection(q: Question) -> Question:
-    from app.question import _INJECTION
+    from policyqa.engine.question import _INJECTION
 
     parts = re.split(r"(?<=[.!?;。！？；])\s*|,\s*(?=(?:and |then )?(?:what|who|which|how))", q.text)
     kept = [p for p in parts if p and not _INJECTION.search(p)]
@@ -634,3 +633,8 @@ def get_policyqa() -> PolicyQA:
 def reset_policyqa() -> None:
     """Forget the process-wide instance (tests, settings changes)."""
     _shared.cache_clear()
+
+
+def answer(question: str, history: list | None = None, use_llm: bool | None = None) -> Answer:
+    """Answer a question about the plan (the process-wide :class:`PolicyQA`)."""
+    return get_policyqa().answer(question, history=history, use_llm=use_llm)

@@ -7,45 +7,31 @@ import json
 import sys
 from pathlib import Path
 
-from app.errors import PolicyQAError
-from app.settings import get_settings
+from policyqa.engine.text import valid_text
+from policyqa.errors import PolicyQAError
+from policyqa.settings import get_settings
 
 
 def _print_json(obj) -> None:
     print(json.dumps(obj, ensure_ascii=False))
 
 
-def valid_text(text: str) -> str:
-    """``text`` as valid Unicode: bytes the terminal could not decode (lone surrogates from
-    argv or stdin) become U+FFFD instead of failing when the answer is printed."""
-    try:
-        text.encode("utf-8")
-        return text
-    except UnicodeEncodeError:
-        raw = text.encode("utf-8", "surrogateescape" if _only_escapes(text) else "surrogatepass")
-        return raw.decode("utf-8", "replace")
-
-
-def _only_escapes(text: str) -> bool:
-    return all(not 0xD800 <= ord(ch) <= 0xDFFF or 0xDC80 <= ord(ch) <= 0xDCFF for ch in text)
-
-
 def _qa():
-    from app.core import get_policyqa
+    from policyqa.engine.core import get_policyqa
 
     return get_policyqa()
 
 
 def _clauses_only():
     """Clauses of the live index without loading the model (fast read commands)."""
-    from app.store import load_live_clauses
+    from policyqa.engine.store import load_live_clauses
 
     return load_live_clauses(get_settings().data_dir)[1]
 
 
 def cmd_ingest(args) -> int:
-    from app.store import set_aside_damaged_store
-    from ingest.build import ingest
+    from policyqa.engine.store import set_aside_damaged_store
+    from policyqa.ingest.build import ingest
 
     if args.rebuild:
         aside = set_aside_damaged_store(get_settings())
@@ -116,7 +102,7 @@ def cmd_targets(args) -> int:
 
 
 def cmd_agencies(args) -> int:
-    from app.agencies import registry_for
+    from policyqa.engine.agencies import registry_for
 
     registry = registry_for(get_settings().corpus_dir)
     clauses = _clauses_only()
@@ -176,7 +162,7 @@ def cmd_ask(args) -> int:
 
 
 def cmd_eval(args) -> int:
-    from eval.harness import format_report, run_eval
+    from policyqa.eval.harness import format_report, run_eval
 
     report = run_eval(
         set_path=Path(args.set) if args.set else None, split=args.split, use_llm=args.llm, baseline=not args.no_baseline
@@ -189,8 +175,8 @@ def cmd_eval(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    from app.store import read_state
-    from app.web import serve
+    from policyqa.engine.store import read_state
+    from policyqa.surfaces.web import serve
 
     if read_state(get_settings().data_dir) is None:
         print("No index yet: ingesting the corpus first.", file=sys.stderr)
@@ -200,7 +186,7 @@ def cmd_serve(args) -> int:
 
 
 def cmd_bench(args) -> int:
-    from app.bench import run_bench
+    from policyqa.tools.bench import run_bench
 
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     result = run_bench(sizes, server=args.server, out_dir=Path(args.out) if args.out else None)
@@ -226,7 +212,7 @@ def cmd_config(args) -> int:
 
 
 def cmd_doctor(args) -> int:
-    from app.doctor import run_checks
+    from policyqa.tools.doctor import run_checks
 
     checks = run_checks(get_settings())
     if args.json:

@@ -48,9 +48,3 @@ class Answer:
         d.pop("debug", None)
         return d
 
-
-def answer(question: str, history: list | None = None, use_llm: bool | None = None) -> Answer:
-    """Answer a question about the plan (see :meth:`app.core.PolicyQA.answer`)."""
-    from app.core import get_policyqa
-
-    return get_policyqa().answer(question, history=history, use_llm=use_llm)

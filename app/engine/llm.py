@@ -2,7 +2,7 @@
 retrieved clauses, and the grounding check decides what of it may be shown.
 
 The LLM is asked only when the extractive answer did not abstain. Its output goes through
-:func:`app.grounding.check`; sentences that fail are dropped, and when nothing is left (or the
+:func:`policyqa.engine.grounding.check`; sentences that fail are dropped, and when nothing is left (or the
 endpoint is slow, down or broken) the extractive answer is returned with ``fallback`` saying why.
 The raw output and the dropped sentences are kept on ``answer.debug`` for tests and evaluation.
 """
@@ -18,16 +18,15 @@ from typing import TYPE_CHECKING, Any
 import openai
 from langchain_core.prompts import ChatPromptTemplate
 from langchain_openai import ChatOpenAI
-
-from app.answer import Answer, Citation
-from app.clauses import Clause
-from app.compose import Composer, best_sentences
-from app.grounding import MARKER, GroundingResult, answer_sentences, check
-from app.settings import PROJECT_ROOT, Settings
+from policyqa.engine.answer import Answer, Citation
+from policyqa.engine.clauses import Clause
+from policyqa.engine.compose import Composer, best_sentences
+from policyqa.engine.grounding import MARKER, GroundingResult, answer_sentences, check
+from policyqa.settings import PROJECT_ROOT, Settings
 
 if TYPE_CHECKING:
-    from app.core import PolicyQA
-    from app.question import Question
+    from policyqa.engine.core import PolicyQA
+    from policyqa.engine.question import Question
 
 PROMPT_PATH = PROJECT_ROOT / "prompts" / "answer.txt"
 HUMAN_SEPARATOR = "=== human ==="

@@ -1,6 +1,6 @@
 """``policyqa bench``: ingest time, encode floor, cold open, answer latency, memory and disk by corpus size.
 
-Each size is ingested into its own temporary data dir from :mod:`app.synthetic` plans. The open,
+Each size is ingested into its own temporary data dir from :mod:`policyqa.tools.synthetic` plans. The open,
 the answer latencies and the peak RSS are measured in a fresh subprocess per size (:func:`probe_main`),
 so they describe a cold process holding that index and nothing else.
 """
@@ -18,8 +18,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from app.servers import chroma_server
-from app.settings import PROJECT_ROOT, Settings, get_settings
+from policyqa.settings import PROJECT_ROOT, Settings, get_settings
+from policyqa.tools.servers import chroma_server
 
 SERVER_CLAUSES = 5000
 ENCODE_SAMPLE = 12_000  # chunks encoded for the raw-encode floor; larger corpora are sampled
@@ -193,8 +193,8 @@ def _encode_floor(settings: Settings) -> tuple[int, float, int]:
     is scaled by the word pieces of all chunks over those of the sample (encode time is linear in them),
     which keeps a 50,000-clause run inside an hour on two cores.
     """
-    from app.embeddings import get_embeddings
-    from app.store import load_chunks, read_state
+    from policyqa.engine.embeddings import get_embeddings
+    from policyqa.engine.store import load_chunks, read_state
 
     state = read_state(settings.data_dir)
     texts = [row["text"] for row in load_chunks(settings.data_dir / state.chunks_file)]
@@ -216,7 +216,7 @@ def _probe(settings: Settings) -> dict:
     env.update({"POLICYQA_DATA_DIR": str(settings.data_dir), "POLICYQA_CORPUS_DIR": str(settings.corpus_dir)})
     if settings.chroma_host:
         env.update({"POLICYQA_CHROMA_HOST": settings.chroma_host, "POLICYQA_CHROMA_PORT": str(settings.chroma_port)})
-    cmd = [sys.executable, "-c", "from app.bench import probe_main; probe_main()"]
+    cmd = [sys.executable, "-c", "from policyqa.tools.bench import probe_main; probe_main()"]
     done = subprocess.run(cmd, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=3600)
     if done.returncode != 0:
         raise RuntimeError(f"bench probe failed:\n{done.stderr[-3000:]}")
@@ -226,8 +226,8 @@ def _probe(settings: Settings) -> dict:
 def probe_main() -> None:
     """Subprocess side of :func:`_probe`: prints one JSON line of figures."""
     t0 = time.perf_counter()
-    from app.core import PolicyQA
-    from app.index import LiveIndex
+    from policyqa.engine.core import PolicyQA
+    from policyqa.engine.index import LiveIndex
 
     settings = get_settings()
     t1 = time.perf_counter()
@@ -302,8 +302,8 @@ def bench_size(
 
     ``rss_mb`` is the answering process's peak; in server mode the server's own peak is in the detail.
     """
-    from app.synthetic import synthetic_sources
-    from ingest.build import ingest
+    from policyqa.ingest.build import ingest
+    from policyqa.tools.synthetic import synthetic_sources
 
     mode = "server" if chroma_port else "embedded"
     update: dict = {"data_dir": workdir / "data", "chroma_host": None}
@@ -391,7 +391,7 @@ def run_bench(sizes: list[int], server: bool = False, out_dir: Path | None = Non
 
     Writes ``bench.json`` and ``bench.png`` to ``out_dir`` (default: the data dir's ``bench``).
     """
-    from app.embeddings import get_embeddings
+    from policyqa.engine.embeddings import get_embeddings
 
     base = get_settings()
     out_dir = Path(out_dir) if out_dir else base.data_dir / "bench"

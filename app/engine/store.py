@@ -27,10 +27,9 @@ import chromadb
 import orjson
 from chromadb.config import Settings as ChromaSettings
 from filelock import FileLock, Timeout
-
-from app.clauses import Clause, load_clauses
-from app.errors import PolicyQAError
-from app.settings import Settings
+from policyqa.engine.clauses import Clause, load_clauses
+from policyqa.errors import PolicyQAError
+from policyqa.settings import Settings
 
 STATE_FILE = "index.json"
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from app.agencies import AgencyRegistry
-from app.answer import Citation
-from app.clauses import Clause
-from app.question import Question
-from app.retrieval import ClauseHit
-from app.text import content_stems, numbers, words
+from policyqa.engine.agencies import AgencyRegistry
+from policyqa.engine.answer import Citation
+from policyqa.engine.clauses import Clause
+from policyqa.engine.question import Question
+from policyqa.engine.retrieval import ClauseHit
+from policyqa.engine.text import content_stems, numbers, words
 
 _ITEM_PREFIX = re.compile(r"^\(?\d+[.)]\s*")
 

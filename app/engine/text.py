@@ -71,3 +71,18 @@ def stem_pairs(text: str) -> frozenset[tuple[str, str]]:
     (industri, park)): a phrase of the question found in a clause."""
     stems = content_stems(text)
     return frozenset(zip(stems, stems[1:], strict=False))
+
+
+def valid_text(text: str) -> str:
+    """``text`` as valid Unicode: bytes the terminal could not decode (lone surrogates from
+    argv or stdin) become U+FFFD instead of failing when the answer is printed."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        raw = text.encode("utf-8", "surrogateescape" if _only_escapes(text) else "surrogatepass")
+        return raw.decode("utf-8", "replace")
+
+
+def _only_escapes(text: str) -> bool:
+    return all(not 0xD800 <= ord(ch) <= 0xDFFF or 0xDC80 <= ord(ch) <= 0xDCFF for ch in text)

@@ -31,15 +31,14 @@ from typing import TYPE_CHECKING, Any
 import gradio as gr
 import pandas as pd
 from filelock import FileLock
-
-from app.answer import Citation
-from app.clauses import Clause, split_sentences
-from app.cli import valid_text
-from app.errors import PolicyQAError
-from app.settings import PROJECT_ROOT, Settings, get_settings
+from policyqa.engine.answer import Citation
+from policyqa.engine.clauses import Clause, split_sentences
+from policyqa.engine.text import valid_text
+from policyqa.errors import PolicyQAError
+from policyqa.settings import PROJECT_ROOT, Settings, get_settings
 
 if TYPE_CHECKING:
-    from app.core import PolicyQA
+    from policyqa.engine.core import PolicyQA
 
 MAX_INPUT_CHARS = 100_000
 STREAM_WORDS = 6  # words added per streamed chunk
@@ -405,7 +404,7 @@ def _message(role: str, content: str) -> dict[str, str]:
 
 
 def build_app(qa: PolicyQA) -> gr.Blocks:
-    """The PolicyQA web app for a loaded :class:`~app.core.PolicyQA`."""
+    """The PolicyQA web app for a loaded :class:`~policyqa.engine.core.PolicyQA`."""
     settings = qa.settings
     private: dict[str, Any] = {"api_visibility": "private"}
 
@@ -720,7 +719,7 @@ def _interrupt(signum: int, frame: object) -> None:
 
 def _load() -> tuple[PolicyQA | None, PolicyQAError | None]:
     """The loaded and warmed-up core, or the error that stops it loading."""
-    from app.core import get_policyqa
+    from policyqa.engine.core import get_policyqa
 
     try:
         qa = get_policyqa()

@@ -9,13 +9,12 @@ from pathlib import Path
 
 import bm25s
 import numpy as np
-
-from app.clauses import Clause, target_text
-from app.embeddings import query_embeddings
-from app.errors import PolicyQAError
-from app.settings import Settings
-from app.store import STATE_FILE, chroma_client, load_chunks, load_live_clauses
-from app.text import content_stems, surface_words
+from policyqa.engine.clauses import Clause, target_text
+from policyqa.engine.embeddings import query_embeddings
+from policyqa.engine.store import STATE_FILE, chroma_client, load_chunks, load_live_clauses
+from policyqa.engine.text import content_stems, surface_words
+from policyqa.errors import PolicyQAError
+from policyqa.settings import Settings
 
 
 def clause_key(doc_id: str, clause_id: str) -> str:

@@ -6,9 +6,9 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from app.agencies import AgencyRegistry
-from app.errors import PolicyQAError
-from app.glossary import Glossary
+from policyqa.engine.agencies import AgencyRegistry
+from policyqa.engine.glossary import Glossary
+from policyqa.errors import PolicyQAError
 
 INTENTS = ("clause_lookup", "lead", "agency_duties", "target", "obligation", "fact")
 

@@ -14,9 +14,9 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from app.agencies import AgencyRegistry
-from app.clauses import Clause
-from app.text import number_value, numbers
+from policyqa.engine.agencies import AgencyRegistry
+from policyqa.engine.clauses import Clause
+from policyqa.engine.text import number_value, numbers
 
 MARKER = re.compile(r"\[(\d+(?:\.\d+){0,3})(?:#\d+)?\]")
 _QUOTE = re.compile(r"[\"“](.{12,})[\"”]")

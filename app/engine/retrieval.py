@@ -9,11 +9,10 @@ from typing import Any
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
+from policyqa.engine.clauses import Clause
+from policyqa.engine.index import LiveIndex
+from policyqa.engine.text import content_stems
 from pydantic import ConfigDict
-
-from app.clauses import Clause
-from app.index import LiveIndex
-from app.text import content_stems
 
 RRF_K = 60
 

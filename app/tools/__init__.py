@@ -1,0 +1,1 @@
+"""Tooling around the engine: benchmarks, synthetic corpora, helper servers, ``policyqa doctor``."""
