@@ -11,6 +11,7 @@ from chromadb.config import Settings as ChromaSettings
 from langchain_chroma import Chroma
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 from policyqa.engine.clauses import Clause
+from policyqa.engine.index import clause_key
 
 
 class TutorialRAG:
@@ -28,18 +29,22 @@ class TutorialRAG:
         )
         self.store.add_documents(docs, ids=[f"c{i}" for i in range(len(docs))])
         self.k = k
-        # Where each clause sits in the raw text, to map a chunk to the clauses it overlaps.
+        # Where each clause sits in the raw text, to map a chunk to the clauses it overlaps. Clause
+        # texts have their line breaks joined, so positions are compared in a whitespace-squashed copy.
+        squashed, self._pos = _squash_with_positions(raw_text)
         self.spans: list[tuple[int, int, str]] = []
         for c in clauses:
-            start = raw_text.find(c.text[:80])
+            body = " ".join(c.text.split())
+            start = squashed.find(body[:80])
             if start != -1:
-                self.spans.append((start, start + len(c.text), c.clause_id))
+                self.spans.append((start, start + len(body), clause_key(c.doc_id, c.clause_id)))
 
     def clauses_of(self, start: int, length: int) -> list[str]:
-        """Clause ids a chunk overlaps, most overlap first."""
+        """``doc:clause`` keys of the clauses a chunk overlaps, most overlap first."""
         overlaps = []
+        start, end = self._pos[start], self._pos[min(start + length, len(self._pos) - 1)]
         for s, e, cid in self.spans:
-            o = min(e, start + length) - max(s, start)
+            o = min(e, end) - max(s, start)
             if o > 0:
                 overlaps.append((o, cid))
         return [cid for _, cid in sorted(overlaps, reverse=True)]
@@ -55,3 +60,21 @@ class TutorialRAG:
                 if cid not in ranking:
                     ranking.append(cid)
         return {"answer": docs[0].page_content if docs else "", "ranking": ranking, "ms": ms}
+
+
+def _squash_with_positions(raw: str) -> tuple[str, list[int]]:
+    """``raw`` with runs of whitespace as one space, and for each raw position its squashed position."""
+    out: list[str] = []
+    pos: list[int] = []
+    space = True  # drop leading whitespace
+    for ch in raw:
+        pos.append(len(out))
+        if ch.isspace():
+            if not space:
+                out.append(" ")
+            space = True
+        else:
+            out.append(ch)
+            space = False
+    pos.append(len(out))
+    return "".join(out), pos

@@ -63,6 +63,8 @@ def percentile(values: list[float], p: float) -> float:
 
 def summarise(rows: list[dict]) -> dict:
     """Aggregate per-case rows into the report's metrics."""
+    # A row's gold (``doc:clause`` keys, resolved from ids or quotes) stands in for the case's own.
+    rows = [{**r, "case": {**r["case"], "gold": r["gold"]}} if "gold" in r else r for r in rows]
     answerable = [r for r in rows if not r["case"].get("abstain")]
     with_gold = [r for r in answerable if r["case"].get("gold")]
     should_abstain = [r for r in rows if r["case"].get("abstain")]
@@ -77,6 +79,8 @@ def summarise(rows: list[dict]) -> dict:
         "recall@1": mean([recall_at(r["case"], r["ranking"], 1) for r in with_gold]),
         "recall@5": mean([recall_at(r["case"], r["ranking"], 5) for r in with_gold]),
         "mrr": mean([reciprocal_rank(r["case"], r["ranking"]) for r in with_gold]),
+        # right passage cited: at least one citation is a gold provision
+        "cited_right": mean([1.0 if set(r["cited"]) & set(r["case"]["gold"]) else 0.0 for r in with_gold]),
         "citation_precision": mean([len(set(r["cited"]) & set(r["case"]["gold"])) / len(r["cited"]) for r in cited]),
         "grounded": mean([1.0 if r["grounded"] else 0.0 for r in rows if r.get("grounded") is not None]),
         "abstention_accuracy": mean([1.0 if r["abstained"] else 0.0 for r in should_abstain]),

@@ -17,6 +17,7 @@ from policyqa.engine.agencies import registry_for
 from policyqa.engine.clauses import Clause, load_clauses, save_clauses
 from policyqa.engine.embeddings import count_tokens, export_onnx, get_embeddings, max_tokens, onnx_path
 from policyqa.engine.index import bm25_dir_name, build_bm25, load_target_vectors, save_words, target_texts
+from policyqa.engine.rules import document_facts
 from policyqa.engine.store import IndexState, chroma_client, load_chunks, read_state, write_state
 from policyqa.engine.text import surface_words
 from policyqa.errors import PolicyQAError
@@ -42,6 +43,7 @@ class IngestReport:
     encode_seconds: float = 0.0
     generation: int = 0
     unchanged: bool = False
+    summaries: list[dict] = field(default_factory=list)  # per document read: what was found in it
 
     def to_dict(self) -> dict:
         return dict(self.__dict__)
@@ -83,6 +85,7 @@ def _build(settings: Settings, sources: list[SourceDocument], rebuild: bool, pro
     parsed = [parse_document(s, registry) for s in sources]
     report = IngestReport(documents=len(parsed))
     for p in parsed:
+        report.summaries.append(summarise(p))
         report.warnings.extend(p.warnings)
 
     old = None if rebuild else read_state(settings.data_dir)
@@ -157,6 +160,8 @@ def _build(settings: Settings, sources: list[SourceDocument], rebuild: bool, pro
             "path": str(p.source.path),
             "clauses": len(p.clauses),
             "chunks": len(docs),
+            "facts": document_facts(p.clauses).to_dict(),
+            "actors": p.actors,
         }
     report.encode_seconds = _embed_and_write(
         embeddings, collection, to_embed, settings.embedding_batch_size, batch_limit, progress
@@ -330,6 +335,23 @@ def _save_target_vectors(
         known.update(zip(missing, vectors, strict=True))
     matrix = np.array([known[t] for t in texts], dtype=np.float32).reshape(len(texts), -1)
     np.save(data_dir / new.target_vectors_file, matrix, allow_pickle=False)
+
+
+def summarise(p: ParsedDocument) -> dict:
+    """What was read from one document; the warnings name what is missing (it still ingests)."""
+    row = {
+        "doc_id": p.source.doc_id,
+        "title": p.source.title,
+        "provisions": len(p.clauses),
+        "numbering": "printed" if any(c.label for c in p.clauses) else "positional",
+        "actors": len(p.actors) or len({a for c in p.clauses for a in c.agencies}),
+        "targets": sum(len(c.targets) for c in p.clauses),
+        "deadlines": sum(len(c.deadlines) for c in p.clauses),
+    }
+    for what, label in (("actors", "no one named to act (no actors found)"), ("targets", "no targets found")):
+        if not row[what]:
+            p.warnings.append(f"{p.source.doc_id}: {label}; it still answers what its text says")
+    return row
 
 
 def describe(parsed: list[ParsedDocument]) -> str:

@@ -20,7 +20,8 @@ def clause_documents(clause: Clause, count_tokens: Callable[[str], int], max_tok
     clause id (``3.4.3#2``); a single sentence longer than the window is split at words, so no
     text is ever cut off silently.
     """
-    prefix = f"{clause.heading_text}\n" if clause.heading else ""
+    # the headings above it, and the lead-in of the provision it completes ("the Secretary shall:")
+    prefix = "".join(f"{part}\n" for part in (clause.heading_text, clause.context) if part)
     whole = prefix + clause.text
     if count_tokens(whole) <= max_tokens:
         bodies = [clause.text]

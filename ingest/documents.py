@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import yaml
 from policyqa.engine.agencies import AgencyRegistry
-from policyqa.engine.clauses import Clause, split_trailing_parenthesis
+from policyqa.engine.clauses import Clause, Deadline, split_trailing_parenthesis
+from policyqa.ingest.actors import read_actors, roles_by_provision
+from policyqa.ingest.deadlines import extract_deadlines
 from policyqa.ingest.loaders import read_text
 from policyqa.ingest.responsibility import parse_responsibility
 from policyqa.ingest.splitting import split_generic, split_plan, strip_page_chrome
-from policyqa.ingest.targets import apply_readings, extract_targets
+from policyqa.ingest.structure import Provision, split_provisions
+from policyqa.ingest.targets import apply_readings, document_horizon, extract_targets
 
-PARSER_VERSION = "1"
+PARSER_VERSION = "4"
 
 
 @dataclass
@@ -40,11 +43,12 @@ class SourceDocument:
 
 @dataclass
 class ParsedDocument:
-    """A document split into clauses, with the warnings parsing raised."""
+    """A document split into clauses, with the warnings parsing raised and the actors it names."""
 
     source: SourceDocument
     clauses: list[Clause]
     warnings: list[str]
+    actors: list[dict] = field(default_factory=list)  # {"name", "short", "kind"} read from the document
 
 
 def slug(name: str) -> str:
@@ -81,24 +85,38 @@ def file_document(path: Path) -> SourceDocument:
     return SourceDocument(slug(path.stem), first_line.lstrip("# ")[:200], path, text)
 
 
-def parse_document(source: SourceDocument, registry: AgencyRegistry) -> ParsedDocument:
-    """Split a document into clauses and parse each clause's agencies and targets."""
-    parser = source.parser
-    raw = split_plan(source.text) if parser in {"plan", "auto"} else []
-    if parser == "auto":
-        noted = sum(1 for r in raw if split_trailing_parenthesis(r.text)[1])
-        if noted < 3:
-            raw = []
-    if not raw:
-        raw = split_generic(source.text)
-    warnings: list[str] = []
-    clauses: list[Clause] = []
+def _provisions(source: SourceDocument) -> list[Provision]:
+    """The document's provisions: under its printed numbering when that is consistent, else by
+    position (a translated plan's clauses closing with a responsibility parenthesis, or paragraphs
+    under headings)."""
+    if source.parser in {"auto", "structure"}:
+        printed = split_provisions(source.text)
+        if printed:
+            return printed
+    raw = split_plan(source.text) if source.parser in {"plan", "auto"} else []
+    if source.parser == "auto" and sum(1 for r in raw if split_trailing_parenthesis(r.text)[1]) < 3:
+        raw = []
+    raw = raw or split_generic(source.text)
+    out: list[Provision] = []
     seen: set[str] = set()
     for r in raw:
-        if r.clause_id in seen:  # a generic split can repeat a path; keep ids unique
-            r.clause_id = f"{r.clause_id}.{len(seen)}"
-        seen.add(r.clause_id)
-        clause = Clause(source.doc_id, r.clause_id, r.heading, r.text)
+        cid = r.clause_id if r.clause_id not in seen else f"{r.clause_id}.{len(seen)}"  # keep ids unique
+        seen.add(cid)
+        out.append(Provision(cid, "", r.heading, r.text, None, ""))
+    return out
+
+
+def parse_document(source: SourceDocument, registry: AgencyRegistry) -> ParsedDocument:
+    """Split a document into clauses and parse each clause's agencies and targets."""
+    warnings: list[str] = []
+    clauses: list[Clause] = []
+    horizon = document_horizon(source.text)  # the year a plan-period phrase without a year means
+    actors = read_actors(source.text)  # who the document names, with the abbreviations it defines
+    provisions = _provisions(source)
+    # duties written inside the sentences ("The Secretary of Energy shall ..."); an item inherits its list's actor
+    in_sentence = roles_by_provision(provisions, actors)
+    for r in provisions:
+        clause = Clause(source.doc_id, r.clause_id, r.heading, r.text, label=r.label, context=r.lead_in)
         _, note = split_trailing_parenthesis(r.text)
         if note:
             resp = parse_responsibility(note, registry)
@@ -106,8 +124,15 @@ def parse_document(source: SourceDocument, registry: AgencyRegistry) -> ParsedDo
             clause.responsibility_text = note
             for name in resp.unknown:
                 warnings.append(f"{source.doc_id} {r.clause_id}: agency not in corpus/agencies.yaml: {name!r}")
-        clause.targets = apply_readings(extract_targets(r.clause_id, r.text), source.readings)
+        else:
+            roles = in_sentence[r.clause_id]
+            clause.lead = roles.lead
+            clause.responsible = [a for a in roles.responsible + roles.may if a not in roles.lead]
+            clause.consulted = [a for a in roles.consulted if a not in roles.lead + clause.responsible]
+        clause.targets = apply_readings(extract_targets(r.clause_id, r.text, default_year=horizon), source.readings)
+        clause.deadlines = [Deadline(**asdict(d)) for d in extract_deadlines(r.text)]
         clauses.append(clause)
     if not clauses:
         warnings.append(f"{source.doc_id}: no clauses found")
-    return ParsedDocument(source, clauses, warnings)
+    named = [{"name": a.name, "short": list(a.short), "kind": a.kind} for a in actors.actors]
+    return ParsedDocument(source, clauses, warnings, named)

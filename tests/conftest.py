@@ -79,3 +79,31 @@ def wait_for(check, timeout: float = 60.0, interval: float = 0.3) -> bool:
             pass
         time.sleep(interval)
     return False
+
+
+SHARED_CORPORA = ROOT.parent / "shared" / "corpora"
+
+
+@pytest.fixture(scope="session")
+def plans_dir(tmp_path_factory) -> Path:
+    """A data dir holding the Chongqing plan and the real documents of ../shared/corpora, indexed
+    together as a user holding several plans would have them."""
+    if not SHARED_CORPORA.is_dir():
+        pytest.skip("../shared/corpora is not beside this clone")
+    from policyqa.eval.harness import eval_sources
+    from policyqa.ingest.build import ingest
+    from policyqa.settings import Settings
+
+    data = tmp_path_factory.mktemp("plans") / "data"
+    sources, _ = eval_sources(Settings(data_dir=data))
+    ingest(Settings(data_dir=data), sources=sources, progress=False)
+    return data
+
+
+@pytest.fixture(scope="session")
+def plans(plans_dir):
+    """The core object over several real plans."""
+    from policyqa.engine.core import PolicyQA
+    from policyqa.settings import Settings
+
+    return PolicyQA(Settings(data_dir=plans_dir))

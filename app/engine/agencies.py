@@ -56,8 +56,8 @@ class AgencyRegistry:
         # Environment" wins over "Bureau of Ecology and Environment" in a single pass.
         self._lookup: dict[str, Agency] = {}
         formal = [v for a in agencies for v in {a.name, *a.variants}]
-        # People drop "Municipal" ("the human resources and social security bureau").
-        unprefixed = re.compile(r"^(?:Chongqing\s+)?Municipal\s+")
+        # People drop "Municipal" and the place before it ("the human resources and social security bureau").
+        unprefixed = re.compile(r"^(?:[A-Z][a-z]+\s+)?Municipal\s+")
         bare = {
             a.name: [b for v in (a.name, *a.variants) if len((b := unprefixed.sub("", v)).split()) >= 2]
             for a in agencies
@@ -141,6 +141,21 @@ def load_agencies(path: Path) -> AgencyRegistry:
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     rows = [Agency(**row) for row in data.get("agencies", [])]
     return AgencyRegistry(rows)
+
+
+def with_actors(base: AgencyRegistry, actors: list[dict]) -> AgencyRegistry:
+    """``base`` plus the actors documents name (``{"name", "short", "kind"}`` rows read at ingest);
+    an actor ``base`` already resolves keeps ``base``'s row."""
+    rows = list(base.agencies)
+    seen = {a.name for a in rows}
+    for actor in actors:
+        name = actor["name"]
+        # collectives ("agencies", "head of each agency") are roles, not names a question picks out
+        if not name[:1].isupper() or name in seen or base.resolve(name) is not None:
+            continue
+        seen.add(name)
+        rows.append(Agency(name, short=[s for s in actor.get("short", []) if s != name]))
+    return AgencyRegistry(rows) if len(rows) > len(base.agencies) else base
 
 
 @lru_cache(maxsize=4)

@@ -15,6 +15,8 @@ class Citation:
     quote: str
     lead: list[str] = field(default_factory=list)
     responsible: list[str] = field(default_factory=list)
+    label: str = ""  # the provision as its document prints it ("Sec. 205(a)"); "" where ids are positional
+    document: str = ""  # the title of its document, when more than one document is indexed
 
 
 @dataclass
@@ -33,6 +35,10 @@ class Answer:
     language: str = "en"
     grounded: bool = True
     retrieved: list[str] = field(default_factory=list)
+    # The document the answer rests on (its citations' and ``retrieved``'s), "" when it rests on none,
+    # and its title when more than one document is indexed (so the reader knows which plan is quoted).
+    doc_id: str = ""
+    document: str = ""
     notes: list[str] = field(default_factory=list)
     # Diagnostics (raw LLM output, what the grounding check dropped); not part of the JSON contract.
     debug: dict = field(default_factory=dict, repr=False)
@@ -47,4 +53,3 @@ class Answer:
         d = asdict(self)
         d.pop("debug", None)
         return d
-

@@ -24,6 +24,21 @@ class Target:
     year: int | None
     sentence: str
     reading: str = ""
+    baseline: str = ""  # the level it is measured against, as printed: "compared with that of 2020"
+    baseline_year: int | None = None
+    kind: str = ""  # "target", "threshold" (a size that decides what a rule covers), "baseline" or "fact"
+
+
+@dataclass
+class Deadline:
+    """A deadline or recurring duty as the sentence states it (see ``policyqa.ingest.deadlines``)."""
+
+    text: str  # as printed: "Within 90 days of the date of this order", "no later than December 1, 2024", "annually"
+    kind: str  # "relative", "date" or "recurring"
+    days: int | None  # for relative ones, the span in days, else None
+    anchor: str  # the event a relative deadline counts from ("the date of this order"), or ""
+    date: str  # ISO date or year for kind "date", else ""
+    sentence: str  # the sentence it is in
 
 
 def target_text(t: Target) -> str:
@@ -44,6 +59,15 @@ class Clause:
     scope: list[str] = field(default_factory=list)
     targets: list[Target] = field(default_factory=list)
     responsibility_text: str = ""
+    label: str = ""  # the provision as the document prints it ("Sec. 102(a)(i)"); "" for positional ids
+    context: str = ""  # the enclosing provision's lead-in ("the Secretary of Commerce shall:"), for retrieval
+    consulted: list[str] = field(default_factory=list)  # named to be consulted / coordinated with, not to act
+    deadlines: list[Deadline] = field(default_factory=list)
+
+    @property
+    def display_id(self) -> str:
+        """How to name the clause to a person: its printed label, else its id."""
+        return self.label or self.clause_id
 
     @property
     def chapter(self) -> str:
@@ -73,6 +97,7 @@ class Clause:
         """Inverse of :meth:`to_dict`."""
         data = dict(data)
         data["targets"] = [Target(**t) for t in data.get("targets", [])]
+        data["deadlines"] = [Deadline(**d) for d in data.get("deadlines", [])]
         return cls(**data)
 
 

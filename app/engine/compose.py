@@ -18,6 +18,9 @@ from policyqa.engine.retrieval import ClauseHit
 from policyqa.engine.text import content_stems, numbers, words
 
 _ITEM_PREFIX = re.compile(r"^\(?\d+[.)]\s*")
+_YEAR = re.compile(
+    r"\b(?:by|in|before|until|from|for|after|during|of) (?:(?:fiscal )?year )?(?:19|20)\d\d\b", re.IGNORECASE
+)
 
 
 @dataclass
@@ -82,6 +85,13 @@ def best_sentences(
     return [s for s in sentences if s in top]
 
 
+def dated_sentences(clause: Clause) -> list[str]:
+    """The clause's sentences that set a deadline, a recurring duty or a target year ("By 2025, ..."),
+    in the clause's order."""
+    phrases = [d.text for d in clause.deadlines] + [str(t.year) for t in clause.targets if t.year]
+    return [s for s in body_sentences(clause) if any(p in s for p in phrases) or _YEAR.search(s)]
+
+
 DUTY_SENTENCES = 8
 # Words of agency names that say what kind of body it is, not what it works on.
 _AGENCY_KIND_WORDS = frozenset(
@@ -138,6 +148,7 @@ class Composer:
             " ".join(quotes),
             list(clause.lead),
             list(clause.responsible),
+            clause.label,
         )
 
     # -- intents ----------------------------------------------------------------------------
@@ -150,30 +161,58 @@ class Composer:
         lines, cites = [], []
         for h in chosen:
             c = h.clause
-            cid = c.clause_id
-            quote = self.best(c, q.focus_text, k=1)
-            if c.lead:
-                verb = "takes" if len(c.lead) == 1 else "take"
-                lines.append(f'{self.names(c.lead, q)} {verb} the lead on "{topic(c)}" [{cid}].')
-                if c.responsible:
-                    verb = "is" if len(c.responsible) == 1 else "are"
-                    lines.append(
-                        f"{self.names(c.responsible, q)} {verb} responsible according to the "
-                        f"division of duties [{cid}]."
-                    )
-            elif c.responsible:
-                lines.append(
-                    f'No single bureau is named to lead "{topic(c)}"; {self.names(c.responsible, q)} '
-                    f"are responsible according to their respective duties [{cid}]."
-                )
+            if c.responsibility_text or not (c.lead or c.responsible or c.consulted):
+                lines += self._lead_note(q, c)
+                quote = self.best(c, q.focus_text, k=1)
+                if quote and _ITEM_PREFIX.sub("", quote[0]).rstrip(".") not in topic(c):
+                    lines.append(f'The clause says: "{quote[0]}" [{c.clause_id}]')
+                cites.append(self.cite(c, quote + ([c.responsibility_text] if c.responsibility_text else [])))
             else:
-                lines.append(f'Clause {cid} names no responsible agency for "{topic(c)}" [{cid}].')
-            for scope in c.scope:
-                lines.append(f"{scope.rstrip('.')} [{cid}].")
-            if quote and _ITEM_PREFIX.sub("", quote[0]).rstrip(".") not in topic(c):
-                lines.append(f'The clause says: "{quote[0]}" [{cid}]')
-            cites.append(self.cite(c, quote + ([c.responsibility_text] if c.responsibility_text else [])))
+                said, quote = self._duty_in_sentence(q, c)
+                lines += said
+                cites.append(self.cite(c, quote))
         return Composed("\n".join(lines), cites)
+
+    def _lead_note(self, q: Question, c: Clause) -> list[str]:
+        """Who leads and who shares a clause, from its responsibility parenthesis."""
+        cid, lines = c.clause_id, []
+        if c.lead:
+            verb = "takes" if len(c.lead) == 1 else "take"
+            lines.append(f'{self.names(c.lead, q)} {verb} the lead on "{topic(c)}" [{cid}].')
+            if c.responsible:
+                verb = "is" if len(c.responsible) == 1 else "are"
+                lines.append(
+                    f"{self.names(c.responsible, q)} {verb} responsible according to the division of duties [{cid}]."
+                )
+        elif c.responsible:
+            lines.append(
+                f'No single bureau is named to lead "{topic(c)}"; {self.names(c.responsible, q)} '
+                f"are responsible according to their respective duties [{cid}]."
+            )
+        else:
+            lines.append(f'{c.display_id} names no responsible agency for "{topic(c)}" [{cid}].')
+        for scope in c.scope:
+            lines.append(f"{scope.rstrip('.')} [{cid}].")
+        return lines
+
+    def _duty_in_sentence(self, q: Question, c: Clause) -> tuple[list[str], list[str]]:
+        """Who a provision names to act, share or be consulted (duties written in its sentences:
+        "The Secretary of Energy shall ..."), with the sentence that says so, quoted."""
+        cid, lines = c.clause_id, []
+        if c.lead:
+            verb = "is" if len(c.lead) == 1 else "are"
+            lines.append(f"{self.names(c.lead, q)} {verb} named to act in {c.display_id} [{cid}].")
+        if c.responsible:
+            lines.append(f"Also named: {self.names(c.responsible, q)} [{cid}].")
+        if c.consulted:
+            lines.append(f"In consultation or coordination with: {self.names(c.consulted, q)} [{cid}].")
+        names = [*c.lead, *c.responsible, *c.consulted]
+        quote = self.best(c, q.focus_text, k=1, must_match=names)
+        if c.context and not any(n in " ".join(quote) for n in names):
+            # an item of a list whose lead-in names who acts ("the Secretary shall: (i) ...")
+            lines.append(f'Under: "{c.context}"')
+        lines += [f'"{s}" [{cid}]' for s in quote]
+        return lines, quote
 
     def agency_duties(self, q: Question, hits: list[ClauseHit], clauses: list[Clause]) -> Composed:
         agency = q.agencies[0]
@@ -208,6 +247,16 @@ class Composer:
                     lines.append(f"Note: the translation {t.reading} [{c.clause_id}].")
             cites.append(self.cite(c, sentences))
         return Composed("\n".join(lines), cites)
+
+    def deadline(self, q: Question, hits: list[ClauseHit]) -> Composed:
+        """By when (or how often): the sentence of the best clause that sets a deadline, a recurring
+        duty or a target year, quoted."""
+        c = hits[0].clause
+        dated = dated_sentences(c)
+        sentences = self.best(c, q.focus_text, k=1, must_match=dated) if dated else []
+        sentences = [s for s in sentences if any(d in s for d in dated)] or dated[:1]
+        lines = [f'"{s}" [{c.clause_id}]' for s in sentences]
+        return Composed("\n".join(lines), [self.cite(c, sentences)])
 
     def obligation(self, q: Question, hits: list[ClauseHit]) -> Composed:
         lines, cites = [], []
@@ -250,8 +299,11 @@ class Composer:
         return f"Your {cap_text} boiler " + " and ".join(parts) + f" [{c.clause_id}]."
 
     def fact(self, q: Question, hits: list[ClauseHit]) -> Composed:
-        c = hits[0].clause
+        # the best clause that has text of its own (a heading-only section has none)
+        c = next((h.clause for h in hits if body_sentences(h.clause)), hits[0].clause)
         sentences = self.best(c, q.focus_text, k=2)
+        if not sentences:
+            return Composed("", [])
         if body_sentences(c)[:1] == sentences[:1] and len(sentences[0].split()) < 15:
             # a clause's short title says little of its own: one more sentence beside it
             sentences = self.best(c, q.focus_text, k=3)
@@ -262,15 +314,20 @@ class Composer:
         lines = [f'"{s}" [{c.clause_id}]' for s in sentences]
         return Composed("\n".join(lines), [self.cite(c, sentences)])
 
-    def clause_lookup(self, q: Question, c: Clause) -> Composed:
-        lines = [
-            f'Clause {c.clause_id} ({c.heading_text or "opening"}): "{" ".join(body_sentences(c))}" [{c.clause_id}]'
-        ]
+    def clause_lookup(self, q: Question, c: Clause, under: list[Clause] | None = None) -> Composed:
+        """The clause verbatim with who must act, then the provisions under it (a section's subsections)."""
+        under = under or []
+        body = " ".join(body_sentences(c)) or c.text
+        name = f"{'Clause' if not c.label else ''} {c.display_id}".strip()
+        said = f': "{body}"' if body else ""  # a section may be a heading over its subsections
+        lines = [f"{name} ({c.heading_text or 'opening'}){said} [{c.clause_id}]"]
         if c.lead:
             lines.append(f"Lead: {self.names(c.lead, q)} [{c.clause_id}].")
         if c.responsible:
             lines.append(f"Responsible according to their duties: {self.names(c.responsible, q)} [{c.clause_id}].")
-        return Composed("\n".join(lines), [self.cite(c, body_sentences(c))])
+        for sub in under:
+            lines.append(f'{sub.display_id}: "{" ".join(body_sentences(sub)) or sub.text}" [{sub.clause_id}]')
+        return Composed("\n".join(lines), [self.cite(x, body_sentences(x) or [x.text]) for x in [c, *under]])
 
 
 def quoted_numbers(text: str) -> list[str]:

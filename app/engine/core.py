@@ -9,15 +9,16 @@ import time
 from collections import Counter
 from functools import lru_cache
 
-from policyqa.engine.agencies import AgencyRegistry, registry_for
+from policyqa.engine.agencies import AgencyRegistry, registry_for, with_actors
 from policyqa.engine.answer import Answer
 from policyqa.engine.clauses import Clause, Target, target_text
-from policyqa.engine.compose import Composed, Composer
+from policyqa.engine.compose import Composed, Composer, dated_sentences
+from policyqa.engine.decide import DocumentView, decide, document_names, documents_of_kind, named_documents
 from policyqa.engine.glossary import Glossary, glossary_for
 from policyqa.engine.grounding import check
 from policyqa.engine.index import LiveIndex, clause_key
 from policyqa.engine.places import Places, places_for
-from policyqa.engine.question import Question, classify, read_question
+from policyqa.engine.question import Question, asks_quantity, classify, read_question
 from policyqa.engine.retrieval import ClauseHit, HybridRetriever
 from policyqa.engine.text import STOPWORDS, content_stems, numbers, stem, stem_pairs, words
 from policyqa.errors import PolicyQAError
@@ -45,63 +46,12 @@ _QUESTION_WORDS = frozenset(
     yearly annually small large big medium curious wondering consultant here buy buying
     millions""".split()
 )
-_ABSTAIN_TERMS = re.compile(
-    # Words with an everyday sense the plan's questions use are matched in the sense asked about
-    # only: "is it fine to keep our boiler", "how does the plan address VOCs", "our plant is located
-    # in a park", "the stock of projects", "the central government budget" are questions.
-    r"\b(fines|fined|(?:a|the|any) fine (?:for|of|if|amount)|fine amount|penalt\w*|punish\w*|"
-    r"(?<!government )budget|yuan\b.*\b(allocat|spend|fund)|salary|"
-    r"phone|telephone|e-?mail|(?:postal |mailing |office |street |web )?address(?:es)? (?:of|for)|"
-    r"what(?:'s| is) (?:the |their |its )?address|wechat|captcha|tmall|jd\.com|online store|"
-    r"(?<!polluting )(?<!polluted )(?<!pollution )(?<!polluting-)(?<!polluted-)weather(?![- ]response)|"
-    r"recipe|poem|joke|stocks|stock (?:market|price|tip)s?|bitcoin|football|director|mayor|minister|governor|"
-    r"secretary|head of|who signed|publication date|published on|issued on|date of issue|subsid\w*|kwh|"
-    r"what (?:\w+ )?price|price (?:per|of)|money|budgeted|contact|where (?:is|are) (?:the )?[\w ]{0,40}located|"
-    r"location of|hotpot|recommend (?:a|an|some|me) (?:good |nice )?(?:place|restaurant|hotel|spot)s?|"
-    r"(?:what|how much)(?:'s| is| are| was) (?:the )?(?:current |latest |present |today's )?(?:\w+ ){0,3}prices?\b"
-    r"(?! (?:mechanism|polic|reform))|"
-    r"when was|what date|on what date|salar\w*|exact dates?|dates? of|which day|what day|"
-    r"how much is the\b[^?]*\b(?:fee|tariff|charge)|(?:fee|tariff)s? per|"
-    r"which (?:company|companies|firms?|enterprises?) (?:has|have|was|were|is|are) (?:been )?"
-    r"(?:picked|selected|chosen|named|designated|awarded)|congestion charg\w*|road tolls?|"
-    r"(?:which|what) (?:districts?|count(?:y|ies)|companies|enterprises|parks) (?:is|are|have) "
-    r"(?:currently|now|already))\b|"
-    r"罚款|处罚|预算|电话|地址|邮箱|天气|局长|市长|书记|姓名|名字|补贴|多少钱|股票|哪家(?:公司|企业)|价格(?:是|为)?多少|什么价格",
-    re.IGNORECASE,
-)
 # "does that part say anything about insurance?": a follow-up asking what a clause says, whatever
 # the previous turn asked.
 _ASKS_WHAT_IT_SAYS = re.compile(r"\b(?:say|says|said|mention|mentions|anything about)\b", re.IGNORECASE)
-# Units of measure a figure may be asked in (canonical form → spellings). A figure asked in a unit
-# the plan never writes (an emission limit in mg/m3) is one the plan does not set.
-_UNITS = {
-    "mg/m3": r"mg\s*/\s*n?m(?:3|³)|milligrams? per (?:standard )?cubic met(?:er|re)|毫克(?:每|/)(?:标准)?立方米",
-    "mg/L": r"mg\s*/\s*l\b|milligrams? per lit(?:er|re)|毫克(?:每|/)升",
-    "μg/m3": r"[μu]g\s*/\s*m(?:3|³)|micrograms? per cubic met(?:er|re)|微克(?:每|/)立方米",
-    "ppm": r"\bppm\b",
-    "decibels": r"\bdecibels?\b|\bdb\(a\)|分贝",
-    "GW": r"(?<![a-z])gw(?![a-z])|\bgigawatts?\b|吉瓦",
-    "MW": r"(?<![a-z])mw(?![a-z])|\bmegawatts?\b|兆瓦",
-}
-_UNIT_PATTERNS = {unit: re.compile(spelling, re.IGNORECASE) for unit, spelling in _UNITS.items()}
-# Measures national plans of this kind often set and this one may not (canonical name → spellings).
-# A figure asked for one that none of the plan's targets measures is one the plan does not set,
-# though its text may name it ("explore coordinated control of PM2.5 and ozone").
-_MEASURES = {
-    "carbon dioxide": r"carbon dioxide|\bco2\b|二氧化碳|carbon intensity|碳排放强度|碳强度",
-    "sulfur dioxide": r"sulph?ur dioxide|\bso2\b|二氧化硫",
-    "PM2.5": r"pm\s*2\.5|细颗粒物",
-    "PM10": r"pm\s*10\b|可吸入颗粒物",
-    "ozone": r"\bozone\b|臭氧",
-}
-_MEASURE_PATTERNS = {m: re.compile(spelling, re.IGNORECASE) for m, spelling in _MEASURES.items()}
-# A year that dates the asker's own situation ("a mall opened in 2005"), not a figure asked for.
-_CONTEXT_YEAR = re.compile(
-    r"\b(?:opened|built|founded|established|set up|started|since|installed|bought|purchased|registered|"
-    r"commissioned)\s+(?:in\s+|back in\s+)?(20\d\d)\b",
-    re.IGNORECASE,
-)
 ABSTAIN_PREFIX = "The plan does not say"
+LOOKUP_CHILDREN = 6
+GOAL_IN_WORDS = 0.6  # share of a target question's words the best clause must hold to answer it in words  # provisions under a looked-up section shown with it
 # "the targets for crop straw and for rural sewage": two figures asked in one question
 _JOINS_TWO = re.compile(r"\band\b|以及|和|及|与", re.IGNORECASE)
 # Cosine similarity between a question and a target's measure above which the target answers it
@@ -130,15 +80,31 @@ class PolicyQA:
 
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or get_settings()
-        self.registry: AgencyRegistry = registry_for(self.settings.corpus_dir)
+        # The corpus agency list (aliases, Chinese names; optional) and the actors each indexed document names.
+        self.base_registry: AgencyRegistry = registry_for(self.settings.corpus_dir)
+        self.registry: AgencyRegistry = self.base_registry
+        self._registry_of: dict | None = None
         self.glossary: Glossary = glossary_for(self.settings.corpus_dir)
         self.places: Places = places_for(self.settings.corpus_dir)
         self.index = LiveIndex(self.settings)
         self.retriever = HybridRetriever(index=self.index, k=self.settings.top_k)
         self.composer = Composer(self.registry, idf=lambda: self.index.idf)
+        self._sync_registry()
         self._lock = threading.Lock()
-        self._units: set[str] = set()
-        self._units_of: list[Clause] | None = None
+        self._views_of: list[Clause] | None = None
+        self._views: list[DocumentView] = []
+        self._names: dict[str, list[str]] = {}
+        self._agencies_of: dict[str, set[str]] = {}
+
+    def _sync_registry(self) -> None:
+        """Rebuild the registry when the live index changed: the corpus agency list plus the actors
+        each document names (read at ingest), those the list already knows left to the list."""
+        docs = self.index.state.docs
+        if self._registry_of is docs:
+            return
+        self.registry = with_actors(self.base_registry, [a for info in docs.values() for a in info.get("actors", [])])
+        self.composer.registry = self.registry
+        self._registry_of = docs
 
     # -- lookups ----------------------------------------------------------------------------
     @property
@@ -177,6 +143,7 @@ class PolicyQA:
         / :class:`Answer` objects with ``question`` and ``citations``)."""
         t0 = time.perf_counter()
         self.index.refresh()
+        self._sync_registry()
         q = read_question(question, self.registry, self.glossary, self.settings.max_question_chars)
         q = self._fix_typos(q)
         q.intent = classify(q)  # after typo fixes: "responsble" reads as "responsible"
@@ -309,39 +276,88 @@ class PolicyQA:
         )
         return hit / len(asked)
 
-    def _plan_sets(self) -> set[str]:
-        """The units of :data:`_UNITS` the live plan's clauses write, and the measures of
-        :data:`_MEASURES` its targets set (read once per index load)."""
+    def documents(self) -> list[DocumentView]:
+        """What the refusal stage knows of each indexed document (built once per index load)."""
         clauses = self.index.clauses
-        if self._units_of is not clauses:
-            text = "\n".join(c.text for c in clauses)
-            targets = "\n".join(t.sentence for c in clauses for t in c.targets)
-            self._units = {u for u, p in _UNIT_PATTERNS.items() if p.search(text)} | {
-                m for m, p in _MEASURE_PATTERNS.items() if p.search(targets)
-            }
-            self._units_of = clauses
-        return self._units
+        if self._views_of is not clauses:
+            parts: dict[str, list[str]] = {}
+            for c in clauses:
+                parts.setdefault(c.doc_id, []).append(f"{c.heading_text}\n{c.text}")
+            texts = {doc_id: "\n".join(p) for doc_id, p in parts.items()}
+            self._views = [
+                DocumentView(
+                    doc_id, self.index.facts[doc_id], text, self.places if self.places.doc_id == doc_id else None
+                )
+                for doc_id, text in texts.items()  # (the places file refines one document)
+            ]
+            self._names = document_names(self.index.titles, texts)
+            self._agencies_of = {doc_id: set() for doc_id in texts}
+            for c in clauses:
+                self._agencies_of[c.doc_id].update(c.agencies)
+            self._views_of = clauses
+        return self._views
+
+    def scope(self, q: Question) -> list[str]:
+        """The documents a question is about: those it names, else those naming an agency it names
+        ("the Municipal Development and Reform Commission"), else every indexed one."""
+        views = self.documents()
+        named = named_documents(q.text, self._names) or documents_of_kind(q.text, views)
+        if named:
+            return named
+        if q.agencies:
+            naming = [v.doc_id for v in views if set(q.agencies) & self._agencies_of[v.doc_id]]
+            if naming:
+                return naming
+        return [v.doc_id for v in views]
 
     def _abstain(self, q: Question, why: str, hits: list[ClauseHit] | None = None) -> Answer:
         related = [h.clause.clause_id for h in (hits or [])[:3]]
         text = f"{ABSTAIN_PREFIX} {why}"
         if related:
             text += f" Nearest clauses: {', '.join(related)}."
-        return Answer(q.text, text, True, q.intent, [], related, language=q.language)
+        doc_id = hits[0].clause.doc_id if hits else ""
+        return self._name_document(
+            Answer(q.text, text, True, q.intent, [], related, language=q.language, doc_id=doc_id)
+        )
 
-    def _refuse(self, q: Question, why: str) -> Answer:
-        """An abstention decided before retrieval, with the nearest clauses for the asker to read."""
-        return self._abstain(q, why, self.retriever.search(q.search_text, k=3))
+    def _name_document(self, ans: Answer) -> Answer:
+        """With several documents indexed, say which one the answer and each citation come from."""
+        titles = self.index.titles
+        if len(titles) > 1:
+            ans.document = titles.get(ans.doc_id, "")
+            for c in ans.citations:
+                c.document = titles.get(c.doc_id, c.doc_id)
+        return ans
+
+    def _lookup(self, q: Question, wanted: str, scope: list[str]) -> list[Clause]:
+        """The clause with id ``wanted`` followed by the provisions under it ("section 205" is 205 and
+        its subsections); nothing when no document in scope has it. When several documents do, the one
+        whose provisions are nearest the question's other words (retrieval over those documents)."""
+        found: dict[str, list[Clause]] = {}
+        for doc in scope:
+            clauses = [c for c in self.index.clauses if c.doc_id == doc]
+            own = [c for c in clauses if c.clause_id == wanted]
+            under = [c for c in clauses if c.clause_id.startswith((f"{wanted}(", f"{wanted}."))]
+            if own or under:
+                found[doc] = (own + under)[: 1 + LOOKUP_CHILDREN]
+        if len(found) > 1:
+            near = self.retriever.search(q.search_text, k=1, docs=set(found))
+            first = near[0].clause.doc_id if near else next(iter(found))
+            return found[first]
+        return next(iter(found.values()), [])
+
+    def _clauses_of(self, docs: set[str]) -> list[Clause]:
+        return [c for c in self.index.clauses if c.doc_id in docs]
 
     def _answer(self, q: Question, boost: dict[str, float]) -> Answer:
         t0 = time.perf_counter()
+        scope = self.scope(q)
         if q.intent == "clause_lookup":
-            wanted = q.clause_ids[0]
-            found = [c for c in self.index.clauses if c.clause_id == wanted]
+            found = self._lookup(q, q.clause_ids[0], scope)
             if not found:
-                return self._abstain(q, f"anything as clause {wanted}: the plan has no clause with that id.")
-            composed = self.composer.clause_lookup(q, found[0])
-            return self._finish(q, composed, [found[0]], [], t0)
+                return self._abstain(q, f"anything as clause {q.clause_ids[0]}: the plan has no clause with that id.")
+            composed = self.composer.clause_lookup(q, found[0], found[1:])
+            return self._finish(q, composed, found, [], t0)
 
         if q.injection and not self._own_content(_strip_injection(q)):
             return self._abstain(
@@ -357,43 +373,19 @@ class PolicyQA:
                     "that: the question gives instructions instead of asking about the "
                     "plan, and answers here come only from the plan's clauses.",
                 )
-        if _ABSTAIN_TERMS.search(q.text):
-            return self._refuse(q, "that: it sets out tasks, targets and responsible agencies, not this.")
-        context_years = set(_CONTEXT_YEAR.findall(q.text))
-        years = re.findall(r"(?<!\d)(20\d\d)(?!\d)", q.text)
-        missing_years = [y for y in years if y not in {"2020", "2021", "2025"} | context_years]
-        if missing_years:
-            return self._refuse(q, f"anything for {', '.join(missing_years)}: its targets are set for 2025.")
-
-        places = self.places.named_in(q.text) if q.intent == "target" else []
-        if places:
-            why = (
-                "its figures are set for the whole city, and each district and county sets its own."
-                if places[0].district
-                else "its figures are Chongqing's."
-            )
-            return self._refuse(q, f"any figure for {places[0].en}: {why}")
-        # (an enterprise's own size, "~8MW IT load", is not a figure asked for)
-        unset_units = [
-            u
-            for u, p in _UNIT_PATTERNS.items()
-            if q.intent != "obligation" and p.search(q.text) and u not in self._plan_sets()
-        ]
-        if unset_units:
-            return self._refuse(q, f"any figure in {unset_units[0]}: none of its clauses sets one.")
-        unset_measures = [
-            m
-            for m, p in _MEASURE_PATTERNS.items()
-            if q.intent == "target" and p.search(q.text) and m not in self._plan_sets()
-        ]
-        if unset_measures:
-            return self._refuse(q, f"any figure for {unset_measures[0]}: none of its targets measures it.")
+        decision = decide(q, [v for v in self.documents() if v.doc_id in scope])
+        if not decision.docs:
+            # no document in scope can answer: say why for the one nearest the question
+            near = self.retriever.search(q.search_text, k=3, docs=set(scope))
+            doc = near[0].clause.doc_id if near else scope[0]
+            return self._abstain(q, decision.refusals.get(doc) or next(iter(decision.refusals.values())), near)
+        docs = set(decision.docs)
         if (
             q.intent == "agency_duties"
             and q.agencies
-            and any(q.agencies[0] in c.lead or q.agencies[0] in c.responsible for c in self.index.clauses)
+            and any(q.agencies[0] in c.lead or q.agencies[0] in c.responsible for c in self._clauses_of(docs))
         ):
-            composed = self.composer.agency_duties(q, [], self.index.clauses)
+            composed = self.composer.agency_duties(q, [], self._clauses_of(docs))
             cited = [self.index.by_key[clause_key(c.doc_id, c.clause_id)] for c in composed_clauses(self, composed)]
             return self._finish(q, composed, cited, [], t0)
 
@@ -405,7 +397,10 @@ class PolicyQA:
             boost=boost,
             vector=q_vec,
             booster=lambda keys: self._structure_boosts(q, keys),
+            docs=docs,
         )
+        # An answer rests on one document: the one the best hit is in.
+        hits = [h for h in hits if hits and h.clause.doc_id == hits[0].clause.doc_id]
         retrieve_ms = (time.perf_counter() - t_r) * 1000
         if not hits:
             return self._abstain(q, "anything that matches this question.")
@@ -435,12 +430,32 @@ class PolicyQA:
             from policyqa.engine.compose import best_sentences
 
             chosen = self._target_clauses(q, hits, q_vec)
-            if not chosen:
+            # a goal asked about in words ("what's the offshore wind goal?") is answered by what the clause
+            # says, when the clause is about what is asked: "no number" is a reason only when one was asked
+            in_words = (
+                q.language == "en"
+                and not asks_quantity(q.text)
+                and self.coverage(q, f"{hits[0].clause.heading_text} {hits[0].clause.text}") >= GOAL_IN_WORDS
+            )
+            if not chosen and not in_words:
                 ans = self._abstain(q, "what figure is set for this: the nearest clauses set no number for it.", hits)
                 ans.retrieved = ans_hits
                 return ans
+            if not chosen:
+                q.intent = "fact"
             q.figure_clauses = [h.clause.clause_id for h in chosen]
             hits = chosen + [h for h in hits if h not in chosen]
+
+        if q.intent == "deadline":
+            chosen = [h for h in hits[:3] if dated_sentences(h.clause)]
+            if not chosen:
+                ans = self._abstain(q, "when: the nearest clauses give no date, deadline or year for it.", hits)
+                ans.retrieved = ans_hits
+                return ans
+            composed = self.composer.deadline(q, chosen + [h for h in hits if h not in chosen])
+            result = self._finish(q, composed, [h.clause for h in hits], hits, t0)
+            result.timings["retrieve_ms"] = round(retrieve_ms, 2)
+            return result
 
         if re.search(r"\b(what|which) year\b|\bwhen will\b|\bby when\b|哪一年|何时", q.text, re.IGNORECASE):
             from policyqa.engine.compose import best_sentences
@@ -570,12 +585,16 @@ class PolicyQA:
         by_id = {c.clause_id: c for c in retrieved}
         grounding = check(composed.text, by_id, self.registry, q.text)
         text = composed.text if grounding.grounded else "\n".join(grounding.kept)
+        if not text.strip():  # nothing said survives (or the nearest provisions are headings without text)
+            return self._abstain(q, "this in words that could be quoted.", hits)
         cited = {c.clause_id for c in composed.citations}
         related = [h.clause.clause_id for h in hits if h.clause.clause_id not in cited][:4]
         ans = Answer(
             q.text, text, False, q.intent, composed.citations, related, language=q.language, grounded=grounding.grounded
         )
         ans.retrieved = [h.clause.clause_id for h in hits] or [c.clause_id for c in composed_clauses(self, composed)]
+        ans.doc_id = composed.citations[0].doc_id if composed.citations else (hits[0].clause.doc_id if hits else "")
+        self._name_document(ans)
         if not grounding.grounded:
             ans.notes.append(f"{len(grounding.dropped)} sentence(s) dropped by the grounding check")
         ans.timings["compose_ms"] = round((time.perf_counter() - t0) * 1000, 2)

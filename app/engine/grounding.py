@@ -18,7 +18,8 @@ from policyqa.engine.agencies import AgencyRegistry
 from policyqa.engine.clauses import Clause
 from policyqa.engine.text import number_value, numbers
 
-MARKER = re.compile(r"\[(\d+(?:\.\d+){0,3})(?:#\d+)?\]")
+# A clause id as a marker: "[3.9.2]", "[102(a)(i)]", "[7(1.1)]", "[preamble.2]", "[annex-I(1)]".
+MARKER = re.compile(r"\[((?:\d|preamble|closing|part-|annex-)[\w.()\-]*?)(?:#\d+)?\]")
 _QUOTE = re.compile(r"[\"“](.{12,})[\"”]")
 
 

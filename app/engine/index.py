@@ -11,6 +11,7 @@ import bm25s
 import numpy as np
 from policyqa.engine.clauses import Clause, target_text
 from policyqa.engine.embeddings import query_embeddings
+from policyqa.engine.rules import DocumentFacts, document_facts
 from policyqa.engine.store import STATE_FILE, chroma_client, load_chunks, load_live_clauses
 from policyqa.engine.text import content_stems, surface_words
 from policyqa.errors import PolicyQAError
@@ -186,6 +187,13 @@ class LiveIndex:
         self.vocabulary = set(self.bm25.vocab_dict) - {""}  # bm25s adds "" for empty queries
         self.idf = _IdfTable(self.bm25)
         self.titles = {k: v.get("title", k) for k, v in state.docs.items()}
+        # What each document sets, saved at ingest (read here for an index written before that).
+        self.facts = {
+            doc: DocumentFacts(**info["facts"])
+            if "facts" in info
+            else document_facts([c for c in clauses if c.doc_id == doc])
+            for doc, info in state.docs.items()
+        }
         self.words = load_words(data_dir / state.words_file, chunks)
         texts = target_texts(clauses)
         saved = load_target_vectors(data_dir / state.target_vectors_file, texts)

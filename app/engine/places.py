@@ -1,10 +1,11 @@
-"""Places a figure may be asked for that the plan sets none for: Chongqing's districts and counties
-(the plan's figures are the city's; each district sets its own) and other cities."""
+"""Places a figure may be asked for that a document sets none for (an optional corpus file,
+``corpus/places.yaml``): the districts of the jurisdiction a plan covers, whose own figures are set
+by each of them, and other cities."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -17,28 +18,42 @@ class Place:
 
     en: str
     zh: str
-    district: bool = True  # a district or county of Chongqing (else another city)
+    district: bool = True  # a district or county of the jurisdiction (else another city)
 
 
+@dataclass
 class Places:
-    """Finds the places a question names."""
+    """Finds the places a question names, for the one document the file refines."""
 
-    def __init__(self, places: list[Place]) -> None:
-        self.places = places
-        # "Nan'an" is also typed "Nanan"; "Chengdu-Chongqing" names the region, not the city.
+    places: list[Place]
+    doc_id: str = ""
+    jurisdiction: dict = field(default_factory=dict)  # {"en": ..., "zh": ...}
+    district_note: str = ""
+
+    def __post_init__(self) -> None:
+        en = re.escape(self.jurisdiction.get("en", "")) or "(?!)"
+        zh = re.escape(self.jurisdiction.get("zh", "")) or "(?!)"
+        # "Nan'an" is also typed "Nanan"; "Chengdu-<jurisdiction>" names a region, not the city.
         self._en = {
-            p: re.compile(rf"\b{re.escape(p.en).replace(chr(39), chr(39) + '?')}\b(?!-Chongqing)", re.IGNORECASE)
-            for p in places
+            p: re.compile(rf"\b{re.escape(p.en).replace(chr(39), chr(39) + '?')}\b(?!-{en})", re.IGNORECASE)
+            for p in self.places
         }
         # A district's Chinese name counts with its 区/县 (or the ethnic autonomous county's name)
         # after it: "长寿" alone is also an everyday word.
         self._zh = {
-            p: re.compile(re.escape(p.zh) + ("(?:区|县|土家族|苗族)" if p.district else "(?!-?重庆)")) for p in places
+            p: re.compile(re.escape(p.zh) + ("(?:区|县|土家族|苗族)" if p.district else f"(?!-?{zh})"))
+            for p in self.places
         }
 
     def named_in(self, text: str) -> list[Place]:
         """The places named in ``text``."""
         return [p for p in self.places if self._en[p].search(text) or self._zh[p].search(text)]
+
+    def why_not(self, place: Place) -> str:
+        """Why a figure for ``place`` is not the document's."""
+        if place.district and self.district_note:
+            return self.district_note
+        return f"its figures are {self.jurisdiction.get('en', 'its own jurisdiction')}'s."
 
 
 def load_places(path: Path) -> Places:
@@ -48,7 +63,10 @@ def load_places(path: Path) -> Places:
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     return Places(
         [Place(r["en"], r["zh"]) for r in data.get("places", [])]
-        + [Place(r["en"], r["zh"], district=False) for r in data.get("others", [])]
+        + [Place(r["en"], r["zh"], district=False) for r in data.get("others", [])],
+        data.get("doc_id", ""),
+        data.get("jurisdiction", {}),
+        data.get("district_note", ""),
     )
 
 

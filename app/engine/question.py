@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from policyqa.engine.agencies import AgencyRegistry
 from policyqa.engine.glossary import Glossary
 from policyqa.errors import PolicyQAError
+from policyqa.ingest.structure import normalise_reference
 
-INTENTS = ("clause_lookup", "lead", "agency_duties", "target", "obligation", "fact")
+INTENTS = ("clause_lookup", "lead", "agency_duties", "deadline", "target", "obligation", "fact")
 
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -97,11 +98,38 @@ _ROLE = re.compile(
     re.IGNORECASE,
 )
 # A question asking who ("which bureau besides the DRC leads X?") is no duties question, agency or not.
-_ASKS_WHO = re.compile(r"\b(who|which (?:bureau|agenc|department))|哪些部门|哪个部门|哪些单位|哪个单位|由谁|谁", re.I)
+_ASKS_WHO = re.compile(
+    r"\b(who|which (?:\w+ )?(?:bureau|agenc|department|minister|secretary|official|officer|office|body|council|"
+    r"commission|authority|director|administrator))|哪些部门|哪个部门|哪些单位|哪个单位|由谁|谁",
+    re.I,
+)
 # "方案鼓励哪些区县多承担减排任务？" names a target but asks which districts (or how results are used),
 # not a figure.
 _ASKS_WHICH_ZH = re.compile(
     r"^(?!.*(?:多少|几|比例|百分|比重|率|达到|下降|提高)).*(?:哪些|哪个|哪家|怎么|如何|会不会|是否)"
+)
+# A number is asked for: how many, how much, what share or percentage, by how much, what figure.
+_QUANTITY = re.compile(
+    r"\bhow (?:many|much|far|high|large|big)\b|\b(?:what|which) (?:\w+ ){0,3}(?:percent|percentage|share|proportion|"
+    r"rate|ratio|number|amount|figure|level|capacity|value|quota)s?\b|\bnumber of\b|\bby how much\b|%|\bpercent|"
+    r"\bis there a (?:number|figure)\b|多少|几(?:座|个|家|辆|台|处|项|成|吨|名)|比例|百分|比重|(?<!效)率",
+    re.IGNORECASE,
+)
+
+
+def asks_quantity(text: str) -> bool:
+    """Whether a question asks for a number (not only for a goal in words or a year)."""
+    return bool(_QUANTITY.search(text))
+
+
+# By when, how long, how often: a deadline or a recurring duty is asked for.
+_DEADLINE = re.compile(
+    r"\bby when\b|\bhow (?:long|soon|often|frequently|many (?:days|months|years|weeks))\b|\bdeadlines?\b|\bdue\b|"
+    r"\b(?:within|in) how many\b|\btime ?(?:limit|frame|line)s?\b|\bby what (?:date|time)\b|\bwhat date\b|"
+    r"\bwhen (?:must|should|does|do|is|are|will|has|have|did)\b(?!.*\b(?:how many|how much|percent|what share)\b)|"
+    r"\bno later than\b|\bnot later than\b|\bevery (?:year|how many)\b|\b(?:what|which) year\b|"
+    r"什么时候|何时|多少天|几天|多久|期限|截止|之前完成|多长时间|每年|多久一次|哪一年",
+    re.IGNORECASE,
 )
 _CAPACITY = re.compile(
     r"(\d+(?:\.\d+)?)\s*(?:-\s*)?(t/h|tph|t/hr|tons?\s*/\s*h(?:our)?|tonnes?\s*/\s*h(?:our)?|"
@@ -176,7 +204,8 @@ def read_question(raw: str, registry: AgencyRegistry, glossary: Glossary, max_ch
     injection = bool(_INJECTION.search(text))
     agencies = registry.names_in(text, informal=True)
     terms = glossary.english_terms(text)
-    clause_ids = [a or b for a, b in _CLAUSE_REF.findall(text)]
+    printed = normalise_reference(text)  # "Sec. 102(a)(i)", "subsection 14(2)", "Article 12"
+    clause_ids = list(dict.fromkeys([*([printed] if printed else []), *(a or b for a, b in _CLAUSE_REF.findall(text))]))
     bare = _BARE_REF.match(text)
     if bare and not clause_ids:  # "5.2 pls": a number alone is a clause asked for
         clause_ids = [bare.group(1)]
@@ -208,12 +237,14 @@ def classify(q: Question) -> str:
             return "obligation"
     if q.agencies and _DUTIES.search(text) and not _ASKS_WHO.search(text):
         return "agency_duties"
-    if _LEAD.search(text) and not re.search(r"\bhow (many|much)\b|多少", text, re.I):
+    if _LEAD.search(text) and not re.search(r"\bhow (many|much)\b|多少", text, re.I) and not _DEADLINE.search(text):
         return "lead"
     if _ROLE.search(text):  # "is the water bureau involved in ...?": who is, for that task
         return "lead"
     if q.agencies and re.search(r"\b(leads?|in charge|responsible)\b", text, re.I):
         return "lead"
+    if _DEADLINE.search(text):
+        return "deadline"
     if (
         _TARGET.search(text)
         and not re.match(

@@ -46,19 +46,24 @@ class HybridRetriever(BaseRetriever):
         restrict: set[str] | None = None,
         vector=None,
         booster: Callable[[list[str]], dict[str, float]] | None = None,
+        docs: set[str] | None = None,
     ) -> list[ClauseHit]:
         """Clauses for ``query``, best first.
 
         ``boost`` adds to the fused score of the given clause keys (agency, target and
         follow-up evidence); ``restrict`` keeps only the given clause keys; ``vector`` is the
         query's embedding when the caller has it already; ``booster`` computes more boosts from
-        the candidate clause keys the lanes found.
+        the candidate clause keys the lanes found; ``docs`` keeps only clauses of those documents.
         """
         index: LiveIndex = self.index
         k = k or self.k
         depth = max(self.depth, k * 4)
-        bm25 = index.bm25_search(content_stems(query), depth)
-        dense = index.dense_search(query if vector is None else vector, depth)
+        every_doc = docs is None or set(index.titles) <= docs
+        where = None if every_doc else {"doc_id": {"$in": sorted(docs)}}
+        bm25 = index.bm25_search(content_stems(query), depth if every_doc else depth * 4)
+        if not every_doc:
+            bm25 = [(i, s) for i, s in bm25 if index.chunks[i]["doc_id"] in docs][:depth]
+        dense = index.dense_search(query if vector is None else vector, depth, where=where)
         hits: dict[str, ClauseHit] = {}
 
         def hit(key: str) -> ClauseHit:
@@ -82,7 +87,7 @@ class HybridRetriever(BaseRetriever):
             for key, amount in booster(list(hits)).items():
                 extra[key] = extra.get(key, 0.0) + amount
         for key, amount in extra.items():
-            if key in index.by_key:
+            if key in index.by_key and (every_doc or index.by_key[key].doc_id in docs):
                 h = hit(key)
                 h.score += amount
                 h.boosts.append(f"+{amount:.3f}")

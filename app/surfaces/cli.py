@@ -53,16 +53,18 @@ def cmd_ingest(args) -> int:
         )
         if report.skipped_documents:
             print(f"Unchanged, not re-embedded: {', '.join(report.skipped_documents)}")
+        for d in report.summaries:
+            print(
+                f"  {d['doc_id']}: {d['provisions']} provisions ({d['numbering']} ids), {d['actors']} actors, "
+                f"{d['targets']} targets, {d['deadlines']} deadlines"
+            )
     for w in report.warnings:
         print(f"warning: {w}", file=sys.stderr)
     return 0
 
 
 def cmd_clauses(args) -> int:
-    clauses = [c for c in _clauses_only() if not args.doc or c.doc_id == args.doc]
-    if args.doc and not clauses:
-        raise PolicyQAError(f"No document {args.doc!r} in the index.", "see policyqa clauses for doc ids.")
-    for c in clauses:
+    for c in _of_doc(_clauses_only(), args.doc):
         if args.json:
             _print_json(c.to_dict())
         else:
@@ -71,8 +73,41 @@ def cmd_clauses(args) -> int:
     return 0
 
 
+def _of_doc(clauses: list, doc: str | None) -> list:
+    """``clauses`` of one document (all when ``doc`` is None); an unknown doc id is an error."""
+    if doc is None:
+        return clauses
+    out = [c for c in clauses if c.doc_id == doc]
+    if not out:
+        known = ", ".join(dict.fromkeys(c.doc_id for c in clauses))
+        raise PolicyQAError(f"No document {doc!r} in the index.", f"use one of: {known} (policyqa docs lists them).")
+    return out
+
+
+def cmd_docs(args) -> int:
+    from policyqa.engine.store import read_state
+
+    state = read_state(get_settings().data_dir)
+    if state is None:
+        raise PolicyQAError("Nothing is indexed yet.", "run: policyqa ingest (the corpus) or policyqa ingest FILE")
+    for doc_id, info in state.docs.items():
+        row = {
+            "doc_id": doc_id,
+            "title": info.get("title", doc_id),
+            "path": info.get("path", ""),
+            "clauses": info.get("clauses", 0),
+            "actors": len(info.get("actors", [])),
+            "facts": info.get("facts", {}),
+        }
+        if args.json:
+            _print_json(row)
+        else:
+            print(f"{doc_id}\n  {row['title']}\n  {row['clauses']} provisions, {row['actors']} actors, {row['path']}")
+    return 0
+
+
 def cmd_show(args) -> int:
-    matches = [c for c in _clauses_only() if c.clause_id == args.clause_id]
+    matches = [c for c in _of_doc(_clauses_only(), args.doc) if c.clause_id == args.clause_id]
     if not matches:
         raise PolicyQAError(
             f"No clause {args.clause_id!r} in the index.", "see policyqa clauses for the ids (e.g. 3.9.2)."
@@ -81,9 +116,13 @@ def cmd_show(args) -> int:
     if args.json:
         _print_json(c.to_dict())
         return 0
-    print(f"{c.clause_id} — {c.heading_text}\n\n{c.text}\n")
+    print(f"{c.display_id} ({c.doc_id}) — {c.heading_text}\n\n{c.text}\n")
     print(f"Lead:        {'; '.join(c.lead) or '(none named)'}")
     print(f"Responsible: {'; '.join(c.responsible) or '(none)'}")
+    if c.consulted:
+        print(f"Consulted:   {'; '.join(c.consulted)}")
+    for d in c.deadlines:
+        print(f"Deadline:    {d.text} ({d.kind})")
     for s in c.scope:
         print(f"Scope:       {s}")
     for t in c.targets:
@@ -92,7 +131,7 @@ def cmd_show(args) -> int:
 
 
 def cmd_targets(args) -> int:
-    for c in _clauses_only():
+    for c in _of_doc(_clauses_only(), args.doc):
         for t in c.targets:
             if args.json:
                 _print_json(t.__dict__)
@@ -104,27 +143,37 @@ def cmd_targets(args) -> int:
 def cmd_agencies(args) -> int:
     from policyqa.engine.agencies import registry_for
 
-    registry = registry_for(get_settings().corpus_dir)
-    clauses = _clauses_only()
-    for a in registry.agencies:
-        leads = [c.clause_id for c in clauses if a.name in c.lead]
-        shares = [c.clause_id for c in clauses if a.name in c.responsible]
-        if not (leads or shares):
-            continue
+    registry = registry_for(get_settings().corpus_dir)  # for Chinese names, where the corpus list has them
+    clauses = _of_doc(_clauses_only(), args.doc)
+    names = list(dict.fromkeys(a for c in clauses for a in [*c.lead, *c.responsible, *c.consulted]))
+    for name in names:
+        row = registry.by_name.get(name)
+        entry = {
+            "agency": name,
+            "zh": row.zh_name if row else "",
+            "short": row.short if row else [],
+            "leads": [c.clause_id for c in clauses if name in c.lead],
+            "shares": [c.clause_id for c in clauses if name in c.responsible],
+            "consulted": [c.clause_id for c in clauses if name in c.consulted],
+        }
         if args.json:
-            _print_json({"agency": a.name, "zh": a.zh_name, "short": a.short, "leads": leads, "shares": shares})
+            _print_json(entry)
         else:
-            print(f"{a.name} ({a.zh_name})\n  leads:  {', '.join(leads) or '-'}\n  shares: {', '.join(shares) or '-'}")
+            zh = f" ({entry['zh']})" if entry["zh"] else ""
+            leads, shares = ", ".join(entry["leads"]) or "-", ", ".join(entry["shares"]) or "-"
+            print(f"{name}{zh}\n  leads:  {leads}\n  shares: {shares}")
     return 0
 
 
 def render_answer(ans) -> str:
     """An answer as readable text: the answer, then each citation with its quote."""
     out = [ans.answer]
+    if ans.document:
+        out.append(f"(from: {ans.document})")
     if ans.fallback:
         out.append(f"(LLM not used: {ans.fallback})")
     for c in ans.citations:
-        out.append(f"\n[{c.clause_id}] {c.heading}")
+        out.append(f"\n[{c.clause_id}] {c.label + ' — ' if c.label else ''}{c.heading}")
         if c.lead:
             out.append(f"  lead: {'; '.join(c.lead)}")
         out.append(f'  "{c.quote}"')
@@ -149,6 +198,10 @@ def cmd_ask(args) -> int:
                 _print_json(qa.answer(line).to_dict())
             except PolicyQAError as err:
                 _print_json({"question": line, "error": str(err)})
+            except Exception as err:  # one line that breaks must not stop the batch: say which, and go on
+                _print_json(
+                    {"question": line, "error": f"internal error ({type(err).__name__}: {err}); please report it"}
+                )
             sys.stdout.flush()
         return 0
     if not question:
@@ -243,14 +296,23 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true", help="JSON Lines, one clause per line")
     s.set_defaults(func=cmd_clauses)
 
-    s = sub.add_parser("show", help="one clause with heading, agencies and targets")
+    s = sub.add_parser("show", help="one clause with heading, agencies, targets and deadlines")
     s.add_argument("clause_id")
+    s.add_argument("--doc", help="the document (doc id) when several have this clause id")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_show)
 
     for name, func, text in (
         ("targets", cmd_targets, "every quantitative target"),
         ("agencies", cmd_agencies, "each agency with the clauses it leads and shares"),
+    ):
+        s = sub.add_parser(name, help=text)
+        s.add_argument("--doc", help="only this doc id")
+        s.add_argument("--json", action="store_true")
+        s.set_defaults(func=func)
+
+    for name, func, text in (
+        ("docs", cmd_docs, "the indexed documents with what was read from each"),
         ("config", cmd_config, "settings in force (secrets masked)"),
         ("doctor", cmd_doctor, "check model, index, Chroma, LLM and data dir"),
     ):

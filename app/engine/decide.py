@@ -1,0 +1,152 @@
+"""Can a document answer the question? Decided per document from what it sets (its own facts, read
+at ingest) and the refusal tables of ``rules.yaml``, before anything is retrieved."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from policyqa.engine.places import Places
+from policyqa.engine.question import Question
+from policyqa.engine.rules import DOCUMENT_KINDS, DocumentFacts, rules, years_in
+from policyqa.engine.text import stem
+
+
+@dataclass
+class DocumentView:
+    """What the decision needs to know of one indexed document."""
+
+    doc_id: str
+    facts: DocumentFacts
+    text: str  # its headings and clauses
+    places: Places | None = None  # the optional places file, when it refines this document
+
+    def __post_init__(self) -> None:
+        # An off-topic cue it writes itself ("the Secretary of Energy shall") is not off-topic for it:
+        # the words each cue matches in its text, lower-cased.
+        self.cues_written = {_cue_key(m.group(0)) for p in rules().cues.values() for m in p.finditer(self.text)}
+
+
+@dataclass
+class Decision:
+    """The documents that can answer, and why each of the others cannot."""
+
+    docs: list[str] = field(default_factory=list)
+    refusals: dict[str, str] = field(default_factory=dict)
+
+
+def _cue_key(words: str) -> str:
+    """A cue's matched words by their stems ("subsidize" and "subsidizing" alike)."""
+    return " ".join(stem(w) for w in re.findall(r"\w+", words.lower()))
+
+
+def _join(items: list) -> str:
+    items = [str(i) for i in items]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def refusal(q: Question, doc: DocumentView) -> str | None:
+    """Why ``doc`` cannot answer ``q`` (the end of a "The plan does not say ..." sentence), or None."""
+    r = rules()
+    for name, cue in r.cues.items():
+        if getattr(doc.facts, r.cue_lifted_by.get(name, ""), None):
+            continue
+        for m in cue.finditer(q.text):
+            if _cue_key(m.group(0)) not in doc.cues_written:
+                return "that: it sets out tasks, targets and responsible agencies, not this."
+    context_years = {int(y) for y in r.context_year.findall(q.text)}
+    missing = [y for y in dict.fromkeys(years_in(q.text)) if y not in doc.facts.years and y not in context_years]
+    if missing:
+        if doc.facts.target_years:
+            what = "targets and deadlines are" if doc.facts.deadlines else "targets are"
+            return f"anything for {_join(missing)}: its {what} set for {_join(doc.facts.target_years)}."
+        return f"anything for {_join(missing)}: it names no such year."
+    if doc.places is not None and q.intent == "target":
+        named = doc.places.named_in(q.text)
+        if named:
+            return f"any figure for {named[0].en}: {doc.places.why_not(named[0])}"
+    if q.intent != "obligation":  # an enterprise's own size ("~8 MW IT load") is no figure asked for
+        unset = [u for u, p in r.units.items() if p.search(q.text) and u not in doc.facts.units]
+        if unset:
+            return f"any figure in {unset[0]}: none of its clauses sets one."
+    if q.intent == "target":
+        unset = [m for m, p in r.measures.items() if p.search(q.text) and m not in doc.facts.measures]
+        if unset:
+            return f"any figure for {unset[0]}: none of its targets measures it."
+    return None
+
+
+def decide(q: Question, docs: list[DocumentView]) -> Decision:
+    """Which of ``docs`` can answer ``q``."""
+    decision = Decision()
+    for doc in docs:
+        why = refusal(q, doc)
+        if why is None:
+            decision.docs.append(doc.doc_id)
+        else:
+            decision.refusals[doc.doc_id] = why
+    return decision
+
+
+_KIND_ASKED = re.compile(
+    rf"\b(?:the|this|that|its)\s+({'|'.join(DOCUMENT_KINDS)})\b|\b({'|'.join(DOCUMENT_KINDS)})'s\b", re.I
+)
+
+
+def documents_of_kind(text: str, views: list[DocumentView]) -> list[str]:
+    """The documents of the kind a question names ("what does section 4 of the Act say"), when that
+    tells some of the indexed documents apart."""
+    kinds = {(a or b).lower() for a, b in _KIND_ASKED.findall(text)}
+    if not kinds:
+        return []
+    docs = [v.doc_id for v in views if v.facts.kind in kinds]
+    return docs if 0 < len(docs) < len(views) else []
+
+
+def named_documents(text: str, names: dict[str, list[str]]) -> list[str]:
+    """The documents a question names ("in EO 14008", "the net-zero act"), by the phrases that name
+    each one (its title's distinctive phrases, read at ingest)."""
+    low = _plain(text)
+    return [doc for doc, phrases in names.items() if any(re.search(rf"\b{re.escape(p)}\b", low) for p in phrases)]
+
+
+_TITLE_WORD = re.compile(r"[A-Za-z][A-Za-z'-]{3,}")
+_TITLE_LEAD = re.compile(
+    r"^(?:an? |the )?(?:executive order|act|regulation|plan|order|notice|decision)\s+(?:on|of|for|respecting)\s+", re.I
+)
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"\s+", " ", text.replace("’", "'")).strip().lower()
+
+
+def document_names(titles: dict[str, str], texts: dict[str, str]) -> dict[str, list[str]]:
+    """Phrases that name each document in a question: its title (with or without a leading
+    "Executive Order on"), and the proper names of its title that no other indexed document uses
+    ("Chongqing"): words its own text capitalises mid-sentence. Read from the titles and texts at
+    load; nothing is written per plan. With one document indexed there is nothing to tell apart."""
+    names: dict[str, list[str]] = {}
+    for doc, title in titles.items():
+        others = [_plain(t) for d, t in texts.items() if d != doc]
+        if not others:
+            names[doc] = []
+            continue
+        plain = _plain(title)
+        phrases = [plain, _TITLE_LEAD.sub("", plain)]
+        own = texts.get(doc, "")
+        for word in dict.fromkeys(_TITLE_WORD.findall(title.replace("’", "'"))):
+            w = word.lower()
+            if any(re.search(rf"\b{re.escape(w)}\b", o) for o in others):
+                continue
+            if _proper(word, own):
+                phrases.append(w)
+        names[doc] = list(dict.fromkeys(phrases))
+    return names
+
+
+def _proper(word: str, text: str) -> bool:
+    """A name, not a topic word: capitalised in the title and, in its own document's text, written
+    mostly capitalised ("Chongqing", not "Crisis"; a word only the title has is no name people use)."""
+    upper = len(re.findall(rf"\b{re.escape(word[:1].upper() + word[1:].lower())}\b", text))
+    lower = len(re.findall(rf"\b{re.escape(word.lower())}\b", text))
+    return word[:1].isupper() and upper >= 2 and upper >= 2 * lower

@@ -1,0 +1,96 @@
+"""Any plan a user adds: structure, who must act, targets, deadlines and refusals read from the
+document itself, on real documents the system was not built around (../shared/corpora)."""
+
+from __future__ import annotations
+
+import json
+
+from tests.conftest import SHARED_CORPORA, run_cli
+
+EO_CLIMATE = "us-eo14008-climate-crisis"
+EO_AI = "us-eo14110-ai"
+EO_NUCLEAR = "us-eo2025-nuclear-industrial-base"
+ACT = "ca-netzero-accountability-act"
+
+
+def test_printed_numbering_is_kept(plans):
+    ids = {(c.doc_id, c.clause_id) for c in plans.clauses}
+    assert {(EO_CLIMATE, "205(b)(i)"), (EO_AI, "4.1(a)(i)(A)"), (ACT, "7(1.1)"), (ACT, "6.1")} <= ids
+    # the Chongqing plan keeps its positional ids (its printed numbering is mixed)
+    assert ("chongqing-14fyp-energy-emissions", "3.9.2") in ids
+
+
+def test_a_section_is_looked_up_by_the_number_the_document_prints(plans):
+    ans = plans.answer("What does section 205 say?")
+    assert ans.intent == "clause_lookup" and not ans.abstained
+    assert ans.doc_id == EO_CLIMATE and ans.clause_ids[:2] == ["205", "205(a)"], ans.clause_ids
+    assert "no later than 2035" in ans.answer
+    ans = plans.answer("Sec. 4.1(a)(i)(A) please")
+    assert ans.clause_ids[0] == "4.1(a)(i)(A)" and ans.doc_id == EO_AI
+
+
+def test_who_must_act_is_read_from_the_sentence(plans):
+    ans = plans.answer("Under the nuclear order, who has to update the excess uranium management policy?")
+    assert not ans.abstained and ans.doc_id == EO_NUCLEAR
+    assert "Secretary of Energy is named to act" in ans.answer, ans.answer
+    assert "In consultation or coordination with: Secretary of Defense" in ans.answer
+    act = [c for c in plans.clauses if c.doc_id == ACT and c.clause_id == "23"][0]
+    assert act.lead == ["Minister of Finance"]
+
+
+def test_a_deadline_is_answered_with_the_sentence_that_sets_it(plans):
+    ans = plans.answer("By when must the Minister set the 2035 milestone year target under the Act?")
+    assert ans.intent == "deadline" and not ans.abstained, ans.answer
+    assert "December 1, 2024" in ans.answer and ans.doc_id == ACT
+
+
+def test_years_are_read_from_each_document(plans):
+    # 2030 is a year the climate order sets targets for: asked, not refused
+    ans = plans.answer("What share of US lands and waters does the climate crisis order aim to conserve by 2030?")
+    assert not ans.abstained and "30 percent" in ans.answer, ans.answer
+    # a year no indexed document names is refused with what the document does set
+    ans = plans.answer("What does the Act require for 2063?")
+    assert ans.abstained and "2063" in ans.answer and "2050" in ans.answer, ans.answer
+
+
+def test_an_answer_rests_on_one_document_and_names_it(plans):
+    ans = plans.answer("Which bureau leads VOC remediation?")
+    assert {c.doc_id for c in ans.citations} == {"chongqing-14fyp-energy-emissions"}
+    assert ans.document.startswith("Chongqing") and all(c.document for c in ans.citations)
+    # an official the plan names is no off-topic question for the document that names it ...
+    ans = plans.answer("What must the Secretary of the Interior do about offshore wind?")
+    assert not ans.abstained and ans.doc_id == EO_CLIMATE, ans.answer
+    # ... and still is one for a plan that names no such person
+    assert plans.answer("Who is the current director of the Municipal Development and Reform Commission?").abstained
+
+
+def test_the_document_a_question_names_scopes_it(plans):
+    ans = plans.answer("What does section 9 of the Act say?")
+    assert ans.doc_id == ACT and "emissions reduction plan" in ans.answer, ans.answer
+
+
+def test_every_dev_question_of_every_document_is_answered_without_a_traceback(plans):
+    from policyqa.eval.harness import load_cases, run_case
+
+    cases = [c for c in load_cases() if c["split"] == "dev" and c["doc"] != "chongqing-14fyp-energy-emissions"]
+    assert len(cases) >= 250
+    errors = [(c["id"], r["error"]) for c in cases if (r := run_case(plans, c)).get("error")]
+    assert errors == []
+
+
+def test_a_batch_answers_every_line(plans_dir):
+    lines = ["What does section 205 say?", "", "\x00\x01", "who leads VOC remediation?", "Sec. 999(z) of the order"]
+    got = run_cli("ask", "--json", data_dir=plans_dir, stdin="\n".join(lines))
+    rows = [json.loads(line) for line in got.stdout.splitlines()]
+    assert got.returncode == 0 and len(rows) == 4, got.stderr
+    assert all("answer" in r or "error" in r for r in rows)
+
+
+def test_ingest_summarises_what_it_read(tmp_path):
+    plain = tmp_path / "note.txt"
+    plain.write_text("A short note.\n\nIt sets no targets and names no one.\n", encoding="utf-8")
+    got = run_cli("ingest", str(SHARED_CORPORA / f"{EO_NUCLEAR}.txt"), str(plain), data_dir=tmp_path / "data")
+    assert got.returncode == 0, got.stderr
+    assert f"{EO_NUCLEAR}: 42 provisions (printed ids)" in got.stdout, got.stdout
+    assert "note: 2 provisions (positional ids), 0 actors, 0 targets, 0 deadlines" in got.stdout, got.stdout
+    assert "note: no targets found" in got.stderr and "no one named to act" in got.stderr
