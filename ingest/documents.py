@@ -18,7 +18,7 @@ from policyqa.ingest.splitting import split_generic, split_plan, strip_page_chro
 from policyqa.ingest.structure import Provision, split_provisions
 from policyqa.ingest.targets import apply_readings, document_horizon, extract_targets
 
-PARSER_VERSION = "4"
+PARSER_VERSION = "5"
 
 
 @dataclass
@@ -130,7 +130,9 @@ def parse_document(source: SourceDocument, registry: AgencyRegistry) -> ParsedDo
             clause.responsible = [a for a in roles.responsible + roles.may if a not in roles.lead]
             clause.consulted = [a for a in roles.consulted if a not in roles.lead + clause.responsible]
         clause.targets = apply_readings(extract_targets(r.clause_id, r.text, default_year=horizon), source.readings)
-        clause.deadlines = [Deadline(**asdict(d)) for d in extract_deadlines(r.text)]
+        # an item's deadline is often in the lead-in it completes ("Within 120 days ..., the Secretary shall: (i) ...")
+        own = extract_deadlines(r.text)
+        clause.deadlines = [Deadline(**asdict(d)) for d in own or extract_deadlines(r.lead_in)]
         clauses.append(clause)
     if not clauses:
         warnings.append(f"{source.doc_id}: no clauses found")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import orjson
 
+_ABBREVIATION_END = re.compile(r"(?:\b(?:[A-Z]\.){2,}|\b(?:Sec|Secs|Art|Arts|e\.g|i\.e|para|paras|Inc|Dr|Mr|Ms|v)\.)$")
 _SENTENCE_END = re.compile(r"(?<!\bNo\.)(?<=[.!?;。！？；])\s+(?=[\"'(\[]?[A-Z0-9\u4e00-\u9fff])")
 
 
@@ -109,8 +110,9 @@ def split_sentences(text: str) -> list[str]:
         p = p.strip()
         if not p:
             continue
-        # "2. We will ..." - a printed item number is not a sentence of its own.
-        if parts and re.fullmatch(r"\(?\d{1,2}[.)]", parts[-1]):
+        # "2. We will ..." - a printed item number is not a sentence of its own; nor does a sentence
+        # end at an abbreviation ("50 U.S.C. 4558", "Sec. 4", "e.g. the")
+        if parts and (re.fullmatch(r"\(?\d{1,2}[.)]", parts[-1]) or _ABBREVIATION_END.search(parts[-1])):
             parts[-1] = f"{parts[-1]} {p}"
         else:
             parts.append(p)

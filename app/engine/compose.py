@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from policyqa.engine.agencies import AgencyRegistry
 from policyqa.engine.answer import Citation
-from policyqa.engine.clauses import Clause
+from policyqa.engine.clauses import Clause, split_sentences
 from policyqa.engine.question import Question
 from policyqa.engine.retrieval import ClauseHit
 from policyqa.engine.text import content_stems, numbers, words
@@ -89,7 +89,11 @@ def dated_sentences(clause: Clause) -> list[str]:
     """The clause's sentences that set a deadline, a recurring duty or a target year ("By 2025, ..."),
     in the clause's order."""
     phrases = [d.text for d in clause.deadlines] + [str(t.year) for t in clause.targets if t.year]
-    return [s for s in body_sentences(clause) if any(p in s for p in phrases) or _YEAR.search(s)]
+    own = [s for s in body_sentences(clause) if any(p in s for p in phrases) or _YEAR.search(s)]
+    if own or not clause.context:
+        return own
+    # the deadline of a list item is in the lead-in it completes
+    return [s for s in split_sentences(clause.context) if any(p in s for p in phrases)]
 
 
 DUTY_SENTENCES = 8
@@ -207,7 +211,7 @@ class Composer:
         if c.consulted:
             lines.append(f"In consultation or coordination with: {self.names(c.consulted, q)} [{cid}].")
         names = [*c.lead, *c.responsible, *c.consulted]
-        quote = self.best(c, q.focus_text, k=1, must_match=names)
+        quote = self.best(c, q.focus_text, k=2, must_match=names)
         if c.context and not any(n in " ".join(quote) for n in names):
             # an item of a list whose lead-in names who acts ("the Secretary shall: (i) ...")
             lines.append(f'Under: "{c.context}"')
@@ -253,6 +257,10 @@ class Composer:
         duty or a target year, quoted."""
         c = hits[0].clause
         dated = dated_sentences(c)
+        if dated and not any(d in c.text for d in dated):  # the deadline is in the lead-in: quote it, then the item
+            item = self.best(c, q.focus_text, k=1)
+            line = " … ".join(f'"{s}"' for s in [dated[0], *item])
+            return Composed(f"{line} [{c.clause_id}]", [self.cite(c, [dated[0], *item])])
         sentences = self.best(c, q.focus_text, k=1, must_match=dated) if dated else []
         sentences = [s for s in sentences if any(d in s for d in dated)] or dated[:1]
         lines = [f'"{s}" [{c.clause_id}]' for s in sentences]

@@ -50,8 +50,8 @@ _QUESTION_WORDS = frozenset(
 # the previous turn asked.
 _ASKS_WHAT_IT_SAYS = re.compile(r"\b(?:say|says|said|mention|mentions|anything about)\b", re.IGNORECASE)
 ABSTAIN_PREFIX = "The plan does not say"
-LOOKUP_CHILDREN = 6
-GOAL_IN_WORDS = 0.6  # share of a target question's words the best clause must hold to answer it in words  # provisions under a looked-up section shown with it
+LOOKUP_CHILDREN = 6  # provisions under a looked-up section shown with it
+GOAL_IN_WORDS = 0.6  # share of a target question's words the best clause must hold to answer it in words
 # "the targets for crop straw and for rural sewage": two figures asked in one question
 _JOINS_TWO = re.compile(r"\band\b|以及|和|及|与", re.IGNORECASE)
 # Cosine similarity between a question and a target's measure above which the target answers it
@@ -291,9 +291,12 @@ class PolicyQA:
                 for doc_id, text in texts.items()  # (the places file refines one document)
             ]
             self._names = document_names(self.index.titles, texts)
-            self._agencies_of = {doc_id: set() for doc_id in texts}
+            # who each document names: its clauses' agencies and the actors read from it at ingest
+            self._agencies_of = {
+                doc_id: {a["name"] for a in self.index.state.docs.get(doc_id, {}).get("actors", [])} for doc_id in texts
+            }
             for c in clauses:
-                self._agencies_of[c.doc_id].update(c.agencies)
+                self._agencies_of[c.doc_id].update([*c.agencies, *c.consulted])
             self._views_of = clauses
         return self._views
 
@@ -329,10 +332,9 @@ class PolicyQA:
                 c.document = titles.get(c.doc_id, c.doc_id)
         return ans
 
-    def _lookup(self, q: Question, wanted: str, scope: list[str]) -> list[Clause]:
-        """The clause with id ``wanted`` followed by the provisions under it ("section 205" is 205 and
-        its subsections); nothing when no document in scope has it. When several documents do, the one
-        whose provisions are nearest the question's other words (retrieval over those documents)."""
+    def _lookup(self, wanted: str, scope: list[str]) -> dict[str, list[Clause]]:
+        """Per document in scope that has it: the clause with id ``wanted`` followed by the provisions
+        under it ("section 205" is 205 and its subsections)."""
         found: dict[str, list[Clause]] = {}
         for doc in scope:
             clauses = [c for c in self.index.clauses if c.doc_id == doc]
@@ -340,11 +342,20 @@ class PolicyQA:
             under = [c for c in clauses if c.clause_id.startswith((f"{wanted}(", f"{wanted}."))]
             if own or under:
                 found[doc] = (own + under)[: 1 + LOOKUP_CHILDREN]
-        if len(found) > 1:
-            near = self.retriever.search(q.search_text, k=1, docs=set(found))
-            first = near[0].clause.doc_id if near else next(iter(found))
-            return found[first]
-        return next(iter(found.values()), [])
+        return found
+
+    def _likeliest(self, q: Question, found: dict[str, list[Clause]]) -> str:
+        """Of the documents that have a looked-up provision, the one whose provision holds most of the
+        question's other words ("what policy does section 2 set out"); ties go to the nearest by retrieval."""
+        if len(found) == 1:
+            return next(iter(found))
+        cover = {d: self.coverage(q, " ".join(f"{c.heading_text} {c.text}" for c in cs)) for d, cs in found.items()}
+        best = max(cover.values())
+        tied = [d for d, v in cover.items() if v == best]
+        if len(tied) == 1:
+            return tied[0]
+        near = self.retriever.search(q.search_text, k=1, docs=set(tied))
+        return near[0].clause.doc_id if near else tied[0]
 
     def _clauses_of(self, docs: set[str]) -> list[Clause]:
         return [c for c in self.index.clauses if c.doc_id in docs]
@@ -352,12 +363,24 @@ class PolicyQA:
     def _answer(self, q: Question, boost: dict[str, float]) -> Answer:
         t0 = time.perf_counter()
         scope = self.scope(q)
+        wanted = q.clause_ids[0] if q.clause_ids else ""
+        found = self._lookup(wanted, scope) if wanted else {}
+        if q.intent == "clause_lookup" and not found:
+            # "the DPA section 708 authority": a reference to another law, not a provision asked for
+            q.clause_ids = []
+            q.intent = classify(q)
+            if q.intent == "clause_lookup" or not self._own_content(q):
+                return self._abstain(q, f"anything as clause {wanted}: the plan has no clause with that id.")
+        if found and q.intent != "clause_lookup":
+            scope = [d for d in scope if d in found]  # a provision the question cites says which document
         if q.intent == "clause_lookup":
-            found = self._lookup(q, q.clause_ids[0], scope)
-            if not found:
-                return self._abstain(q, f"anything as clause {q.clause_ids[0]}: the plan has no clause with that id.")
-            composed = self.composer.clause_lookup(q, found[0], found[1:])
-            return self._finish(q, composed, found, [], t0)
+            doc = self._likeliest(q, found)
+            composed = self.composer.clause_lookup(q, found[doc][0], found[doc][1:])
+            ans = self._finish(q, composed, found[doc], [], t0)
+            others = [self.index.titles.get(d, d) for d in found if d != doc]
+            if others:  # a person who did not name a document is told where else the provision is
+                ans.notes.append(f"{wanted} is also in: {'; '.join(others)}. Name the document to see it.")
+            return ans
 
         if q.injection and not self._own_content(_strip_injection(q)):
             return self._abstain(

@@ -129,7 +129,8 @@ def _sentence_problem(
     if unknown:
         return f"cites a clause that was not retrieved: {', '.join(unknown)}"
     sources = [clauses[c] for c in cited]
-    source_text = " ".join(c.text + " " + c.heading_text for c in sources)
+    # a clause's lead-in (the text of the provision it completes) is the document's own words too
+    source_text = " ".join(f"{c.text} {c.heading_text} {c.context}" for c in sources)
     source_numbers = {number_value(n) for n in numbers(source_text)} | q_numbers
     masked = _mask_quotes(sentence)
     body = _unmark(sentence, masked)

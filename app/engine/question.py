@@ -124,7 +124,8 @@ def asks_quantity(text: str) -> bool:
 
 # By when, how long, how often: a deadline or a recurring duty is asked for.
 _DEADLINE = re.compile(
-    r"\bby when\b|\bhow (?:long|soon|often|frequently|many (?:days|months|years|weeks))\b|\bdeadlines?\b|\bdue\b|"
+    r"\bby when\b|\bhow (?:long|soon|quickly|often|frequently|far ahead|many (?:days|months|years|weeks))\b|"
+    r"\bdeadlines?\b|\bdue\b|\bwithin what\b|"
     r"\b(?:within|in) how many\b|\btime ?(?:limit|frame|line)s?\b|\bby what (?:date|time)\b|\bwhat date\b|"
     r"\bwhen (?:must|should|does|do|is|are|will|has|have|did)\b(?!.*\b(?:how many|how much|percent|what share)\b)|"
     r"\bno later than\b|\bnot later than\b|\bevery (?:year|how many)\b|\b(?:what|which) year\b|"
@@ -202,7 +203,14 @@ def read_question(raw: str, registry: AgencyRegistry, glossary: Glossary, max_ch
         raise PolicyQAError("The question is empty.", 'ask about the plan, e.g. "Which bureau leads VOC remediation?"')
     language = "zh" if _CJK.search(text) else "en"
     injection = bool(_INJECTION.search(text))
-    agencies = registry.names_in(text, informal=True)
+    # "which minister prepares ...": a title after "which" asks who, it names no one
+    agencies = list(
+        dict.fromkeys(
+            m.agency.name
+            for m in registry.find(text, informal=True)
+            if not re.search(r"\b(?:which|what)\s+(?:\w+\s+)?$", text[: m.start], re.IGNORECASE)
+        )
+    )
     terms = glossary.english_terms(text)
     printed = normalise_reference(text)  # "Sec. 102(a)(i)", "subsection 14(2)", "Article 12"
     clause_ids = list(dict.fromkeys([*([printed] if printed else []), *(a or b for a, b in _CLAUSE_REF.findall(text))]))
