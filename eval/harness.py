@@ -291,19 +291,35 @@ def _baseline_summary(rows: list[dict]) -> dict:
     return b
 
 
+def document_bars() -> dict[str, dict]:
+    """Each evaluation document's bar (``bar`` in eval/documents.yaml): GATE or NEW_DOCUMENT_BAR."""
+    rows = yaml.safe_load(DOCUMENTS_FILE.read_text(encoding="utf-8"))["documents"]
+    return {r["doc_id"]: GATE if r.get("bar") == "tuned" else NEW_DOCUMENT_BAR for r in rows}
+
+
+def _misses(metrics: dict, bar: dict, where: str) -> list[str]:
+    out = []
+    for key, bound in bar.items():
+        value = metrics.get(key)
+        if value is None:
+            continue
+        if value > bound if key == "false_refusals" else value < bound:
+            out.append(f"{where} {key} = {value} (bar {'<=' if key == 'false_refusals' else '>='} {bound})")
+    return out
+
+
 def gate_failures(report: dict, gates: dict[str, dict] | None = None) -> list[str]:
-    """Which thresholds a report misses, per split (empty = green). ``gates`` maps a split to
-    its thresholds; by default every split is held to GATE."""
-    problems = []
-    for split, m in report["splits"].items():
-        for key, bound in (gates or {}).get(split, GATE).items():
-            value = m.get(key)
-            if value is None:
-                continue
-            bad = value > bound if key == "false_refusals" else value < bound
-            if bad:
-                problems.append(f"{split} {key} = {value} (gate {'<=' if key == 'false_refusals' else '>='} {bound})")
-    return problems
+    """Which thresholds a report misses (empty = green). With ``gates`` (split -> thresholds) the
+    overall splits are held to them; without, each document's splits are held to its own bar."""
+    if gates is not None:
+        return [p for split, m in report["splits"].items() for p in _misses(m, gates.get(split, GATE), split)]
+    bars = document_bars()
+    return [
+        p
+        for doc, entry in report["documents"].items()
+        for split, m in entry["splits"].items()
+        for p in _misses(m, bars.get(doc, NEW_DOCUMENT_BAR), f"{doc} {split}")
+    ]
 
 
 _KEYS = [

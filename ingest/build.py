@@ -72,12 +72,36 @@ def ingest(
         ) from exc
     try:
         if sources is None:
-            sources = [file_document(p) for p in paths] if paths else corpus_documents(settings.corpus_dir)
+            sources = [file_document(p) for p in paths] if paths else _indexed_documents(settings, rebuild)
         report = _build(settings, sources, rebuild, progress)
     finally:
         lock.release()
     report.seconds = round(time.perf_counter() - started, 2)
     return report
+
+
+def _indexed_documents(settings: Settings, rebuild: bool) -> list[SourceDocument]:
+    """The corpus, and on a rebuild every document added since (read again from where it was added
+    from): rebuilding never drops a plan a user added."""
+    sources = corpus_documents(settings.corpus_dir)
+    state = read_state(settings.data_dir) if rebuild else None
+    if state is None:
+        return sources
+    known = {s.doc_id for s in sources}
+    for doc_id, info in state.docs.items():
+        if doc_id in known:
+            continue
+        path = Path(info.get("path", ""))
+        if not path.is_file():
+            raise PolicyQAError(
+                f"Document {doc_id!r} was added from {path}, which is no longer there.",
+                "put the file back, or rebuild with the files to keep: policyqa ingest --rebuild FILE ... "
+                "(the index in force keeps answering until then).",
+            )
+        source = file_document(path)
+        source.doc_id = doc_id
+        sources.append(source)
+    return sources
 
 
 def _build(settings: Settings, sources: list[SourceDocument], rebuild: bool, progress: bool) -> IngestReport:

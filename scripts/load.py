@@ -35,9 +35,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from policyqa.tools import servers
 from policyqa.tools.servers import free_port
-
-from app import servers
 
 ROOT = Path(__file__).resolve().parent.parent
 FALLBACK_QUESTIONS = [

@@ -94,3 +94,12 @@ def test_ingest_summarises_what_it_read(tmp_path):
     assert f"{EO_NUCLEAR}: 42 provisions (printed ids)" in got.stdout, got.stdout
     assert "note: 2 provisions (positional ids), 0 actors, 0 targets, 0 deadlines" in got.stdout, got.stdout
     assert "note: no targets found" in got.stderr and "no one named to act" in got.stderr
+
+
+def test_a_rebuild_keeps_the_plans_a_user_added(tmp_path):
+    data = tmp_path / "data"
+    assert run_cli("ingest", str(SHARED_CORPORA / f"{EO_NUCLEAR}.txt"), data_dir=data).returncode == 0
+    got = run_cli("ingest", "--rebuild", data_dir=data)
+    assert got.returncode == 0, got.stderr
+    docs = [json.loads(line)["doc_id"] for line in run_cli("docs", "--json", data_dir=data).stdout.splitlines()]
+    assert EO_NUCLEAR in docs and "chongqing-14fyp-energy-emissions" in docs

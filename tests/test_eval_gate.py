@@ -69,3 +69,22 @@ def test_chinese_line_meets_the_bar(report):
 def test_beats_the_tutorial_rag(report):
     assert report["policyqa"]["recall@1"] > report["baseline"]["recall@1"]
     assert report["policyqa"]["answer_accuracy"] > report["baseline"]["answer_accuracy"]
+
+
+def test_each_document_is_held_to_its_own_bar():
+    from policyqa.eval.harness import NEW_DOCUMENT_BAR, document_bars
+
+    bars = document_bars()
+    assert bars["chongqing-14fyp-energy-emissions"] == GATE
+    assert bars["us-eo14008-climate-crisis"] == NEW_DOCUMENT_BAR
+    ok = {"answer_accuracy": 0.96, "cited_right": 0.95, "grounded": 1.0, "abstention_accuracy": 0.96}
+    report = {
+        "documents": {
+            "chongqing-14fyp-energy-emissions": {"splits": {"heldout": {**ok, "answer_accuracy": 0.93}}},
+            "us-eo14008-climate-crisis": {"splits": {"heldout": {**ok, "answer_accuracy": 0.93}}},
+        }
+    }
+    # 0.93 misses the tuned plan's bar (0.95) and meets a new plan's (0.90)
+    assert gate_failures(report) == [
+        "chongqing-14fyp-energy-emissions heldout answer_accuracy = 0.93 (bar >= 0.95)"
+    ]

@@ -32,8 +32,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+from policyqa.tools import servers
 
-from app import servers
 from scripts.load import Server, client_for, running_server
 from tests.conftest import PYTHON, ROOT, free_port, run_cli, wait_for
 

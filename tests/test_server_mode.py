@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 from policyqa.settings import Settings
+from policyqa.tools import servers
 from policyqa.tools.servers import free_port
-
-from app import servers
 
 
 @pytest.fixture(scope="module")

@@ -22,9 +22,8 @@ from pathlib import Path
 import pytest
 from policyqa.errors import PolicyQAError
 from policyqa.settings import PROJECT_ROOT, Settings
+from policyqa.tools import servers
 from policyqa.tools.servers import free_port
-
-from app import servers
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -332,16 +332,16 @@ class PolicyQA:
                 c.document = titles.get(c.doc_id, c.doc_id)
         return ans
 
-    def _lookup(self, wanted: str, scope: list[str]) -> dict[str, list[Clause]]:
+    def _lookup(self, wanted: str, scope: list[str], limit: int | None = LOOKUP_CHILDREN) -> dict[str, list[Clause]]:
         """Per document in scope that has it: the clause with id ``wanted`` followed by the provisions
-        under it ("section 205" is 205 and its subsections)."""
+        under it ("section 205" is 205 and its subsections; at most ``limit`` of them)."""
         found: dict[str, list[Clause]] = {}
         for doc in scope:
             clauses = [c for c in self.index.clauses if c.doc_id == doc]
             own = [c for c in clauses if c.clause_id == wanted]
             under = [c for c in clauses if c.clause_id.startswith((f"{wanted}(", f"{wanted}."))]
             if own or under:
-                found[doc] = (own + under)[: 1 + LOOKUP_CHILDREN]
+                found[doc] = own + under[:limit]
         return found
 
     def _likeliest(self, q: Question, found: dict[str, list[Clause]]) -> str:
@@ -371,16 +371,8 @@ class PolicyQA:
             q.intent = classify(q)
             if q.intent == "clause_lookup" or not self._own_content(q):
                 return self._abstain(q, f"anything as clause {wanted}: the plan has no clause with that id.")
-        if found and q.intent != "clause_lookup":
+        if found:
             scope = [d for d in scope if d in found]  # a provision the question cites says which document
-        if q.intent == "clause_lookup":
-            doc = self._likeliest(q, found)
-            composed = self.composer.clause_lookup(q, found[doc][0], found[doc][1:])
-            ans = self._finish(q, composed, found[doc], [], t0)
-            others = [self.index.titles.get(d, d) for d in found if d != doc]
-            if others:  # a person who did not name a document is told where else the provision is
-                ans.notes.append(f"{wanted} is also in: {'; '.join(others)}. Name the document to see it.")
-            return ans
 
         if q.injection and not self._own_content(_strip_injection(q)):
             return self._abstain(
@@ -403,6 +395,19 @@ class PolicyQA:
             doc = near[0].clause.doc_id if near else scope[0]
             return self._abstain(q, decision.refusals.get(doc) or next(iter(decision.refusals.values())), near)
         docs = set(decision.docs)
+        found = {d: cs for d, cs in found.items() if d in docs}
+        if q.intent == "clause_lookup" and found:
+            doc = self._likeliest(q, found)
+            composed = self.composer.clause_lookup(q, found[doc][0], found[doc][1:])
+            ans = self._finish(q, composed, found[doc], [], t0)
+            others = [self.index.titles.get(d, d) for d in found if d != doc]
+            if others:  # a person who did not name a document is told where else the provision is
+                ans.notes.append(f"{wanted} is also in: {'; '.join(others)}. Name the document to see it.")
+            return ans
+        # "who must act under section 4.2?", "how many ... under Sec. 5": asked of that provision and those under it
+        within = {
+            clause_key(c.doc_id, c.clause_id) for cs in self._lookup(wanted, list(found), None).values() for c in cs
+        }
         if (
             q.intent == "agency_duties"
             and q.agencies
@@ -421,6 +426,7 @@ class PolicyQA:
             vector=q_vec,
             booster=lambda keys: self._structure_boosts(q, keys),
             docs=docs,
+            restrict=within or None,
         )
         # An answer rests on one document: the one the best hit is in.
         hits = [h for h in hits if hits and h.clause.doc_id == hits[0].clause.doc_id]
@@ -444,7 +450,8 @@ class PolicyQA:
         # In a conversation, a question whose best clause is the one in view leans on it ("which
         # districts are first in line" after a question on hydrogen vehicles).
         in_view = q.leans_on_turn and any(h.clause.clause_id in q.prev_ids for h in hits)
-        if weak and top.clause.clause_id not in q.prev_ids and not in_view:
+        # (a question naming its provision is about that provision, however few of its words it holds)
+        if weak and top.clause.clause_id not in q.prev_ids and not in_view and not within:
             what = f"anything about {', '.join(repr(m) for m in missing[:3])}" if missing else "this"
             ans = self._abstain(q, f"{what}.", hits)
             ans.retrieved = ans_hits

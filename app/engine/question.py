@@ -239,7 +239,9 @@ def classify(q: Question) -> str:
     """The question's intent (one of :data:`INTENTS`)."""
     text = q.text
     if q.clause_ids and not re.search(r"\d+(?:\.\d+)?\s*(?:%|percent|tons?)", text):
-        return "clause_lookup"
+        # "how many ... under Sec. 5?", "by when must ... under section 9?": asked of that provision, not a lookup
+        if not (asks_quantity(text) or _DEADLINE.search(text) or re.search(r"\bwho\b|谁", text, re.I)):
+            return "clause_lookup"
     if q.capacity_tph is not None or _OBLIGATION.search(text) and not _LEAD.search(text.split(",")[-1]):
         if _OBLIGATION.search(text):
             return "obligation"

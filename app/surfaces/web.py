@@ -33,6 +33,7 @@ import pandas as pd
 from filelock import FileLock
 from policyqa.engine.answer import Citation
 from policyqa.engine.clauses import Clause, split_sentences
+from policyqa.engine.grounding import MARKER
 from policyqa.engine.text import valid_text
 from policyqa.errors import PolicyQAError
 from policyqa.settings import PROJECT_ROOT, Settings, get_settings
@@ -77,7 +78,7 @@ CSS = """
 .pq-note { font-size: .85em; color: #71717a; font-style: italic; }
 """
 
-_REF = re.compile(r"\[(\d+(?:\.\d+){0,3})\]")
+_REF = MARKER  # the answer's clause markers, "[3.9.2]", "[102(a)(i)]", "[7(1.1)]"
 _REF_HTML = r'<span class="pq-ref">[\1]</span>'
 _ITEM_PREFIX = re.compile(r"^\(?\d+[.)]\s*")
 
