@@ -96,6 +96,15 @@ def dated_sentences(clause: Clause) -> list[str]:
     return [s for s in split_sentences(clause.context) if any(p in s for p in phrases)]
 
 
+LIST_ITEMS = 8  # items quoted under a sentence that introduces a list
+
+
+def introduces_list(sentence: str) -> bool:
+    """A sentence that ends by introducing a list ("... must take into account", "... shall:",
+    "including:"): its items are provisions of their own."""
+    return bool(re.search(r"(?::|—|-|\binclud(?:e|es|ing)|\binto account|\bfollowing|\bcontain|\bof)\s*$", sentence))
+
+
 DUTY_SENTENCES = 8
 # Words of agency names that say what kind of body it is, not what it works on.
 _AGENCY_KIND_WORDS = frozenset(
@@ -124,9 +133,10 @@ def duty_sentences(clause: Clause, agency: str, k: int) -> list[str]:
 class Composer:
     """Builds extractive answers for each intent."""
 
-    def __init__(self, registry: AgencyRegistry, idf=None) -> None:
+    def __init__(self, registry: AgencyRegistry, idf=None, children=None) -> None:
         self.registry = registry
         self._idf = idf  # a callable giving the live index's idf table
+        self._children = children or (lambda clause: [])  # the provisions a clause's list introduces
 
     def best(self, clause: Clause, query: str, **kwargs) -> list[str]:
         """:func:`best_sentences` weighted by the live corpus's word rarity."""
@@ -320,7 +330,13 @@ class Composer:
         asked = set(content_stems(q.focus_text))
         sentences += [s for s in c.scope if len(asked & set(content_stems(s))) >= 2]
         lines = [f'"{s}" [{c.clause_id}]' for s in sentences]
-        return Composed("\n".join(lines), [self.cite(c, sentences)])
+        cites = [self.cite(c, sentences)]
+        if introduces_list(sentences[-1]):  # "the Minister must take into account": the items say what
+            for item in self._children(c)[:LIST_ITEMS]:
+                said = body_sentences(item)[:1] or [item.text]
+                lines.append(f'{item.display_id}: "{said[0]}" [{item.clause_id}]')
+                cites.append(self.cite(item, said))
+        return Composed("\n".join(lines), cites)
 
     def clause_lookup(self, q: Question, c: Clause, under: list[Clause] | None = None) -> Composed:
         """The clause verbatim with who must act, then the provisions under it (a section's subsections)."""

@@ -13,6 +13,7 @@ from policyqa.engine.agencies import AgencyRegistry, registry_for, with_actors
 from policyqa.engine.answer import Answer
 from policyqa.engine.clauses import Clause, Target, target_text
 from policyqa.engine.compose import Composed, Composer, dated_sentences
+from policyqa.engine.crosslingual import ChineseReader, document_vocabulary
 from policyqa.engine.decide import DocumentView, decide, document_names, documents_of_kind, named_documents
 from policyqa.engine.glossary import Glossary, glossary_for
 from policyqa.engine.grounding import check
@@ -51,6 +52,8 @@ _QUESTION_WORDS = frozenset(
 _ASKS_WHAT_IT_SAYS = re.compile(r"\b(?:say|says|said|mention|mentions|anything about)\b", re.IGNORECASE)
 ABSTAIN_PREFIX = "The plan does not say"
 LOOKUP_CHILDREN = 6  # provisions under a looked-up section shown with it
+CHINESE_TERMS = 8  # dictionary words a Chinese question is searched with, rarest in the plans first
+TRANSLATED_HELD = 0.5  # share of those words the best clause must hold for the question to count as supported
 GOAL_IN_WORDS = 0.6  # share of a target question's words the best clause must hold to answer it in words
 # "the targets for crop straw and for rural sewage": two figures asked in one question
 _JOINS_TWO = re.compile(r"\band\b|以及|和|及|与", re.IGNORECASE)
@@ -88,13 +91,24 @@ class PolicyQA:
         self.places: Places = places_for(self.settings.corpus_dir)
         self.index = LiveIndex(self.settings)
         self.retriever = HybridRetriever(index=self.index, k=self.settings.top_k)
-        self.composer = Composer(self.registry, idf=lambda: self.index.idf)
+        self.composer = Composer(self.registry, idf=lambda: self.index.idf, children=self.children)
         self._sync_registry()
         self._lock = threading.Lock()
         self._views_of: list[Clause] | None = None
         self._views: list[DocumentView] = []
         self._names: dict[str, list[str]] = {}
         self._agencies_of: dict[str, set[str]] = {}
+        self._chinese_of: list[Clause] | None = None
+        self._reader: ChineseReader | None = None
+
+    def _chinese(self) -> ChineseReader:
+        """The dictionary lane for Chinese questions, over the words the indexed plans use (built on the
+        first Chinese question after each index load: about a second and 130 MB)."""
+        clauses = self.index.clauses
+        if self._chinese_of is not clauses:
+            self._reader = ChineseReader(document_vocabulary(f"{c.heading_text} {c.text}" for c in clauses))
+            self._chinese_of = clauses
+        return self._reader
 
     def _sync_registry(self) -> None:
         """Rebuild the registry when the live index changed: the corpus agency list plus the actors
@@ -147,6 +161,8 @@ class PolicyQA:
         q = read_question(question, self.registry, self.glossary, self.settings.max_question_chars)
         q = self._fix_typos(q)
         q.intent = classify(q)  # after typo fixes: "responsble" reads as "responsible"
+        if q.language == "zh":  # the plans' own English words for the question's Chinese words
+            q.translated = self._chinese().english_terms(q.text)[:CHINESE_TERMS]
         prev_q, prev_ids = _previous_turn(history)
         boost: dict[str, float] = {}
         if prev_q:
@@ -357,6 +373,17 @@ class PolicyQA:
         near = self.retriever.search(q.search_text, k=1, docs=set(tied))
         return near[0].clause.doc_id if near else tied[0]
 
+    def children(self, clause: Clause) -> list[Clause]:
+        """The provisions directly under ``clause`` in its document ("8(a)" ... "8(d)" under "8")."""
+        prefix = f"{clause.clause_id}("
+        return [
+            c
+            for c in self.index.clauses
+            if c.doc_id == clause.doc_id
+            and c.clause_id.startswith(prefix)
+            and c.clause_id.count("(") == prefix.count("(")
+        ]
+
     def _clauses_of(self, docs: set[str]) -> list[Clause]:
         return [c for c in self.index.clauses if c.doc_id in docs]
 
@@ -445,8 +472,11 @@ class PolicyQA:
                 # nothing in the plan is close in meaning ("../../etc/passwd"); a follow-up leans on its turn
                 or (top.dense_sim < 0.2 and not q.prev_ids)
             )
-        else:  # a Chinese question is understood through its glossary terms and agency names
-            weak = not (q.terms or q.agencies) and top.dense_sim < 0.5
+        else:  # a Chinese question is understood through its glossary terms, agency names and dictionary words
+            low = f"{top.clause.heading_text} {top.clause.text}".lower()
+            # dictionary words count when the best clause holds most of them: a word-by-word reading is loose
+            held = sum(1 for w in q.translated if w.lower() in low) / len(q.translated) if q.translated else 0.0
+            weak = not (q.terms or q.agencies or held >= TRANSLATED_HELD) and top.dense_sim < 0.5
         # In a conversation, a question whose best clause is the one in view leans on it ("which
         # districts are first in line" after a question on hydrogen vehicles).
         in_view = q.leans_on_turn and any(h.clause.clause_id in q.prev_ids for h in hits)
@@ -612,7 +642,7 @@ class PolicyQA:
     def _finish(
         self, q: Question, composed: Composed, retrieved: list[Clause], hits: list[ClauseHit], t0: float
     ) -> Answer:
-        by_id = {c.clause_id: c for c in retrieved}
+        by_id = {c.clause_id: c for c in [*retrieved, *composed_clauses(self, composed)]}
         grounding = check(composed.text, by_id, self.registry, q.text)
         text = composed.text if grounding.grounded else "\n".join(grounding.kept)
         if not text.strip():  # nothing said survives (or the nearest provisions are headings without text)

@@ -159,6 +159,7 @@ class Question:
     prev_ids: list[str] = field(default_factory=list)
     leans_on_turn: bool = False  # a follow-up naming nothing of its own
     figure_clauses: list[str] = field(default_factory=list)  # clauses whose targets answer it
+    translated: list[str] = field(default_factory=list)  # English words the plans use for a Chinese question's words
 
     @property
     def focus_text(self) -> str:
@@ -175,7 +176,7 @@ class Question:
         """What retrieval searches for: English text plus the plan's terms for what it names."""
         base = self.text if self.language == "en" else _CJK.sub(" ", self.text)
         extra = [t for t in self.terms if t.lower() not in base.lower()]
-        return " ".join([base, *extra, *self.agencies]).strip()
+        return " ".join([base, *extra, *self.translated, *self.agencies]).strip()
 
 
 def clean(text: str, max_chars: int) -> tuple[str, bool]:
