@@ -18,6 +18,12 @@ from policyqa.engine.retrieval import ClauseHit
 from policyqa.engine.text import content_stems, numbers, words
 
 _ITEM_PREFIX = re.compile(r"^\(?\d+[.)]\s*")
+# a span of time ("by 90 days", "five years before", "every two years"): answers how long / how far ahead
+_SPAN = re.compile(
+    r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|thirty|sixty|ninety)"
+    r"(?:\s+sitting)?\s+(?:days?|weeks?|months?|years?)\b",
+    re.IGNORECASE,
+)
 _YEAR = re.compile(
     r"\b(?:by|in|before|until|from|for|after|during|of) (?:(?:fiscal )?year )?(?:19|20)\d\d\b", re.IGNORECASE
 )
@@ -89,7 +95,7 @@ def dated_sentences(clause: Clause) -> list[str]:
     """The clause's sentences that set a deadline, a recurring duty or a target year ("By 2025, ..."),
     in the clause's order."""
     phrases = [d.text for d in clause.deadlines] + [str(t.year) for t in clause.targets if t.year]
-    own = [s for s in body_sentences(clause) if any(p in s for p in phrases) or _YEAR.search(s)]
+    own = [s for s in body_sentences(clause) if any(p in s for p in phrases) or _YEAR.search(s) or _SPAN.search(s)]
     if own or not clause.context:
         return own
     # the deadline of a list item is in the lead-in it completes

@@ -139,7 +139,8 @@ def _sentence_problem(
     for n in numbers(body):
         if not _number_in(n, source_numbers, source_text):
             return f"number {n} is not in the cited clause"
-    named = {a for c in sources for a in c.agencies} | {a for c in sources for a in _names_in(registry, c.text)}
+    named = {a for c in sources for a in [*c.agencies, *c.consulted]}
+    named |= {a for c in sources for text in (c.text, c.context) if text for a in _names_in(registry, text)}
     for agency in registry.names_in(body):
         if agency not in named:
             return f"agency {agency} is not named by the cited clause"
