@@ -84,7 +84,11 @@ def _indexed_documents(settings: Settings, rebuild: bool) -> list[SourceDocument
     """The corpus, and on a rebuild every document added since (read again from where it was added
     from): rebuilding never drops a plan a user added."""
     sources = corpus_documents(settings.corpus_dir)
-    state = read_state(settings.data_dir) if rebuild else None
+    try:
+        state = read_state(settings.data_dir) if rebuild else None
+    except PolicyQAError as exc:  # a damaged state file is what --rebuild repairs: the corpus is rebuilt
+        log.warning("%s Rebuilding the corpus; documents added earlier must be added again.", exc.problem)
+        state = None
     if state is None:
         return sources
     known = {s.doc_id for s in sources}

@@ -54,6 +54,7 @@ ABSTAIN_PREFIX = "The plan does not say"
 LOOKUP_CHILDREN = 6  # provisions under a looked-up section shown with it
 CHINESE_TERMS = 8  # dictionary words a Chinese question is searched with, rarest in the plans first
 TRANSLATED_HELD = 0.5  # share of those words the best clause must hold for the question to count as supported
+DATED_NEAR = 0.9  # a clause's deadline answers "by when" only when it is this close to the best clause
 GOAL_IN_WORDS = 0.6  # share of a target question's words the best clause must hold to answer it in words
 # "the targets for crop straw and for rural sewage": two figures asked in one question
 _JOINS_TWO = re.compile(r"\band\b|以及|和|及|与", re.IGNORECASE)
@@ -507,7 +508,9 @@ class PolicyQA:
             hits = chosen + [h for h in hits if h not in chosen]
 
         if q.intent == "deadline":
-            chosen = [h for h in hits[:3] if dated_sentences(h.clause)]
+            # the deadline of the clause about what is asked (or one nearly as close): another clause's
+            # deadline would be a confident wrong answer
+            chosen = [h for h in hits[:3] if h.score >= DATED_NEAR * hits[0].score and dated_sentences(h.clause)]
             if not chosen:
                 ans = self._abstain(q, "when: the nearest clauses give no date, deadline or year for it.", hits)
                 ans.retrieved = ans_hits

@@ -87,6 +87,9 @@ _FOLLOWUP = re.compile(
     r"those|them|it|its|same clause|the same|there|that|this one|these)\b|还有|其他部门|那么|这条|该条",
     re.IGNORECASE,
 )
+_PRINTED_ID = re.compile(
+    r"(?<![\w.])(?:第\s*)?(\d{1,4}(?:\.\d{1,3})*)\s*(?:条|款)?\s*((?:\((?:[a-zA-Z]{1,5}|\d{1,3}(?:\.\d{1,2})?)\))+)"
+)
 _BARE_REF = re.compile(
     r"^\s*(?:(?:show|give|read|open|see)(?: me)?\s+)?(\d{1,2}(?:\.\d{1,2}){1,3})\s*"
     r"(?:pls|please|plz|thanks|thx)?\s*[?.!？。]*\s*$",
@@ -214,6 +217,9 @@ def read_question(raw: str, registry: AgencyRegistry, glossary: Glossary, max_ch
     )
     terms = glossary.english_terms(text)
     printed = normalise_reference(text)  # "Sec. 102(a)(i)", "subsection 14(2)", "Article 12"
+    if not printed:  # a printed id without a keyword: "what does 301(c) say", "第218条(c)款"
+        bare_ref = _PRINTED_ID.search(text)
+        printed = "".join(bare_ref.groups()) if bare_ref else None
     clause_ids = list(dict.fromkeys([*([printed] if printed else []), *(a or b for a, b in _CLAUSE_REF.findall(text))]))
     bare = _BARE_REF.match(text)
     if bare and not clause_ids:  # "5.2 pls": a number alone is a clause asked for
