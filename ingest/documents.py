@@ -18,7 +18,7 @@ from policyqa.ingest.splitting import split_generic, split_plan, strip_page_chro
 from policyqa.ingest.structure import Provision, split_provisions
 from policyqa.ingest.targets import apply_readings, document_horizon, extract_targets
 
-PARSER_VERSION = "5"
+PARSER_VERSION = "6"
 
 
 @dataclass
@@ -106,6 +106,23 @@ def _provisions(source: SourceDocument) -> list[Provision]:
     return out
 
 
+def _initials_of(actor, actors) -> list[str]:
+    """The acronym people type for a body the document only spells out ("CEQ" for the Council on
+    Environmental Quality), when it stands for no other actor of the document."""
+    if actor.kind != "body":
+        return []
+    words = [w for w in re.findall(r"[A-Za-z][\w'-]*", actor.name) if w[0].isupper()]
+    acronym = "".join(w[0] for w in words)
+    if len(acronym) < 3 or acronym in actor.short:
+        return []
+    clash = [
+        a
+        for a in actors.actors
+        if a is not actor and "".join(w[0] for w in re.findall(r"[A-Za-z][\w'-]*", a.name) if w[0].isupper()) == acronym
+    ]
+    return [] if clash else [acronym]
+
+
 def parse_document(source: SourceDocument, registry: AgencyRegistry) -> ParsedDocument:
     """Split a document into clauses and parse each clause's agencies and targets."""
     warnings: list[str] = []
@@ -136,5 +153,5 @@ def parse_document(source: SourceDocument, registry: AgencyRegistry) -> ParsedDo
         clauses.append(clause)
     if not clauses:
         warnings.append(f"{source.doc_id}: no clauses found")
-    named = [{"name": a.name, "short": list(a.short), "kind": a.kind} for a in actors.actors]
+    named = [{"name": a.name, "short": [*a.short, *_initials_of(a, actors)], "kind": a.kind} for a in actors.actors]
     return ParsedDocument(source, clauses, warnings, named)

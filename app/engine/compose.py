@@ -234,14 +234,21 @@ class Composer:
         lines += [f'"{s}" [{cid}]' for s in quote]
         return lines, quote
 
-    def agency_duties(self, q: Question, hits: list[ClauseHit], clauses: list[Clause]) -> Composed:
+    def agency_duties(
+        self, q: Question, hits: list[ClauseHit], clauses: list[Clause], acting: list[str] | None = None
+    ) -> Composed:
+        """What an agency leads (else shares), quoting each clause; ``acting`` adds the officials it acts
+        through ("Chair of the Council on Environmental Quality" for the Council)."""
         agency = q.agencies[0]
-        led = [c for c in clauses if agency in c.lead]
-        shared = [c for c in clauses if agency in c.responsible]
+        acting = acting or [agency]
+        led = [c for c in clauses if any(a in c.lead for a in acting)]
+        shared = [c for c in clauses if any(a in c.responsible for a in acting)]
         name = self.name(agency, q)
         listed = led or shared
         markers = "".join(f"[{c.clause_id}]" for c in listed)
-        if led:
+        if led and len(acting) > 1:
+            intro = f"{self.names(acting, q)} are named to act in these provisions {markers}:"
+        elif led:
             intro = f"{name} takes the lead on these clauses {markers}:"
         else:
             intro = f"{name} leads no clause; it shares responsibility for these {markers}:"
@@ -251,7 +258,7 @@ class Composer:
         for c in listed:
             sentences = duty_sentences(c, agency, per_clause)
             quoted = " … ".join(f'"{s}"' for s in sentences)
-            lines.append(f"- {c.clause_id}: {quoted} [{c.clause_id}]")
+            lines.append(f"- {c.display_id}: {quoted} [{c.clause_id}]")
             cites.append(self.cite(c, sentences))
         return Composed("\n".join(lines), cites)
 

@@ -53,7 +53,7 @@ _ASKS_WHAT_IT_SAYS = re.compile(r"\b(?:say|says|said|mention|mentions|anything a
 ABSTAIN_PREFIX = "The plan does not say"
 LOOKUP_CHILDREN = 6  # provisions under a looked-up section shown with it
 CHINESE_TERMS = 8  # dictionary words a Chinese question is searched with, rarest in the plans first
-TRANSLATED_HELD = 0.5  # share of those words the best clause must hold for the question to count as supported
+TRANSLATED_HELD = 3  # of those words the best clause must hold (or half of them) for the question to count as supported
 DATED_NEAR = 0.9  # a clause's deadline answers "by when" only when it is this close to the best clause
 GOAL_IN_WORDS = 0.6  # share of a target question's words the best clause must hold to answer it in words
 # "the targets for crop straw and for rural sewage": two figures asked in one question
@@ -162,7 +162,9 @@ class PolicyQA:
         q = read_question(question, self.registry, self.glossary, self.settings.max_question_chars)
         q = self._fix_typos(q)
         q.intent = classify(q)  # after typo fixes: "responsble" reads as "responsible"
-        if q.language == "zh":  # the plans' own English words for the question's Chinese words
+        if q.language == "zh" and not q.terms:
+            # the plans' own English words for the question's Chinese words (a corpus glossary, where it
+            # has the question's terms, is the sharper reading and goes alone)
             q.translated = self._chinese().english_terms(q.text)[:CHINESE_TERMS]
         prev_q, prev_ids = _previous_turn(history)
         boost: dict[str, float] = {}
@@ -385,6 +387,12 @@ class PolicyQA:
             and c.clause_id.count("(") == prefix.count("(")
         ]
 
+    def _officials_of(self, body: str, docs: set[str]) -> list[str]:
+        """Officials of ``docs`` whose title names ``body`` ("Chair of the Council on Environmental Quality")."""
+        pattern = re.compile(rf"\bof (?:the )?{re.escape(body)}$")
+        names = {a for c in self._clauses_of(docs) for a in [*c.lead, *c.responsible]}
+        return sorted(a for a in names if a != body and pattern.search(a))
+
     def _clauses_of(self, docs: set[str]) -> list[Clause]:
         return [c for c in self.index.clauses if c.doc_id in docs]
 
@@ -436,12 +444,12 @@ class PolicyQA:
         within = {
             clause_key(c.doc_id, c.clause_id) for cs in self._lookup(wanted, list(found), None).values() for c in cs
         }
-        if (
-            q.intent == "agency_duties"
-            and q.agencies
-            and any(q.agencies[0] in c.lead or q.agencies[0] in c.responsible for c in self._clauses_of(docs))
+        # a body acts through its officials: "what does CEQ do" is also what its Chair must do
+        acting = [q.agencies[0], *self._officials_of(q.agencies[0], docs)] if q.agencies else []
+        if q.intent == "agency_duties" and any(
+            a in c.lead or a in c.responsible for c in self._clauses_of(docs) for a in acting
         ):
-            composed = self.composer.agency_duties(q, [], self._clauses_of(docs))
+            composed = self.composer.agency_duties(q, [], self._clauses_of(docs), acting)
             cited = [self.index.by_key[clause_key(c.doc_id, c.clause_id)] for c in composed_clauses(self, composed)]
             return self._finish(q, composed, cited, [], t0)
 
@@ -476,8 +484,9 @@ class PolicyQA:
         else:  # a Chinese question is understood through its glossary terms, agency names and dictionary words
             low = f"{top.clause.heading_text} {top.clause.text}".lower()
             # dictionary words count when the best clause holds most of them: a word-by-word reading is loose
-            held = sum(1 for w in q.translated if w.lower() in low) / len(q.translated) if q.translated else 0.0
-            weak = not (q.terms or q.agencies or held >= TRANSLATED_HELD) and top.dense_sim < 0.5
+            held = sum(1 for w in q.translated if w.lower() in low)
+            supported = held >= TRANSLATED_HELD or (q.translated and held / len(q.translated) >= 0.5)
+            weak = not (q.terms or q.agencies or supported) and top.dense_sim < 0.5
         # In a conversation, a question whose best clause is the one in view leans on it ("which
         # districts are first in line" after a question on hydrogen vehicles).
         in_view = q.leans_on_turn and any(h.clause.clause_id in q.prev_ids for h in hits)
