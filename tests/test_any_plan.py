@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests.conftest import SHARED_CORPORA, run_cli
+
+pytestmark = pytest.mark.skipif(not SHARED_CORPORA.is_dir(), reason="../shared/corpora is not beside this clone")
 
 EO_CLIMATE = "us-eo14008-climate-crisis"
 EO_AI = "us-eo14110-ai"
