@@ -22,6 +22,7 @@ import threading
 import time
 import traceback
 import uuid
+from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -209,11 +210,18 @@ def target_frame(qa: PolicyQA, query: str = "") -> pd.DataFrame:
     return pd.DataFrame(rows, columns=TARGET_COLUMNS)
 
 
+def target_year(qa: PolicyQA) -> int | None:
+    """The year most percent targets are set for (the plans' horizon, read from them)."""
+    years = Counter(t.year for t in qa.targets() if t.year and t.unit == "%")
+    return years.most_common(1)[0][0] if years else None
+
+
 def percent_frame(qa: PolicyQA) -> pd.DataFrame:
-    """The 2025 targets in percent, one labelled bar each."""
+    """The percent targets of :func:`target_year`, one labelled bar each."""
     rows, seen = [], set()
+    year = target_year(qa)
     for t in qa.targets():
-        if t.year == 2025 and t.unit == "%":
+        if t.year == year and t.unit == "%":
             label = f"{t.clause_id} {t.measure.replace('…', '').strip()}"
             label = label if len(label) <= 40 else label[:39].rstrip() + "…"
             while label in seen:
@@ -593,7 +601,7 @@ def build_app(qa: PolicyQA) -> gr.Blocks:
                 y="percent",
                 color="direction",
                 sort=list(pct["target"]),
-                title="2025 targets in percent",
+                title=f"{target_year(qa) or ''} targets in percent".strip(),
                 x_label_angle=-35,
                 height=420,
                 elem_id="pq-target-chart",
