@@ -162,7 +162,7 @@ class PolicyQA:
         q = read_question(question, self.registry, self.glossary, self.settings.max_question_chars)
         q = self._fix_typos(q)
         q.intent = classify(q)  # after typo fixes: "responsble" reads as "responsible"
-        if q.language == "zh" and not q.terms:
+        if q.language == "zh" and not q.terms and q.intent != "clause_lookup":
             # the plans' own English words for the question's Chinese words (a corpus glossary, where it
             # has the question's terms, is the sharper reading and goes alone)
             q.translated = self._chinese().english_terms(q.text)[:CHINESE_TERMS]
