@@ -445,10 +445,12 @@ class PolicyQA:
             clause_key(c.doc_id, c.clause_id) for cs in self._lookup(wanted, list(found), None).values() for c in cs
         }
         # a body acts through its officials: "what does CEQ do" is also what its Chair must do
-        acting = [q.agencies[0], *self._officials_of(q.agencies[0], docs)] if q.agencies else []
-        if q.intent == "agency_duties" and any(
-            a in c.lead or a in c.responsible for c in self._clauses_of(docs) for a in acting
-        ):
+        acting = (
+            [q.agencies[0], *self._officials_of(q.agencies[0], docs)]
+            if q.intent == "agency_duties" and q.agencies
+            else []
+        )
+        if acting and any(a in c.lead or a in c.responsible for c in self._clauses_of(docs) for a in acting):
             composed = self.composer.agency_duties(q, [], self._clauses_of(docs), acting)
             cited = [self.index.by_key[clause_key(c.doc_id, c.clause_id)] for c in composed_clauses(self, composed)]
             return self._finish(q, composed, cited, [], t0)
