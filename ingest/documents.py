@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -106,21 +107,21 @@ def _provisions(source: SourceDocument) -> list[Provision]:
     return out
 
 
-def _initials_of(actor, actors) -> list[str]:
-    """The acronym people type for a body the document only spells out ("CEQ" for the Council on
-    Environmental Quality), when it stands for no other actor of the document."""
-    if actor.kind != "body":
-        return []
-    words = [w for w in re.findall(r"[A-Za-z][\w'-]*", actor.name) if w[0].isupper()]
-    acronym = "".join(w[0] for w in words)
-    if len(acronym) < 3 or acronym in actor.short:
-        return []
-    clash = [
-        a
-        for a in actors.actors
-        if a is not actor and "".join(w[0] for w in re.findall(r"[A-Za-z][\w'-]*", a.name) if w[0].isupper()) == acronym
-    ]
-    return [] if clash else [acronym]
+def _acronym(name: str) -> str:
+    """The initials of a name's capitalised words ("CEQ" for "Council on Environmental Quality")."""
+    return "".join(w[0] for w in re.findall(r"[A-Za-z][\w'-]*", name) if w[0].isupper())
+
+
+def _actor_rows(actors) -> list[dict]:
+    """The actors as saved in the index; a body the document only spells out also gets the acronym
+    people type for it ("CEQ"), when that acronym stands for no other actor of the document."""
+    counts = Counter(_acronym(a.name) for a in actors.actors)
+    rows = []
+    for a in actors.actors:
+        acronym = _acronym(a.name)
+        typed = a.kind == "body" and len(acronym) >= 3 and acronym not in a.short and counts[acronym] == 1
+        rows.append({"name": a.name, "short": [*a.short, *([acronym] if typed else [])], "kind": a.kind})
+    return rows
 
 
 def parse_document(source: SourceDocument, registry: AgencyRegistry) -> ParsedDocument:
@@ -153,5 +154,4 @@ def parse_document(source: SourceDocument, registry: AgencyRegistry) -> ParsedDo
         clauses.append(clause)
     if not clauses:
         warnings.append(f"{source.doc_id}: no clauses found")
-    named = [{"name": a.name, "short": [*a.short, *_initials_of(a, actors)], "kind": a.kind} for a in actors.actors]
-    return ParsedDocument(source, clauses, warnings, named)
+    return ParsedDocument(source, clauses, warnings, _actor_rows(actors))

@@ -92,8 +92,9 @@ def best_sentences(
 
 
 def dated_sentences(clause: Clause) -> list[str]:
-    """The clause's sentences that set a deadline, a recurring duty or a target year ("By 2025, ..."),
-    in the clause's order."""
+    """The clause's sentences that set a deadline, a recurring duty, a year ("by 2030") or a span of
+    time ("within 90 days", "five years before"), in the clause's order; for a list item with none of
+    its own, the lead-in sentences that set its deadline."""
     phrases = [d.text for d in clause.deadlines] + [str(t.year) for t in clause.targets if t.year]
     own = [s for s in body_sentences(clause) if any(p in s for p in phrases) or _YEAR.search(s) or _SPAN.search(s)]
     if own or not clause.context:

@@ -21,6 +21,7 @@ from policyqa.engine.index import LiveIndex, clause_key
 from policyqa.engine.places import Places, places_for
 from policyqa.engine.question import Question, asks_quantity, classify, read_question
 from policyqa.engine.retrieval import ClauseHit, HybridRetriever
+from policyqa.engine.rules import document_text
 from policyqa.engine.text import STOPWORDS, content_stems, numbers, stem, stem_pairs, words
 from policyqa.errors import PolicyQAError
 from policyqa.settings import Settings, get_settings
@@ -98,7 +99,6 @@ class PolicyQA:
         self._views_of: list[Clause] | None = None
         self._views: list[DocumentView] = []
         self._names: dict[str, list[str]] = {}
-        self._agencies_of: dict[str, set[str]] = {}
         self._chinese_of: list[Clause] | None = None
         self._reader: ChineseReader | None = None
 
@@ -299,23 +299,22 @@ class PolicyQA:
         """What the refusal stage knows of each indexed document (built once per index load)."""
         clauses = self.index.clauses
         if self._views_of is not clauses:
-            parts: dict[str, list[str]] = {}
+            by_doc: dict[str, list[Clause]] = {}
             for c in clauses:
-                parts.setdefault(c.doc_id, []).append(f"{c.heading_text}\n{c.text}")
-            texts = {doc_id: "\n".join(p) for doc_id, p in parts.items()}
+                by_doc.setdefault(c.doc_id, []).append(c)
             self._views = [
                 DocumentView(
-                    doc_id, self.index.facts[doc_id], text, self.places if self.places.doc_id == doc_id else None
+                    doc_id,
+                    self.index.facts[doc_id],
+                    document_text(cs),
+                    self.places if self.places.doc_id == doc_id else None,  # (the places file refines one document)
+                    # who it names: its clauses' agencies and the actors read from it at ingest
+                    {a["name"] for a in self.index.state.docs.get(doc_id, {}).get("actors", [])}
+                    | {a for c in cs for a in [*c.agencies, *c.consulted]},
                 )
-                for doc_id, text in texts.items()  # (the places file refines one document)
+                for doc_id, cs in by_doc.items()
             ]
-            self._names = document_names(self.index.titles, texts)
-            # who each document names: its clauses' agencies and the actors read from it at ingest
-            self._agencies_of = {
-                doc_id: {a["name"] for a in self.index.state.docs.get(doc_id, {}).get("actors", [])} for doc_id in texts
-            }
-            for c in clauses:
-                self._agencies_of[c.doc_id].update([*c.agencies, *c.consulted])
+            self._names = document_names(self.index.titles, {v.doc_id: v.text for v in self._views})
             self._views_of = clauses
         return self._views
 
@@ -327,7 +326,7 @@ class PolicyQA:
         if named:
             return named
         if q.agencies:
-            naming = [v.doc_id for v in views if set(q.agencies) & self._agencies_of[v.doc_id]]
+            naming = [v.doc_id for v in views if set(q.agencies) & v.agencies]
             if naming:
                 return naming
         return [v.doc_id for v in views]
@@ -450,8 +449,9 @@ class PolicyQA:
             if q.intent == "agency_duties" and q.agencies
             else []
         )
-        if acting and any(a in c.lead or a in c.responsible for c in self._clauses_of(docs) for a in acting):
-            composed = self.composer.agency_duties(q, [], self._clauses_of(docs), acting)
+        in_docs = self._clauses_of(docs) if acting else []
+        if any(a in c.lead or a in c.responsible for c in in_docs for a in acting):
+            composed = self.composer.agency_duties(q, [], in_docs, acting)
             cited = [self.index.by_key[clause_key(c.doc_id, c.clause_id)] for c in composed_clauses(self, composed)]
             return self._finish(q, composed, cited, [], t0)
 
@@ -504,11 +504,7 @@ class PolicyQA:
             chosen = self._target_clauses(q, hits, q_vec)
             # a goal asked about in words ("what's the offshore wind goal?") is answered by what the clause
             # says, when the clause is about what is asked: "no number" is a reason only when one was asked
-            in_words = (
-                q.language == "en"
-                and not asks_quantity(q.text)
-                and self.coverage(q, f"{hits[0].clause.heading_text} {hits[0].clause.text}") >= GOAL_IN_WORDS
-            )
+            in_words = q.language == "en" and not asks_quantity(q.text) and cov >= GOAL_IN_WORDS
             if not chosen and not in_words:
                 ans = self._abstain(q, "what figure is set for this: the nearest clauses set no number for it.", hits)
                 ans.retrieved = ans_hits

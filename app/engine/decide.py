@@ -20,6 +20,7 @@ class DocumentView:
     facts: DocumentFacts
     text: str  # its headings and clauses
     places: Places | None = None  # the optional places file, when it refines this document
+    agencies: set[str] = field(default_factory=set)  # who it names: its clauses' agencies and its actors
 
     def __post_init__(self) -> None:
         # An off-topic cue it writes itself ("the Secretary of Energy shall") is not off-topic for it:

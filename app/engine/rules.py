@@ -69,9 +69,14 @@ def years_in(text: str) -> list[int]:
     return [int(y) for y in _YEAR.findall(text)]
 
 
+def document_text(clauses: list[Clause]) -> str:
+    """One document's headings and clause texts, as the facts and the refusal stage read them."""
+    return "\n".join(f"{c.heading_text}\n{c.text}" for c in clauses)
+
+
 def document_facts(clauses: list[Clause]) -> DocumentFacts:
     """The facts of one document's clauses."""
-    text = "\n".join(f"{c.heading_text}\n{c.text}" for c in clauses)
+    text = document_text(clauses)
     targets = "\n".join(t.sentence for c in clauses for t in c.targets)
     target_years = {t.year for c in clauses for t in c.targets if t.year}
     target_years |= {int(d.date[:4]) for c in clauses for d in c.deadlines if d.date[:4].isdigit()}
