@@ -37,7 +37,8 @@ def load_cases(path: Path | None = None) -> list[dict]:
     its folders.
     """
     path = path or CASES_DIR
-    files = sorted(path.rglob("*.jsonl")) if path.is_dir() else [path]
+    # enterprise profiles (cases/<doc>/obligations/) are scored by policyqa.eval.obligations, not here
+    files = sorted(f for f in path.rglob("*.jsonl") if "obligations" not in f.parts) if path.is_dir() else [path]
     cases = []
     for f in files:
         parts = f.resolve().parts
@@ -281,6 +282,17 @@ def run_eval(
         report["llm"]["llm_answers"] = sum(1 for r in llm_rows if r["mode"] == "llm")
     report["errors"] = [{"id": r["case"]["id"], "error": r["error"]} for r in rows if r.get("error")]
     report["failures"] = [_failure(r) for r in rows if not r["correct"] or r["grounded"] is False]
+    if set_path is None:
+        # "what applies to us": the dev profiles, or the held-out ones only when that split is asked for
+        from policyqa.eval.obligations import run_obligations
+
+        obl = run_obligations(qa, "heldout" if split == "heldout" else "dev", doc)
+        report["obligations"] = {k: v for k, v in obl.items() if k != "rows"}
+        report["obligations"]["failures"] = [
+            {k: r[k] for k in ("id", "doc", "listed", "gold_binding", "gold_all", "missing_quotes")}
+            for r in obl["rows"]
+            if r["split"] != "heldout" and (r["binding_found"] < r["binding_n"] or r["listed_right"] < r["listed_n"])
+        ]
     return report
 
 
@@ -374,6 +386,13 @@ def format_report(report: dict, show_heldout_failures: bool = False) -> str:
     lines.append("\nby type:")
     for t, m in report["by_type"].items():
         lines.append(f"  {t:16} n={m['n']:3}  accuracy={m['answer_accuracy']}  recall@1={m['recall@1']}")
+    if report.get("obligations"):
+        from policyqa.eval.obligations import format_line
+
+        obl = report["obligations"]
+        lines.append(f"\nobligations ({obl['split']} profiles), per document:")
+        for d, m in obl["documents"].items():
+            lines.append(f"  {d}: {format_line(m)}")
     if report.get("skipped_documents"):
         lines.append(f"\nskipped (document not on this machine): {', '.join(report['skipped_documents'])}")
     if report.get("errors"):

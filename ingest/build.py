@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 import re
 import shutil
 import time
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +31,7 @@ from policyqa.settings import Settings
 from tqdm import tqdm
 
 log = logging.getLogger(__name__)
+Progress = Callable[[float, str], None]  # fraction done (0 to 1), what is being done
 
 
 @dataclass
@@ -44,9 +49,17 @@ class IngestReport:
     generation: int = 0
     unchanged: bool = False
     summaries: list[dict] = field(default_factory=list)  # per document read: what was found in it
+    removed: list[str] = field(default_factory=list)  # doc ids taken out of the index
 
     def to_dict(self) -> dict:
         return dict(self.__dict__)
+
+
+# A wide search (and one insertion thread, where Chroma honours it): Chroma rebuilds a collection's
+# graph in each process that opens it, and with its defaults the nearest chunks of a question
+# differed from one process to the next (measured on 900 vectors: 3 processes, 3 different answers;
+# with these settings, one). tests/test_ingest.py holds both.
+HNSW_CONFIGURATION = {"hnsw": {"space": "cosine", "num_threads": 1, "ef_construction": 200, "ef_search": 200}}
 
 
 def ingest(
@@ -55,13 +68,51 @@ def ingest(
     rebuild: bool = False,
     progress: bool = True,
     sources: list[SourceDocument] | None = None,
+    on_progress: Progress | None = None,
 ) -> IngestReport:
     """Ingest the corpus (or ``paths``/``sources``) into a new index generation.
 
     Documents whose content hash is unchanged are not re-embedded (their vectors are copied);
     documents already indexed and not named keep their place. Only one ingest runs at a time.
+    ``on_progress(fraction, what)`` is told how far it is (the web app's progress bar).
     """
     started = time.perf_counter()
+    with ingest_lock(settings):
+        if sources is None:
+            sources = [file_document(p) for p in paths] if paths else _indexed_documents(settings, rebuild)
+        report = _build(settings, sources, rebuild, progress, on_progress=on_progress)
+    report.seconds = round(time.perf_counter() - started, 2)
+    return report
+
+
+def remove(settings: Settings, doc_id: str, progress: bool = True) -> IngestReport:
+    """A new index generation without document ``doc_id`` (the others' vectors are copied, nothing is
+    embedded), switched atomically under the ingest lock like an ingest. An unknown doc id, or the last
+    document indexed, is a :class:`PolicyQAError` and the index stays as it was."""
+    started = time.perf_counter()
+    with ingest_lock(settings):
+        state = read_state(settings.data_dir)
+        if state is None or not state.docs:
+            raise PolicyQAError("Nothing is indexed yet.", "run: policyqa ingest (the corpus) or policyqa ingest FILE")
+        if doc_id not in state.docs:
+            raise PolicyQAError(
+                f"No document {doc_id!r} in the index.",
+                f"use one of: {', '.join(state.docs)} (policyqa docs lists them).",
+            )
+        if len(state.docs) == 1:
+            raise PolicyQAError(
+                f"{doc_id!r} is the only document indexed: without it nothing would be left to answer from.",
+                "add another document first (policyqa ingest FILE), then remove this one.",
+            )
+        report = _build(settings, [], False, progress, drop={doc_id})
+    report.removed = [doc_id]
+    report.seconds = round(time.perf_counter() - started, 2)
+    return report
+
+
+@contextmanager
+def ingest_lock(settings: Settings) -> Iterator[None]:
+    """Hold the data dir's ingest lock for the block; a clear error if another ingest holds it."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(settings.data_dir / "ingest.lock"))
     try:
@@ -71,13 +122,9 @@ def ingest(
             "Another ingest is running on this data dir.", "wait for it to finish, then try again."
         ) from exc
     try:
-        if sources is None:
-            sources = [file_document(p) for p in paths] if paths else _indexed_documents(settings, rebuild)
-        report = _build(settings, sources, rebuild, progress)
+        yield
     finally:
         lock.release()
-    report.seconds = round(time.perf_counter() - started, 2)
-    return report
 
 
 def _indexed_documents(settings: Settings, rebuild: bool) -> list[SourceDocument]:
@@ -108,7 +155,18 @@ def _indexed_documents(settings: Settings, rebuild: bool) -> list[SourceDocument
     return sources
 
 
-def _build(settings: Settings, sources: list[SourceDocument], rebuild: bool, progress: bool) -> IngestReport:
+def _build(
+    settings: Settings,
+    sources: list[SourceDocument],
+    rebuild: bool,
+    progress: bool,
+    drop: set[str] | frozenset[str] = frozenset(),
+    on_progress: Progress | None = None,
+) -> IngestReport:
+    """Write the next generation: ``sources`` parsed and embedded where changed, every other indexed
+    document kept as it is, except those in ``drop``."""
+    tell = on_progress or (lambda fraction, what: None)
+    tell(0.02, "Reading the document" if sources else "Removing the document")
     registry = registry_for(settings.corpus_dir)
     parsed = [parse_document(s, registry) for s in sources]
     report = IngestReport(documents=len(parsed))
@@ -129,7 +187,11 @@ def _build(settings: Settings, sources: list[SourceDocument], rebuild: bool, pro
         old = None  # vectors from another model cannot be reused
     named = {p.source.doc_id for p in parsed}
 
-    if old is not None and all(old.docs.get(p.source.doc_id, {}).get("hash") == p.source.content_hash for p in parsed):
+    if (
+        old is not None
+        and not drop
+        and all(old.docs.get(p.source.doc_id, {}).get("hash") == p.source.content_hash for p in parsed)
+    ):
         report.unchanged = True
         report.skipped_documents = sorted(named)
         report.clauses = len(old_clauses)
@@ -137,14 +199,15 @@ def _build(settings: Settings, sources: list[SourceDocument], rebuild: bool, pro
         report.generation = old.generation
         return report
 
-    embeddings = get_embeddings(settings.embedding_model, settings.embedding_batch_size)
-    window = max_tokens(embeddings)
+    tell(0.1, "Loading the model" if parsed else "Copying the other documents")
+    # The model is loaded only to embed something (removing a document embeds nothing).
+    embeddings = get_embeddings(settings.embedding_model, settings.embedding_batch_size) if parsed else None
     client = chroma_client(settings)
     generation = (old.generation if old else _max_generation(client)) + 1
     new = IndexState(generation=generation, collection=f"policyqa_g{generation}", model=settings.embedding_model)
     # Leftovers of an ingest that was killed before it switched: not live, safe to drop.
     _drop_collection(client, new.collection)
-    collection = client.create_collection(new.collection, metadata={"hnsw:space": "cosine"})
+    collection = client.create_collection(new.collection, configuration=copy.deepcopy(HNSW_CONFIGURATION))
     batch_limit = client.get_max_batch_size()
 
     # Documents kept as they are: the ones not named, and the named ones that did not change.
@@ -155,7 +218,7 @@ def _build(settings: Settings, sources: list[SourceDocument], rebuild: bool, pro
                 doc_id in named
                 and next(p for p in parsed if p.source.doc_id == doc_id).source.content_hash != info["hash"]
             )
-            if not changed:
+            if not changed and doc_id not in drop:
                 keep.add(doc_id)
                 new.docs[doc_id] = info
     all_clauses = [c for c in old_clauses if c.doc_id in keep]
@@ -165,7 +228,9 @@ def _build(settings: Settings, sources: list[SourceDocument], rebuild: bool, pro
         report.skipped_documents = sorted(keep & named)
 
     to_embed: list = []
-    counter = TokenCounter(embeddings)
+    counter = TokenCounter(embeddings) if embeddings is not None else None
+    window = max_tokens(embeddings) if embeddings is not None else 0
+    added = datetime.now(UTC).isoformat(timespec="seconds")
     for p in parsed:
         if p.source.doc_id in keep:
             continue
@@ -190,15 +255,24 @@ def _build(settings: Settings, sources: list[SourceDocument], rebuild: bool, pro
             "chunks": len(docs),
             "facts": document_facts(p.clauses).to_dict(),
             "actors": p.actors,
+            "added": added,  # when this version was indexed
         }
+    tell(0.15, f"Embedding {len(to_embed)} chunks")
     report.encode_seconds = _embed_and_write(
-        embeddings, collection, to_embed, settings.embedding_batch_size, batch_limit, progress
+        embeddings, collection, to_embed, settings.embedding_batch_size, batch_limit, progress, tell
     )
     report.embedded = len(to_embed)
+    tell(0.9, "Writing the index")
 
     save_clauses(all_clauses, settings.data_dir / new.clauses_file)
     _save_target_vectors(
-        embeddings, all_clauses, settings.data_dir, old, old_clauses, new, settings.embedding_batch_size
+        embeddings or settings.embedding_model,
+        all_clauses,
+        settings.data_dir,
+        old,
+        old_clauses,
+        new,
+        settings.embedding_batch_size,
     )
     with (settings.data_dir / new.chunks_file).open("wb") as f:
         for row in all_chunks:
@@ -210,7 +284,8 @@ def _build(settings: Settings, sources: list[SourceDocument], rebuild: bool, pro
     write_state(settings.data_dir, new)  # the switch: from here on, the new generation answers
 
     _cleanup(settings.data_dir, client, new)
-    if settings.query_encoder == "onnx":  # while the model is loaded: the answering process then needs no torch
+    if settings.query_encoder == "onnx" and embeddings is not None:  # while the model is loaded: the answering
+        # process then needs no torch
         try:
             export_onnx(
                 settings.embedding_model, onnx_path(settings.embedding_model, settings.data_dir), embeddings._client
@@ -220,6 +295,7 @@ def _build(settings: Settings, sources: list[SourceDocument], rebuild: bool, pro
     report.clauses = len(all_clauses)
     report.chunks = len(all_chunks)
     report.generation = generation
+    tell(1.0, "Done")
     return report
 
 
@@ -255,14 +331,18 @@ class TokenCounter:
         return self.special + sum(self.pieces[w] for w in words)
 
 
-def _embed_and_write(embeddings, collection, docs, batch_size: int, batch_limit: int, progress: bool) -> float:
+def _embed_and_write(
+    embeddings, collection, docs, batch_size: int, batch_limit: int, progress: bool, tell: Progress | None = None
+) -> float:
     """Embed in batches and write to Chroma in its largest batches; returns encode seconds.
 
     Each block is written by one writer thread while the next block is encoded (Chroma's
-    bindings release the GIL), in the same order as a plain loop would write them.
+    bindings release the GIL), in the same order as a plain loop would write them. With ``tell``
+    (a progress bar to move), blocks are a few batches long so that it moves smoothly.
     """
     encode_seconds = 0.0
-    step = max(batch_size, min(batch_limit, 4096))
+    step = max(batch_size, min(batch_limit, 4096 if tell is None else 2 * batch_size))
+    done = 0
     bar = tqdm(total=len(docs), desc="Embedding", unit="chunk", disable=not progress)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="chroma-writer") as writer:
         pending: Future | None = None
@@ -280,6 +360,9 @@ def _embed_and_write(embeddings, collection, docs, batch_size: int, batch_limit:
             if pending is not None:
                 bar.update(pending.result())
             pending = writer.submit(_write_block, collection, block, vectors)
+            done += len(block)
+            if tell is not None:
+                tell(0.15 + 0.75 * done / len(docs), f"Embedding: {done} of {len(docs)} chunks")
         if pending is not None:
             bar.update(pending.result())
     bar.close()
@@ -351,12 +434,15 @@ def _save_target_vectors(
 ) -> None:
     """Embed every target's measure text once, at ingest, so that no question waits for it.
 
-    Texts the previous generation had are copied from its file, not embedded again.
+    Texts the previous generation had are copied from its file, not embedded again. ``embeddings`` is
+    the loaded model, or its path when it was not loaded (it is then loaded only if a text is new).
     """
     texts = target_texts(clauses)
     known = load_target_vectors(data_dir / old.target_vectors_file, target_texts(old_clauses)) if old else {}
     missing = [t for t in texts if t not in known]
     if missing:
+        if isinstance(embeddings, str):  # not loaded (a removal): load it now, as something is missing
+            embeddings = get_embeddings(embeddings, batch_size)
         vectors = embeddings._client.encode(
             missing, batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
         )

@@ -12,6 +12,7 @@ import yaml
 from policyqa.engine.agencies import AgencyRegistry
 from policyqa.engine.clauses import Clause, Deadline, split_trailing_parenthesis
 from policyqa.ingest.actors import read_actors, roles_by_provision
+from policyqa.ingest.applicability import read_applicability
 from policyqa.ingest.deadlines import extract_deadlines
 from policyqa.ingest.loaders import read_text
 from policyqa.ingest.responsibility import parse_responsibility
@@ -19,7 +20,7 @@ from policyqa.ingest.splitting import split_generic, split_plan, strip_page_chro
 from policyqa.ingest.structure import Provision, split_provisions
 from policyqa.ingest.targets import apply_readings, document_horizon, extract_targets
 
-PARSER_VERSION = "6"
+PARSER_VERSION = "7"
 
 
 @dataclass
@@ -151,6 +152,7 @@ def parse_document(source: SourceDocument, registry: AgencyRegistry) -> ParsedDo
         # an item's deadline is often in the lead-in it completes ("Within 120 days ..., the Secretary shall: (i) ...")
         own = extract_deadlines(r.text)
         clause.deadlines = [Deadline(**asdict(d)) for d in own or extract_deadlines(r.lead_in)]
+        clause.applies = read_applicability(clause)  # whom each sentence addresses, and how strongly
         clauses.append(clause)
     if not clauses:
         warnings.append(f"{source.doc_id}: no clauses found")

@@ -90,7 +90,13 @@ def _read_pdf(path: Path) -> str:
     from pypdf import PdfReader
 
     reader = PdfReader(str(path))
-    return "\n\n".join((page.extract_text() or "") for page in reader.pages)
+    text = "\n\n".join((page.extract_text() or "") for page in reader.pages)
+    if reader.pages and not text.strip():  # pages, but no characters on them: images of pages
+        raise PolicyQAError(
+            f"{path}: no text layer; scanned PDFs need OCR, which is not supported.",
+            "give a PDF with selectable text, or the document as .docx, .html or .txt.",
+        )
+    return text
 
 
 def _read_docx(path: Path) -> str:

@@ -20,9 +20,16 @@ How the numbering is read (mechanisms only, nothing about any one document):
 - Paragraphs without a label continue the provision above them (joined to its text with a newline). Text before
   the first numbered provision becomes ``preamble.1``, ``preamble.2`` ...; text right after an unnumbered
   division heading becomes ``<division>.1`` ...; a trailing signature block becomes ``closing.1``.
+- Regulations and directives: numbered recitals after "Whereas:" become ``recital.12`` ("Recital 12"); a label
+  printed alone on its line ("(a)", "1.", as a table cell copies) takes the next paragraph as its text; words after
+  the last point of a list go back to the paragraph that introduced the points, and a second list of points under
+  the same paragraph gets ids "3(3)(a)-2"; paragraphs inside a quotation running over several paragraphs (an
+  amending article's "‘Article 7a ... ’.") are text, not numbering; a closing block ("This Regulation shall be
+  binding ...", "Done at ...", signatures, notes "(1) OJ C ...") becomes ``closing.N`` even before annexes;
+  "PART A" inside an annex becomes its own provision ``annex-I.part-A`` ("Annex I, Part A(2)").
 - The numbering is trusted only when ids are unique after qualification by their parent (a few duplicates are
   tolerated and suffixed "-2"), top-level numbers mostly increase, list items mostly run in sequence, and
-  numbered provisions hold most of the text.
+  numbered provisions (with recitals and closing blocks) hold most of the text.
 """
 
 from __future__ import annotations
@@ -52,9 +59,14 @@ class Provision:
 _SEC_WORDS = r"Section|SECTION|Sec\.|SEC\.|§"
 _KW_SEC = re.compile(rf"^({_SEC_WORDS})\s*(\d+[A-Za-z]?(?:\.\d+)*)(?:\.(?=\s|$|\()|(?=\s|$|\(|:))\s*(.*)$", re.S)
 _KW_ART = re.compile(r"^(Article|ARTICLE|Art\.|ART\.)\s*(\d+[a-z]?|[IVXLC]+)(?:\.(?=\s|$)|(?=\s|$|:))\s*(.*)$", re.S)
+_NUM_WORDS = (
+    "ONE|TWO|THREE|FOUR|FIVE|SIX|SEVEN|EIGHT|NINE|TEN|ELEVEN|TWELVE|THIRTEEN|FOURTEEN|FIFTEEN|SIXTEEN|SEVENTEEN|"
+    "EIGHTEEN|NINETEEN|TWENTY"
+)
+_NUM_WORDS = _NUM_WORDS + "|" + _NUM_WORDS.title()  # "PART ONE", "Part Two"
 _DIVISION = re.compile(
-    r"^(PART|Part|CHAPTER|Chapter|TITLE|Title|DIVISION|Division|SUBPART|Subpart|SUBCHAPTER|Subchapter|BOOK|Book)"
-    r"\s+([IVXLC]+|\d+|[A-Z])\b\.?\s*(.*)$",
+    r"^(PART|Part|CHAPTER|Chapter|TITLE|Title|DIVISION|Division|SUBPART|Subpart|SUBCHAPTER|Subchapter|BOOK|Book|"
+    rf"SUBSECTION|Subsection)\s+([IVXLC]+|\d+|[A-Z]|{_NUM_WORDS})\b\.?\s*(.*)$",
     re.S,
 )
 _ATTACH = re.compile(
@@ -62,12 +74,16 @@ _ATTACH = re.compile(
     r"\s*(.*)$",
     re.S,
 )
+# "SECTION A" in a regulation's annex (where articles are the unit, numbered sections group them)
+_SECTION_LETTER = re.compile(r"^(SECTION|Section)\s+([A-Z])\b\.?\s*(.*)$", re.S)
 _MD = re.compile(r"^(#{1,6})\s+(.*)$", re.S)
 _DEC = re.compile(r"^(\d{1,4}(?:\.\d{1,3})+)(\.?)(?=\s|$)\s*(.*)$", re.S)
 _NUMDOT = re.compile(r"^(\d{1,3})\.(?=\s)\s*(.*)$", re.S)
+_NUMDOT_ALONE = re.compile(r"^(\d{1,3})\.$")
 _BARE = re.compile(r"^\*?(\d{1,4}[A-Za-z]?)\s+(?=[A-Z(\[“\"‘'])(.*)$", re.S)
 _PAREN = re.compile(r"^\(([A-Za-z]{1,5}|\d{1,3})(?:\.(\d{1,2}))?\)(?=\s|$|\()\s*(.*)$", re.S)
 _CLOSE = re.compile(r"^([a-z]|\d{1,2})\)\s+(.*)$", re.S)
+_CONSOLIDATION_MARK = re.compile(r"^[▼►◄▲]+\s*[A-Z]?\d*$")
 _BULLET = re.compile(r"^(?:[-*•▪◦]\s)")
 # A line that may open a new paragraph in hard-wrapped text (checked further by the full grammar).
 _LINE_LABEL = re.compile(
@@ -78,7 +94,8 @@ _BARE_KEYWORD_LINE = re.compile(rf"^(?:{_SEC_WORDS}|Article|ARTICLE|Art\.)\s*$")
 # "Article 5", "CHAPTER II", "ANNEX I" alone on a line: the title (if any) follows on its own line.
 _MARKER_LINE = re.compile(
     rf"^(?:{_SEC_WORDS}|Article|ARTICLE|Art\.|ART\.|PART|Part|CHAPTER|Chapter|TITLE|Title|DIVISION|Division|"
-    r"ANNEX|Annex|SCHEDULE|Schedule|APPENDIX|Appendix)\s*(?:\d+[A-Za-z]?(?:\.\d+)*|[IVXLC]+|[A-Z])\.?$"
+    rf"SUBSECTION|Subsection|ANNEX|Annex|SCHEDULE|Schedule|APPENDIX|Appendix)\s*(?:\d+[A-Za-z]?(?:\.\d+)*|[IVXLC]+|"
+    rf"[A-Z]|{_NUM_WORDS})\.?$"
 )
 
 _ROMAN = re.compile(r"^(?=[ivxlcdm]+$)m{0,3}(cm|cd|d?c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
@@ -210,6 +227,9 @@ def _readings(par: str) -> list[_Label]:
             return []
         depth = token.count(".")
         return [_Label(("dec", depth, bool(dot)), token, _number_ord(token), "section", "section", rest, True)]
+    m = _NUMDOT_ALONE.match(par)
+    if m:  # "1." alone, its text in the next paragraph (a table cell copied on its own)
+        return [_Label(("numdot",), m.group(1), (int(m.group(1)), 0), "list", "section", "")]
     m = _NUMDOT.match(par)
     if m and m.group(2):
         return [_Label(("numdot",), m.group(1), (int(m.group(1)), 0), "list", "section", m.group(2))]
@@ -278,7 +298,8 @@ def _norm(s: str) -> str:
 def _paragraphs(text: str) -> list[str]:
     """The document's paragraphs, lines joined and whitespace normalised."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ").replace("\t", " ")
-    lines = text.split("\n")
+    # consolidated texts mark amended passages with lines like "▼M1" / "▼B": not part of the text
+    lines = [ln for ln in text.split("\n") if not _CONSOLIDATION_MARK.match(ln.strip())]
     body = [ln.strip() for ln in lines if ln.strip()]
     if not body:
         return []
@@ -323,6 +344,36 @@ def _paragraphs(text: str) -> list[str]:
     return out
 
 
+_OPEN_QUOTES = "‘“"
+_CLOSE_QUOTE = re.compile(r"’(?![A-Za-z])|”")  # not the apostrophe in "State’s"
+_WHEREAS = re.compile(r"^(?:Whereas|WHEREAS|Considering|CONSIDERING)\b")
+_CLOSING_FORMULA = re.compile(r"^(?:Done at|Signed by|Given under|Given at)\b")
+_BINDING = re.compile(r"\bbinding in its entirety\b")
+_CITATION_NOTE = re.compile(r"\bOJ [A-Z]\b|\bp\. ?\d")
+
+
+def _closes_quote(par: str) -> bool:
+    """Whether a paragraph closes more quotations than it opens (a leading opening quote aside)."""
+    body = par[1:] if par[:1] in _OPEN_QUOTES else par
+    return len(_CLOSE_QUOTE.findall(body)) > sum(body.count(q) for q in _OPEN_QUOTES)
+
+
+def _quoted(paras: list[str]) -> set[int]:
+    """Paragraphs inside a quotation that runs over several paragraphs ("‘Article 5 ... ’;", the text an amending
+    provision inserts elsewhere): the numbering in them belongs to the quoted text, not to this document. Each
+    quoted paragraph may open with a quote mark again; only the last one closes it."""
+    out: set[int] = set()
+    i = 0
+    while i < len(paras):
+        if paras[i][:1] in _OPEN_QUOTES and not _closes_quote(paras[i]):
+            end = next((j for j in range(i + 1, min(len(paras), i + 80)) if _closes_quote(paras[j])), None)
+            if end is not None:
+                out.update(range(i, end + 1))
+                i = end
+        i += 1
+    return out
+
+
 # --------------------------------------------------------------------------------------------------------------
 # Building the tree
 # --------------------------------------------------------------------------------------------------------------
@@ -342,6 +393,11 @@ class _Node:
     md_level: int = 0  # number of "#" when printed as a Markdown heading
     root: _Node | None = None
     ordinal: tuple[int, ...] = ()
+    recital: bool = False  # a numbered recital of the preamble ("(12) ..." after "Whereas:")
+    own: int = 0  # paragraphs that came with the label itself; later ones continue it
+    lead: str | None = None  # the parent's lead-in when this provision opened
+    restart: bool = False  # a second list under the same parent ("(a)" again after a lead-in)
+    lists: int = 1  # lists of items opened under this provision
 
 
 @dataclass
@@ -350,6 +406,7 @@ class _Frame:
     last: tuple[int, ...]
     node: _Node
     kind: str
+    suffix: str = ""  # "-2" on the items of a second list under the same parent
 
 
 def _continues(kind: str, last: tuple[int, ...], new: tuple[int, ...]) -> bool:
@@ -390,6 +447,103 @@ class _Builder:
         # Where sections (any printing) are the unit, a list item outside every section is not numbering of the
         # document ("(1) Whereas ..." recitals, a stray list in the preamble).
         self.has_sections = sum(st != "sec" or not self.articles for st in styles) >= 2
+        self.quoted = _quoted(paras) if self.articles else set()
+        self.recitals = self.find_recitals()
+        self.awaiting: _Node | None = None  # opened from a bare label ("(a)" alone): its text is the next paragraph
+        self.restarts: set[int] = set()
+
+    def find_recitals(self) -> dict[int, tuple[int, int]]:
+        """Numbered recitals of a preamble ("Whereas:" then "(1) ...", "(2) ..."): paragraph index of each label ->
+        (number, index after its last paragraph). A label alone on its line has its text in the paragraphs after it."""
+        paras = self.paras
+
+        def digit(j: int) -> _Label | None:
+            return next((r for r in self.raw(j) if r.style == ("paren", "digit")), None)
+
+        start = next(
+            (i for i, p in enumerate(paras) if _WHEREAS.match(p) or ((lab := digit(i)) and _WHEREAS.match(lab.rest))),
+            None,
+        )
+        out: dict[int, tuple[int, int]] = {}
+        if start is None:
+            return out
+        expected, cur = 1, None
+        for j in range(start, len(paras)):
+            lab = digit(j)
+            rs = self.raw(j)
+            if rs and rs[0].kind == "section" and cur is not None:
+                # "Article 290 TFEU enables ..." opening a recital's text is a sentence, not an article
+                sentence = len(rs[0].rest.split()) > 12 and rs[0].rest.rstrip()[-1:] in ".;,"
+                if sentence or (j == cur + 1 and not digit(cur).rest):
+                    continue
+            stop = (rs and rs[0].kind == "section") or self.is_division(j) or (lab and lab.token != str(expected))
+            stop = stop or (lab is None and cur is not None and not rs and _capitals(paras[j]))
+            if cur is not None and (stop or lab):
+                out[cur] = (expected - 1, j)
+                cur = None
+            if stop:
+                break
+            if lab:
+                cur, expected = j, expected + 1
+        if cur is not None:
+            out[cur] = (expected - 1, len(paras))
+        return out
+
+    def add_recital(self, i: int, number: int, end: int) -> None:
+        lab = next(r for r in self.raw(i) if r.style == ("paren", "digit"))
+        node = _Node(f"recital.{number}", f"Recital {number}", None, self.group_texts(), numbered=False, recital=True)
+        node.root = node
+        node.paras = ([lab.rest] if lab.rest else []) + self.paras[i + 1 : end]
+        self.nodes.append(node)
+        self.current = node
+
+    def notes_end(self, j: int) -> int:
+        """End of a run of notes numbered from (1) starting at paragraph j ("(1)  OJ L 130, ...")."""
+        expected = 1
+        while j < len(self.paras):
+            lab = next((r for r in self.raw(j) if r.style == ("paren", "digit")), None)
+            if lab is None or lab.token != str(expected):
+                break
+            expected += 1
+            j += 1
+            if not lab.rest and j < len(self.paras) and not self.raw(j) and not self.is_division(j):
+                j += 1
+        return j
+
+    def closing_end(self, i: int) -> int | None:
+        """End of a closing block opening at paragraph i ("Done at ..., date", the signatures, the notes), or None."""
+        paras = self.paras
+        if self.last_root is None or self.raw(i):
+            return None
+        formula = _CLOSING_FORMULA.match(paras[i])
+        nxt = paras[i + 1] if i + 1 < len(paras) else ""
+        if not formula and not (_BINDING.search(paras[i]) and _CLOSING_FORMULA.match(nxt)):
+            return None
+        j = i + 1
+        while j < len(paras) and not self.raw(j) and not self.is_division(j) and len(paras[j]) <= 100:
+            j += 1
+        return self.notes_end(j)
+
+    def trailing_notes(self) -> int:
+        """Start of a run of notes ending the document ("(1)  OJ C 105, ..."), or the document's length."""
+        n = len(self.paras)
+        for s in range(n):
+            lab = next((r for r in self.raw(s) if r.style == ("paren", "digit")), None)
+            if lab is None or lab.token != "1" or self.notes_end(s) != n:
+                continue
+            cites = sum(bool(_CITATION_NOTE.search(p)) for p in self.paras[s:])
+            if cites * 2 >= n - s:
+                return s
+        return n
+
+    def lead_in_after_list(self, k: int) -> bool:
+        """Whether the list at stack frame k was closed by an unnumbered lead-in ("... the following:") that opens
+        a second list under the same parent."""
+        cur = self.current
+        if cur is None or not any(f.node is cur for f in self.stack[max(k - 1, 0) :]):
+            return False
+        extra = cur.paras[cur.own :]
+        return bool(extra) and extra[-1].rstrip()[-1:] in (":", "—", "–")
 
     # ---- readings -------------------------------------------------------------------------------------------
 
@@ -442,7 +596,23 @@ class _Builder:
             self.nodes.append(node)
             self.current = node
             return
-        self.current.paras.append(par)
+        cur = self.current
+        top = self.stack[-1] if self.stack else None
+        if (
+            self.articles
+            and top is not None
+            and top.node is cur
+            and top.style[0] in ("paren", "close")
+            and cur.parent is not None
+            and len(cur.paras) == cur.own
+            and cur.paras
+            and cur.paras[-1].rstrip().endswith(".")
+        ):
+            # Words after the last point of a list ("(e) ... .", then "This Regulation does not ...") close the
+            # provision that introduced the list.
+            cur = cur.parent
+            self.current = cur
+        cur.paras.append(par)
 
     def choose(self, i: int, labels: list[_Label]) -> tuple[bool, int, _Label]:
         """Pick a reading and where it goes: (reading is good, stack index of its parent frame or -1, label)."""
@@ -450,7 +620,11 @@ class _Builder:
         for lab in labels:
             k = next((j for j in range(len(self.stack) - 1, -1, -1) if self.stack[j].style == lab.style), None)
             if k is not None:
-                options.append((_continues(lab.kind, self.stack[k].last, lab.ordinal), k - 1, lab))
+                good = _continues(lab.kind, self.stack[k].last, lab.ordinal)
+                if not good and _opens(lab) and (self.lead_in_after_list(k) or self.stack[0].style == ("attach",)):
+                    self.restarts.add(id(lab))
+                    good = True
+                options.append((good, k - 1, lab))
                 continue
             if lab.decimal:
                 prefix = lab.token.rsplit(".", 1)[0]
@@ -502,6 +676,20 @@ class _Builder:
         self.labelled += 1
         if not good:
             self.bad += 1
+        restart = id(lab) in self.restarts
+        self.restarts.clear()
+        self.awaiting = None
+        old = self.stack[parent_idx + 1] if parent_idx + 1 < len(self.stack) else None
+        suffix = old.suffix if old is not None and old.style == lab.style and not restart else ""
+        if restart and parent_idx >= 0:
+            # The lead-in of the second list is the parent's, not the last item's of the first list.
+            target = self.stack[parent_idx].node
+            cur = self.current
+            if cur is not None and cur is not target:
+                target.paras.extend(cur.paras[cur.own :])
+                del cur.paras[cur.own :]
+            target.lists += 1
+            suffix = f"-{target.lists}"
         self.stack = self.stack[: parent_idx + 1]
         parent = self.stack[-1].node if self.stack else None
         if parent is None:
@@ -509,7 +697,7 @@ class _Builder:
         elif lab.decimal:
             cid = lab.token
         else:
-            cid = f"{parent.clause_id}({lab.token})"
+            cid = f"{parent.clause_id}({lab.token}){suffix}"
         if parent is None:
             label = f"{lab.word} {cid}".strip()
         else:
@@ -519,11 +707,14 @@ class _Builder:
             self.groups = []  # the preamble's headings (the document's title) are not the sections' headings
         node = _Node(cid, label, parent, self.group_texts(), decimal=lab.decimal, ordinal=lab.ordinal)
         node.root = parent.root if parent is not None and parent.root is not None else node
+        node.restart = restart
+        if parent is not None:
+            node.lead = parent.paras[-1] if parent.paras and _ends_open(parent.paras[-1]) else ""
         if parent is None:
             self.last_root = node
         if lab.style == ("bare",):
             self.last_bare = lab.ordinal
-        self.stack.append(_Frame(lab.style, lab.ordinal, node, lab.kind))
+        self.stack.append(_Frame(lab.style, lab.ordinal, node, lab.kind, suffix))
         self.nodes.append(node)
         if note:
             node.titles.append(note)
@@ -558,19 +749,43 @@ class _Builder:
             return self.open(i, inline, None)
         if rest:
             node.paras.append(rest)
+        node.own = len(node.paras)
+        if not rest and not title and lab.kind == "list":
+            self.awaiting = node
         return node
 
     # ---- main loop -----------------------------------------------------------------------------------------
 
     def run(self) -> list[_Node]:
         paras = self.paras
-        closing_from = _signature_start(paras)
+        closing_from = min(_signature_start(paras), self.trailing_notes())
         i = 0
         while i < closing_from:
             if i == self.skip:
                 i += 1
                 continue
             par = paras[i]
+            if i in self.quoted and self.current is not None and self.anchor is None:
+                self.current.paras.append(par)
+                i += 1
+                continue
+            if self.awaiting is not None:
+                node, self.awaiting = self.awaiting, None
+                if not self.readings(i) and not self.is_division(i) and i not in self.recitals:
+                    node.paras.append(par)
+                    node.own = len(node.paras)
+                    i += 1
+                    continue
+            if i in self.recitals:
+                number, end = self.recitals[i]
+                self.add_recital(i, number, end)
+                i = end
+                continue
+            end = self.closing_end(i)
+            if end is not None:
+                self.add_closing(paras[i:end])
+                i = end
+                continue
             if self.division(i):
                 i += 1
                 continue
@@ -587,6 +802,7 @@ class _Builder:
                     j < closing_from
                     and not self.readings(j)
                     and not self.is_division(j)
+                    and j not in self.recitals
                     and (_MD.match(paras[j]) or _is_heading_like(paras[j]))
                 ):
                     j += 1
@@ -615,12 +831,21 @@ class _Builder:
                 continue
             self.add_text(par)
             i += 1
-        if closing_from < len(paras):
-            node = _Node("closing.1", "Closing", None, [], numbered=False)
-            node.paras = paras[closing_from:]
-            node.root = node
-            self.nodes.append(node)
+        if i < len(paras):
+            self.add_closing(paras[i:])
         return self.nodes
+
+    def add_closing(self, paras: list[str]) -> None:
+        """A closing block (formula, date, signatures, notes): kept out of the numbered provisions."""
+        n = self.positional.get("closing", 0) + 1
+        self.positional["closing"] = n
+        node = _Node(f"closing.{n}", "Closing" if n == 1 else f"Closing {n}", None, [], numbered=False)
+        node.paras = list(paras)
+        node.root = node
+        self.nodes.append(node)
+        self.stack = []
+        self.current = node
+        self.anchor = None
 
     def md_group(self, hashes: int) -> bool:
         """An unnumbered Markdown heading is a group heading unless it is deeper than the open numbered ones
@@ -632,15 +857,20 @@ class _Builder:
         par = self.paras[i]
         if len(par) > 250:
             return False
-        m = _DIVISION.match(par) or _ATTACH.match(par) or (_KW_SEC.match(par) if self.articles else None)
+        m = _DIVISION.match(par) or _ATTACH.match(par) or (self.articles and self.article_group(par))
         return bool(m) and not m.group(3)[:1].islower()
+
+    @staticmethod
+    def article_group(par: str) -> re.Match[str] | None:
+        """A group of articles ("SECTION 2", "Section A") where articles are the unit."""
+        return _KW_SEC.match(par) or _SECTION_LETTER.match(par)
 
     def division(self, i: int) -> bool:
         """PART / Chapter headings (group headings) and Annex / Schedule (a new numbering of their own)."""
         if not self.is_division(i):
             return False
         par = self.paras[i]
-        m = _DIVISION.match(par) or (_KW_SEC.match(par) if self.articles else None)
+        m = _DIVISION.match(par) or (self.article_group(par) if self.articles else None)
         attach = m is None
         if attach:
             m = _ATTACH.match(par)
@@ -664,6 +894,19 @@ class _Builder:
             self.current = node
             self.anchor = None
             self.last_root = node
+            return True
+        if self.stack and self.stack[0].style == ("attach",):
+            # "PART A" inside an annex: a part of the annex, numbered on its own ("Annex I, Part A(2)").
+            annex = self.stack[0].node
+            node = _Node(f"{annex.clause_id}.{slug}", f"{annex.label}, {shown}", annex, [], numbered=True)
+            node.titles.append(heading)
+            node.root = node
+            node.heading_para = True
+            self.nodes.append(node)
+            self.stack = [self.stack[0], _Frame(("attach-part",), (0,), node, "section")]
+            self.current = node
+            self.anchor = None
+            self.awaiting = None
             return True
         rank = self.division_ranks.setdefault(key, len(self.division_ranks))
         self.add_group(rank, heading)
@@ -689,10 +932,15 @@ def _heading_rank(par: str) -> int:
     return 50 if _capitals(par) else 100
 
 
+def _is_division_line(par: str) -> bool:
+    m = _DIVISION.match(par) or _ATTACH.match(par)
+    return bool(m) and not m.group(3)[:1].islower()
+
+
 def _signature_start(paras: list[str]) -> int:
     """Index where a trailing signature block (short lines, one of them a name in capitals) starts."""
     i = len(paras)
-    while i > 0 and len(paras[i - 1]) <= 60 and not _readings(paras[i - 1]):
+    while i > 0 and len(paras[i - 1]) <= 60 and not _readings(paras[i - 1]) and not _is_division_line(paras[i - 1]):
         i -= 1
     block = paras[i:]
     if block and len(block) <= 6 and any(_capitals(p) for p in block):
@@ -730,12 +978,17 @@ def split_provisions(text: str) -> list[Provision] | None:
         return None
     seen: dict[str, int] = {}
     for n in numbered:
-        seen[n.clause_id] = seen.get(n.clause_id, 0) + 1
+        if not n.restart:
+            seen[n.clause_id] = seen.get(n.clause_id, 0) + 1
     duplicates = sum(c - 1 for c in seen.values())
     if duplicates > 0.01 * len(numbered):
         return None
     total = sum(len(p) for p in paras)
-    covered = sum(sum(len(p) for p in n.paras) + sum(len(t) for t in n.titles) for n in numbered)
+    covered = sum(
+        sum(len(p) for p in n.paras) + sum(len(t) for t in n.titles)
+        for n in nodes
+        if n.numbered or n.recital or n.clause_id.startswith("closing.")
+    )
     if covered < 0.5 * total:
         return None
 
@@ -745,6 +998,7 @@ def split_provisions(text: str) -> list[Provision] | None:
         p = n.parent
         if n.decimal and p is not None and not n.heading_para and p.paras and not _ends_open(p.paras[-1]):
             n.parent = p.parent
+            n.lead = None
 
     headings: dict[int, list[str]] = {}
 
@@ -762,8 +1016,8 @@ def split_provisions(text: str) -> list[Provision] | None:
             used[cid] += 1
             cid = f"{cid}-{used[cid]}"
         used[cid] = used.get(cid, 1)
-        lead = ""
-        if n.parent is not None and n.parent.paras and _ends_open(n.parent.paras[-1]):
+        lead = n.lead or ""
+        if n.lead is None and n.parent is not None and n.parent.paras and _ends_open(n.parent.paras[-1]):
             lead = n.parent.paras[-1]
         out.append(
             Provision(
@@ -785,6 +1039,7 @@ _REF_WORD = (
 _REF_NUM = r"(\d+[A-Za-z]?(?:\.\d+)*|(?-i:[IVXLC]+)\b)"
 _REF_TAIL = r"((?:\s*\((?:[A-Za-z]{1,5}|\d{1,3})(?:\.\d{1,2})?\))*)"
 _REF = re.compile(rf"(?<![\w.])({_REF_WORD})\s*{_REF_NUM}\.?{_REF_TAIL}", re.IGNORECASE)
+_REF_TAIL_RE = re.compile(_REF_TAIL)
 _REF_OF = re.compile(
     rf"(?<![\w.])(?:(?:sub)?paragraphs?|paras?\.?|points?|items?)\s*(\d+|\([A-Za-z0-9.]+\))"
     rf"((?:\s*(?:,\s*)?of\s+(?:(?:sub)?paragraphs?|paras?\.?|points?)\s*(?:\d+|\([A-Za-z0-9.]+\)))*)"
@@ -796,6 +1051,8 @@ _REF_AFTER = re.compile(
     r"(?:\s*\([A-Za-z0-9.]+\))*)",
     re.IGNORECASE,
 )
+_REF_RECITAL = re.compile(r"(?<![\w.])recitals?\s*\(?(\d{1,3})\)?", re.IGNORECASE)
+_REF_PART = re.compile(r"\s*,?\s*(?:part|section)\s+([A-Z]|\d+|[IVXLC]+)\b", re.IGNORECASE)
 _COMPACT = re.compile(rf"^\s*(\d+[A-Za-z]?(?:\.\d+)*){_REF_TAIL}\s*\.?\s*$")
 
 
@@ -807,9 +1064,13 @@ def normalise_reference(ref: str) -> str | None:
     """A reference as a person types it -> the compact clause_id form:
     "Sec. 102(a)(i)" -> "102(a)(i)"; "section 205" -> "205"; "Section 4.2 (b)" -> "4.2(b)";
     "subsection 14(2)" -> "14(2)"; "paragraph 9(1)(a)" -> "9(1)(a)"; "Article 12" -> "12"; "art. 3(1)" -> "3(1)";
-    "paragraph 3 of Article 12" -> "12(3)"; "Annex I" -> "annex-I"; None when the string holds no such reference."""
+    "paragraph 3 of Article 12" -> "12(3)"; "Annex I" -> "annex-I"; "Annex I, Part A" -> "annex-I.part-A";
+    "recital 12" -> "recital.12"; None when the string holds no such reference."""
     if not ref:
         return None
+    m = _REF_RECITAL.search(ref)
+    if m:
+        return f"recital.{m.group(1)}"
     m = _REF_OF.search(ref)
     if m:
         chain = [m.group(1)] + re.findall(r"of\s+\S+\s*(\d+|\([A-Za-z0-9.]+\))", m.group(2) or "")
@@ -819,6 +1080,10 @@ def normalise_reference(ref: str) -> str | None:
         word, num, tail = m.group(1).lower(), m.group(2), _tail(m.group(3))
         if word.startswith(("part", "chapter", "annex", "schedule", "appendix")):
             key = re.sub(r"(es|s)$", "", word) if not word.startswith("annex") else "annex"
+            part = _REF_PART.match(ref, m.end()) if key in ("annex", "schedule", "appendix") and not tail else None
+            if part:
+                kind = "section" if part.group(0).strip(" ,").lower().startswith("section") else "part"
+                return f"{key}-{num}.{kind}-{part.group(1)}" + _tail(_REF_TAIL_RE.match(ref, part.end()).group(0))
             return f"{key}-{num}" + tail
         if num.isupper() and not word.startswith(("art",)):
             continue  # roman numbers name articles, not sections

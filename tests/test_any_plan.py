@@ -117,3 +117,50 @@ def test_a_chinese_question_reaches_a_plan_with_no_glossary_written_for_it(plans
     assert ans.doc_id == EO_NUCLEAR and "3(d)" in [*ans.clause_ids, *ans.related], ans.answer
     assert ans.answer.startswith("Answering from the English")
     assert ans.abstained or "Secretary of Energy" in ans.answer
+
+
+def test_a_definition_is_answered_with_the_sentence_that_defines_it(plans):
+    # the definitions of an order (one provision each) and of an Act (one provision, a line each)
+    ans = plans.answer("What is meant by generative AI in the AI order?")
+    assert not ans.abstained and ans.doc_id == EO_AI, ans.answer
+    assert "“generative AI” means" in ans.answer and ans.clause_ids[0] == "3(p)", ans.answer
+    ans = plans.answer("How does the net-zero Act define Indigenous knowledge?")
+    assert ans.doc_id == ACT and ans.clause_ids == ["2"], ans.answer
+    assert ans.answer.startswith('"Indigenous knowledge means'), ans.answer
+    # a Chinese question writing the term out in English
+    ans = plans.answer("AI order里“生成式人工智能”（generative AI）是怎么定义的？")
+    assert "“generative AI” means" in ans.answer, ans.answer
+
+
+def test_a_short_form_the_document_never_writes_is_read_as_the_words_it_does():
+    from policyqa.engine.core import _SHORT_FORM
+
+    assert [m.group(1) for m in _SHORT_FORM.finditer("Once an ERP is set, and the NDCs?")] == ["ERP", "NDC"]
+
+
+def test_a_short_form_is_spelled_out_from_the_document(plans):
+    ans = plans.answer("How many days does the Minister have to table an ERP in Parliament?")
+    assert not ans.abstained and ans.doc_id == ACT, ans.answer
+    assert "15 days" in ans.answer and ans.clause_ids[0] == "18(1)", ans.answer
+
+
+def test_a_count_the_document_spells_out_answers_how_many(plans):
+    ans = plans.answer("How many members may sit on the advisory body?")
+    assert not ans.abstained and "fifteen members" in ans.answer, ans.answer
+
+
+def test_a_yes_no_question_on_a_goal_is_answered_from_what_the_provision_says(plans):
+    ans = plans.answer("Does the Act's 2030 target change when Canada's nationally determined contribution is amended?")
+    assert not ans.abstained and ans.doc_id == ACT and "nationally determined contribution" in ans.answer, ans.answer
+
+
+def test_a_provision_the_question_cites_decides_the_document_before_an_agency_does(plans):
+    # "interagency council" reads as an agency of the climate order; 10.1(a) is only in the AI order
+    ans = plans.answer("Who must chair the interagency council set up in 10.1(a)?")
+    assert ans.doc_id == EO_AI and "Director of the Office of Management and Budget" in ans.answer, ans.answer
+
+
+def test_a_body_named_by_its_short_form_is_asked_about(plans):
+    ans = plans.answer("What does CEQ do?")
+    assert ans.intent == "agency_duties" and ans.doc_id == EO_CLIMATE, ans.answer
+    assert "Council on Environmental Quality" in ans.answer

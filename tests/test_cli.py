@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 from tests.conftest import free_port, run_cli
 
@@ -83,3 +84,56 @@ def test_config_masks_secrets(index_dir):
     r = run_cli("config", "--json", data_dir=index_dir, env={"POLICYQA_LLM_API_KEY": "sk-very-secret"})
     d = json.loads(r.stdout)
     assert d["POLICYQA_LLM_API_KEY"] == "********" and "sk-very-secret" not in r.stdout
+
+
+# -- several plans: --doc and remove ---------------------------------------------------------------
+NUCLEAR = "us-eo2025-nuclear-industrial-base"
+CHONGQING = "chongqing-14fyp-energy-emissions"
+URANIUM = "Who has to update the excess uranium management policy?"
+
+
+def test_ask_doc_answers_from_that_plan_only(plans_dir):
+    both = json.loads(run_cli("ask", "--json", URANIUM, data_dir=plans_dir).stdout)
+    assert both["doc_id"] == NUCLEAR and "3(d)" in [c["clause_id"] for c in both["citations"]]
+    r = run_cli("ask", "--doc", CHONGQING, "--json", URANIUM, data_dir=plans_dir)
+    assert r.returncode == 0, r.stderr
+    only = json.loads(r.stdout)
+    assert only["doc_id"] == CHONGQING and all(c["doc_id"] == CHONGQING for c in only["citations"])
+    r = run_cli("ask", "--doc", NUCLEAR, "Which bureau leads VOC remediation?", data_dir=plans_dir)
+    assert r.returncode == 0 and "[3.9.2]" not in r.stdout and "Municipal Bureau" not in r.stdout
+    r = run_cli("ask", "--doc", "no-such-plan", URANIUM, data_dir=plans_dir)
+    assert r.returncode == 1 and "No document 'no-such-plan'" in r.stderr and NUCLEAR in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_remove_asks_first_then_builds_a_generation_without_the_plan(plans_dir, tmp_path):
+    from policyqa.engine.store import read_state
+
+    data = tmp_path / "data"
+    shutil.copytree(plans_dir, data)
+    before = read_state(data)
+    r = run_cli("remove", NUCLEAR, data_dir=data, stdin="n\n")
+    assert r.returncode == 1 and "Remove us-eo2025-nuclear-industrial-base (Reinvigorating" in r.stderr
+    assert "Not removed." in r.stderr and read_state(data) == before
+    r = run_cli("remove", NUCLEAR, data_dir=data, stdin="y\n")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith(f"Removed {NUCLEAR}:") and f"generation {before.generation + 1}" in r.stdout
+    docs = run_cli("docs", data_dir=data).stdout
+    assert NUCLEAR not in docs and CHONGQING in docs
+    after = json.loads(run_cli("ask", "--json", URANIUM, data_dir=data).stdout)
+    assert all(c["doc_id"] != NUCLEAR for c in after["citations"])
+    voc = json.loads(run_cli("ask", "--json", "Which bureau leads VOC remediation?", data_dir=data).stdout)
+    assert voc["citations"][0]["clause_id"] == "3.9.2", "the other plans answer as before"
+    r = run_cli("remove", "--yes", NUCLEAR, data_dir=data)
+    assert r.returncode == 1 and f"No document '{NUCLEAR}'" in r.stderr and CHONGQING in r.stderr
+
+
+def test_the_last_plan_is_not_removed(index_dir, tmp_path):
+    from policyqa.engine.store import read_state
+
+    data = tmp_path / "data"
+    shutil.copytree(index_dir, data)
+    before = read_state(data)
+    r = run_cli("remove", "--yes", CHONGQING, data_dir=data)
+    assert r.returncode == 1 and "only document indexed" in r.stderr and "policyqa ingest FILE" in r.stderr
+    assert read_state(data) == before

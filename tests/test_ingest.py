@@ -357,3 +357,46 @@ def test_target_vectors_are_saved_at_ingest_so_no_question_waits(index_dir):
     # the saved vectors are the model's own
     fresh = np.array(real(target_texts(clauses)[:5]))
     assert np.allclose(fresh, saved[:5], atol=1e-4)
+
+
+_BUILD = """
+import json, sys, numpy as np, chromadb
+configuration = json.loads(sys.argv[2])
+kwargs = {"configuration": configuration} if configuration else {"metadata": {"hnsw:space": "cosine"}}
+collection = chromadb.PersistentClient(path=sys.argv[1]).create_collection("nearest", **kwargs)
+vectors = np.random.default_rng(0).normal(size=(900, 384))
+for start in range(0, len(vectors), 100):  # as ingest adds them: in batches
+    block = vectors[start : start + 100]
+    collection.add(ids=[str(start + i) for i in range(len(block))], embeddings=block.tolist())
+"""
+_NEAREST = """
+import sys, numpy as np, chromadb
+collection = chromadb.PersistentClient(path=sys.argv[1]).get_collection("nearest")
+for vector in np.random.default_rng(7).normal(size=(20, 384)):
+    print(collection.query(query_embeddings=[vector.tolist()], n_results=40, include=["distances"])["ids"][0])
+"""
+
+
+def _nearest_in_three_processes(path: Path, configuration: dict | None) -> int:
+    """How many different answers three processes give for the nearest vectors of one collection
+    (built, as by ingest, in a process of its own)."""
+    subprocess.run([PYTHON, "-c", _BUILD, str(path), json.dumps(configuration)], check=True, capture_output=True)
+    runs = {
+        subprocess.run([PYTHON, "-c", _NEAREST, str(path)], capture_output=True, text=True, check=True).stdout
+        for _ in range(3)
+    }
+    return len(runs)
+
+
+def test_every_process_finds_the_same_nearest_chunks(tmp_path, index_dir) -> None:
+    """The same question gets the same answer after a restart. Chroma rebuilds a collection's graph in
+    each process that opens it; with several insertion threads the nearest chunks of a question
+    differed from one process to the next (Chroma's defaults, kept here to show the test can fail)."""
+    from policyqa.engine.store import chroma_client, read_state
+    from policyqa.ingest.build import HNSW_CONFIGURATION
+
+    assert _nearest_in_three_processes(tmp_path / "ingest", HNSW_CONFIGURATION) == 1
+    assert _nearest_in_three_processes(tmp_path / "default", None) > 1
+    settings = Settings(data_dir=index_dir)
+    live = chroma_client(settings).get_collection(read_state(index_dir).collection)
+    assert live.configuration["hnsw"]["ef_search"] == HNSW_CONFIGURATION["hnsw"]["ef_search"]

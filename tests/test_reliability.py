@@ -266,8 +266,10 @@ def test_api_ask_bad_input(app_server, api, clauses, name, question, kind) -> No
 
 
 def test_api_rejects_non_text_and_oversized_input(app_server, api) -> None:
-    for value in (None, 123, ["a"], {"question": VOC}):
+    # (an object is the question with its plan, {"question": ..., "doc": ...}: without a question, an error)
+    for value in (None, 123, ["a"], {"text": VOC}, {"question": ["a"], "doc": None}):
         assert ask_api(app_server.url, value, client=api) == {"error": "The question must be a string."}
+    assert "doc id" in ask_api(app_server.url, {"question": VOC, "doc": 5}, client=api)["error"]
     assert "at most 100,000" in ask_api(app_server.url, "x" * 100_001, client=api)["error"]
     raw = httpx.post(f"{app_server.url}gradio_api/call/ask", content=b"{not json", timeout=30)
     assert raw.status_code in (400, 422)

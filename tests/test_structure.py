@@ -349,7 +349,7 @@ Chapter 3 Monitoring
 
 def test_eu_regulation_articles_paragraphs_points_annex():
     doc = _split(EU_REGULATION)
-    assert [cid for cid in doc if not cid.startswith("preamble.")] == [
+    assert [cid for cid in doc if not cid.startswith(("preamble.", "recital."))] == [
         "1", "1(1)", "1(2)", "2", "2(a)", "2(b)", "3", "3(1)", "3(2)", "3(2)(a)", "3(2)(b)", "3(2)(c)", "3(3)",
         "4", "4(1)", "4(2)", "annex-I", "annex-I(1)", "annex-I(2)",
     ]  # fmt: skip
@@ -360,9 +360,11 @@ def test_eu_regulation_articles_paragraphs_points_annex():
     assert doc["2"].text.startswith("For the purposes of this Regulation")
     assert doc["4(2)"].label == "Article 4(2)"
     assert doc["annex-I(2)"].label == "Annex I(2)"
-    # recitals are not articles: they stay in the preamble with their own numbers in the text
-    recitals = [p.text for cid, p in doc.items() if cid.startswith("preamble.")]
-    assert "(1) Heat networks can deliver low-carbon heat at scale." in recitals
+    # recitals are not articles: they are provisions of their own, under their printed numbers
+    assert doc["recital.1"].text == "Heat networks can deliver low-carbon heat at scale."
+    assert doc["recital.2"].label == "Recital 2"
+    assert doc["recital.2"].parent is None
+    assert [p.text for cid, p in doc.items() if cid.startswith("preamble.")][-1] == "HAVE ADOPTED THIS REGULATION:"
 
 
 def test_markdown_strategy_numbered_headings():
@@ -475,6 +477,10 @@ def test_speed_on_a_long_document():
         ("Article 5(1), point (a)", "5(1)(a)"),
         ("4.1(b)(ii)(A)", "4.1(b)(ii)(A)"),
         ("Annex I", "annex-I"),
+        ("Annex I, Part A", "annex-I.part-A"),
+        ("point 2 of Annex II Part B", "annex-II.part-B"),
+        ("what does recital 12 say?", "recital.12"),
+        ("Recital (3)", "recital.3"),
         ("How much money is there?", None),
         ("the section is long", None),
         ("subsection (a)(i) of this section", None),
@@ -489,3 +495,381 @@ def test_references_find_the_printed_provisions(act, eo14008):
     assert act[normalise_reference("subsection 7(1.1)")].heading[-1] == "Progression"
     assert normalise_reference("paragraph 7(4)(a)") in act
     assert eo14008[normalise_reference("Sec. 203")].heading[-1] == "National Climate Task Force"
+
+
+# ---- regulations as pasted from EUR-Lex ------------------------------------------------------------------------
+
+# A browser copy of an EUR-Lex page: a blank line between paragraphs, table cells ("(1)", "(a)", "1.") on a line of
+# their own with their text in the next paragraph, "1." followed by non-breaking spaces, a quoted amendment,
+# closing formula, signatures and notes before the annexes.
+NB = "\u00a0\u00a0\u00a0"
+EUR_LEX_PASTE = f"""REGULATION (EU) 2031/512 OF THE EUROPEAN PARLIAMENT AND OF THE COUNCIL
+
+of 3 March 2031
+
+on the monitoring of district heating networks
+
+(Text with EEA relevance)
+
+THE EUROPEAN PARLIAMENT AND THE COUNCIL OF THE EUROPEAN UNION,
+
+Having regard to the Treaty on the Functioning of the European Union, and in particular Article 194(2) thereof,
+
+Having regard to the opinion of the European Economic and Social Committee (1),
+
+Acting in accordance with the ordinary legislative procedure (2),
+
+Whereas:
+
+(1)
+
+District heating can supply low-carbon heat to dense urban areas, and its losses are rarely measured today.
+
+(2)
+
+Operators should report losses in a comparable way. Reporting should cover:
+
+(a)
+
+losses in the network; and
+
+(b)
+
+the share of renewable heat.
+
+(3)
+
+Since the objectives of this Regulation cannot be achieved by the Member States alone, the Union may adopt measures,
+
+HAVE ADOPTED THIS REGULATION:
+
+CHAPTER I
+
+GENERAL PROVISIONS
+
+Article 1
+
+Subject matter
+
+This Regulation lays down rules on the monitoring of district heating networks and on the reporting of their losses.
+
+Article 2
+
+Definitions
+
+For the purposes of this Regulation, the following definitions apply:
+
+(1)
+
+‘network’ means a system of pipes distributing heat;
+
+(2)
+
+‘operator’ means the operator of a network.
+
+CHAPTER II
+
+OBLIGATIONS
+
+Article 3
+
+Monitoring plans
+
+1.{NB}Operators shall draw up a monitoring plan for each network they operate.
+
+2.{NB}The monitoring plan shall include:
+
+(a)
+
+the location of meters;
+
+(b)
+
+the methods used to estimate losses, including:
+
+(i)
+
+the calculation method; and
+
+(ii)
+
+the uncertainty;
+
+(c)
+
+the reporting calendar.
+
+The plan shall be kept up to date.
+
+3.{NB}Member States shall ensure that:
+
+(a)
+
+plans are published;
+
+(b)
+
+plans are checked every year.
+
+Where a plan is incomplete, the competent authority shall request:
+
+(a)
+
+the missing parts;
+
+(b)
+
+a corrected calendar.
+
+Article 4 Reporting
+
+Operators shall report by 30 April each year.
+
+CHAPTER III
+
+FINAL PROVISIONS
+
+Article 5
+
+Amendment to Regulation (EU) 2029/1
+
+In Regulation (EU) 2029/1, the following Article is inserted:
+
+‘Article 7a
+
+Heat networks
+
+1.{NB}This Article applies to heat networks.
+
+2.{NB}Operators shall report under Regulation (EU) 2031/512.’.
+
+Article 6
+
+Entry into force
+
+This Regulation shall enter into force on the twentieth day following that of its publication in the Official Journal.
+
+This Regulation shall be binding in its entirety and directly applicable in all Member States.
+
+Done at Brussels, 3 March 2031.
+
+For the European Parliament
+
+The President
+
+A. MEYER
+
+For the Council
+
+The President
+
+B. NOVAK
+
+(1)  OJ C 12, 4.1.2031, p. 5.
+
+(2)  Position of the European Parliament of 1 February 2031.
+
+ANNEX I
+
+Content of the monitoring plan
+
+PART A
+
+Meters
+
+1.
+
+Location of each meter.
+
+2.
+
+Type of each meter.
+
+PART B
+
+Losses
+
+1.
+
+Estimated annual losses.
+"""
+
+# An older layout: one paragraph a line (lines not wrapped), recitals inline, "PART ONE" / "TITLE I" / "Section 1"
+# over untitled and titled articles, points after a tab, the notes at the very end.
+OLD_REGULATION = """Council Regulation (EC) No 77/2031
+of 2 May 2031
+on the labelling of heat pumps
+THE COUNCIL OF THE EUROPEAN UNION,
+Having regard to the Treaty establishing the European Community, and in particular Article 95 thereof,
+Having regard to the proposal from the Commission(1),
+Whereas:
+(1) Consumers need comparable information on the efficiency of heat pumps, which differs between models.
+(2) Labels should be the same in all Member States.
+HAS ADOPTED THIS REGULATION:
+PART ONE
+GENERAL PROVISIONS
+TITLE I
+SCOPE
+Article 1
+1.\tThis Regulation applies to heat pumps placed on the market.
+2.\tIt does not apply to:
+(a)\tprototypes;
+(b)\tsecond-hand heat pumps.
+Section 1
+Labels
+Article 2
+Content of the label
+The label shall state the seasonal efficiency.
+PART TWO
+FINAL PROVISIONS
+Article 3
+This Regulation shall enter into force on 1 January 2032.
+This Regulation shall be binding in its entirety and directly applicable in all Member States.
+Done at Luxembourg, 2 May 2031.
+For the Council
+The President
+J. Schmidt
+(1) OJ C 40, 1.2.2031, p. 3.
+"""
+
+
+def test_eur_lex_paste_recitals_articles_points():
+    doc = _split(EUR_LEX_PASTE)
+    assert [cid for cid in doc if cid.startswith("recital.")] == ["recital.1", "recital.2", "recital.3"]
+    assert doc["recital.1"].text.startswith("District heating can supply low-carbon heat")
+    assert doc["recital.2"].text.endswith("the share of renewable heat.")  # its points stay in the recital
+    assert doc["recital.3"].label == "Recital 3"
+    assert [cid for cid in doc if cid.startswith("preamble.")][-1] == "preamble.8"
+    assert doc["preamble.8"].text == "HAVE ADOPTED THIS REGULATION:"
+    for cid in ("1", "2", "2(1)", "2(2)", "3", "3(1)", "3(2)(b)(ii)", "3(3)(b)", "4", "5", "6"):
+        assert cid in doc, cid
+    p = doc["3(2)(a)"]
+    assert p.label == "Article 3(2)(a)"
+    assert p.text == "the location of meters;"
+    assert p.lead_in == "The monitoring plan shall include:"
+    assert p.heading == ["CHAPTER II — OBLIGATIONS", "Monitoring plans"]
+    assert doc["3(1)"].text == "Operators shall draw up a monitoring plan for each network they operate."
+    assert doc["3(2)(b)(i)"].lead_in == "the methods used to estimate losses, including:"
+    assert doc["2(1)"].text == "‘network’ means a system of pipes distributing heat;"
+    assert doc["2"].heading == ["CHAPTER I — GENERAL PROVISIONS", "Definitions"]
+    assert doc["4"].heading[-1] == "Reporting"  # "Article 4 Reporting" on one line
+    assert doc["4"].text == "Operators shall report by 30 April each year."
+
+
+def test_eur_lex_paste_second_list_closing_words_and_quoted_amendment():
+    doc = _split(EUR_LEX_PASTE)
+    # words after the last point close the paragraph that introduced the points
+    assert doc["3(2)(c)"].text == "the reporting calendar."
+    assert doc["3(2)"].text.endswith("The plan shall be kept up to date.")
+    # a second list of points under the same paragraph keeps its own lead-in and does not clash with the first
+    assert doc["3(3)(a)"].text == "plans are published;"
+    second = doc["3(3)(a)-2"]
+    assert second.text == "the missing parts;"
+    assert second.parent == "3(3)"
+    assert second.lead_in == "Where a plan is incomplete, the competent authority shall request:"
+    # an article quoted by an amending article is text of the amending article, not numbering of this one
+    assert "‘Article 7a" in doc["5"].text and "1. This Article applies to heat networks." in doc["5"].text
+    assert not any(cid.startswith("5(") for cid in doc)
+
+
+def test_eur_lex_paste_closing_notes_and_annex_parts():
+    doc = _split(EUR_LEX_PASTE)
+    closing = doc["closing.1"]
+    assert closing.text.startswith("This Regulation shall be binding in its entirety")
+    assert "Done at Brussels, 3 March 2031." in closing.text and "OJ C 12, 4.1.2031" in closing.text
+    assert "binding" not in doc["6"].text and "OJ C" not in doc["6"].text
+    assert doc["annex-I"].heading == ["ANNEX I — Content of the monitoring plan"]
+    part = doc["annex-I.part-A(2)"]
+    assert part.label == "Annex I, Part A(2)"
+    assert part.text == "Type of each meter."
+    assert part.heading == ["ANNEX I — Content of the monitoring plan", "PART A — Meters"]
+    assert doc["annex-I.part-B(1)"].parent == "annex-I.part-B"
+    assert doc[normalise_reference("Annex I, Part B")].label == "Annex I, Part B"
+    assert doc[normalise_reference("recital 2")].text.startswith("Operators should report losses")
+
+
+def test_older_regulation_layout():
+    doc = _split(OLD_REGULATION)
+    assert doc["recital.1"].text.startswith("Consumers need comparable information on the efficiency of heat pumps")
+    assert doc["recital.2"].text == "Labels should be the same in all Member States."
+    assert [cid for cid in doc if not cid.startswith(("preamble.", "recital.", "closing."))] == [
+        "1", "1(1)", "1(2)", "1(2)(a)", "1(2)(b)", "2", "3",
+    ]  # fmt: skip
+    assert doc["1(2)(b)"].label == "Article 1(2)(b)"
+    assert doc["1(2)(b)"].lead_in == "It does not apply to:"
+    assert doc["1"].heading == ["PART ONE — GENERAL PROVISIONS", "TITLE I — SCOPE"]
+    assert doc["2"].heading == ["PART ONE — GENERAL PROVISIONS", "TITLE I — SCOPE", "Section 1 — Labels",
+                                "Content of the label"]  # fmt: skip
+    assert doc["3"].heading == ["PART TWO — FINAL PROVISIONS"]
+    assert doc["3"].text == "This Regulation shall enter into force on 1 January 2032."
+    assert "J. Schmidt" in doc["closing.1"].text and "OJ C 40" in doc["closing.1"].text
+
+
+# ---- real regulations (held outside the repository, see /work/regs/SOURCE.md) --------------------------------
+
+REGS = Path("/work/regs")
+
+
+def _reg(name: str) -> dict[str, Provision]:
+    path = REGS / name
+    if not path.exists():
+        pytest.skip(f"{path} not available")
+    return _split(path.read_text(encoding="utf-8"))
+
+
+def test_real_commission_decision():
+    doc = _reg("eu-commission-decision-2004-761.txt")
+    assert [cid for cid in doc if cid.startswith("recital.")] == [f"recital.{n}" for n in range(1, 9)]
+    assert doc["recital.7"].text == "Decision 94/433/EC should therefore be repealed."
+    assert [cid for cid in doc if re.fullmatch(r"\d+", cid)] == [str(n) for n in range(1, 9)]
+    p = doc["1(2)"]
+    assert p.label == "Article 1(2)"
+    assert p.text.startswith("The survey referred to in Article 1(1) of Directive 93/24/EEC shall cover:")
+    assert doc["1(2)(b)"].lead_in == p.text
+    assert doc["1(2)(b)"].text.startswith("agricultural holdings with a utilised agricultural area of less than 1 ha")
+    assert doc["6(3)"].text.startswith("The list of Member States authorised to use the regional breakdown")
+    assert doc["closing.1"].text == "Done at Brussels, 26 October 2004."
+
+
+def test_real_capital_requirements_regulation_excerpt():
+    doc = _reg("eu-crr-575-2013-excerpt.txt")
+    assert doc["recital.1"].text.startswith("The G-20 Declaration of 2 April 2009")
+    p = doc["4(2)"]
+    assert p.label == "Article 4(2)"
+    assert p.heading == ["PART ONE — GENERAL PROVISIONS", "TITLE I — SUBJECT MATTER, SCOPE AND DEFINITIONS",
+                         "Definitions"]  # fmt: skip
+    assert p.text.startswith("Where reference in this Regulation is made to real estate")
+    assert doc["4(1)(2)(c)"].lead_in.endswith("excluding the following:")
+    assert doc["1(e)"].text == "public disclosure requirements."
+    assert doc["1"].text.endswith("as set out in Directive 2013/36/EU.")
+    assert doc["521(2)(c)"].heading[0] == "PART ELEVEN — FINAL PROVISIONS"
+    assert "OJ C 105" in doc["closing.1"].text and "M. SCHULZ" in doc["closing.1"].text
+    assert doc["annex-I(2)(b)(ii)"].label == "Annex I(2)(b)(ii)"
+    assert doc["annex-II(2)"].text == "Foreign-exchange contracts and contracts concerning gold:"
+
+
+def test_real_council_regulation_excerpt():
+    doc = _reg("eu-council-reg-6-2002-excerpt.txt")
+    assert doc["recital.5"].text.startswith("This calls for the creation of a Community design")
+    p = doc["4(2)"]
+    assert p.label == "Article 4(2)"
+    assert p.heading == ["TITLE II — THE LAW RELATING TO DESIGNS", "Section 1 — Requirements for protection",
+                         "Requirements for protection"]  # fmt: skip
+    assert doc["4(2)(b)"].lead_in == p.text
+    assert doc["3(c)"].text.startswith('"complex product" means')
+    assert doc["111(3)"].text.endswith("shall be deemed to have been filed on that date.")
+    assert "OJ L 11, 14.1.1994" in doc["closing.1"].text
+
+
+def test_recital_opening_with_an_article_reference_and_consolidation_marks():
+    text = (
+        "REGULATION (EU) 2099/2 OF THE COUNCIL\n\nWhereas:\n\n(1)\n\nArticle 290 TFEU enables the legislator to "
+        "delegate to the Commission the power to adopt acts of general application.\n\n(2)\n\nThe measures are "
+        "needed to complete the internal market for heat.\n\nHAS ADOPTED THIS REGULATION:\n\n▼B\n\nArticle 1\n\n"
+        "Scope\n\nThis Regulation applies to heat networks.\n\n▼M1\n\nArticle 2\n\nDelegation\n\n"
+        "The Commission shall be empowered to adopt delegated acts.\n"
+    )
+    doc = _split(text)
+    assert list(doc) == ["preamble.1", "recital.1", "recital.2", "preamble.2", "1", "2"]
+    assert doc["recital.1"].text.startswith("Article 290 TFEU enables")
+    assert doc["1"].text == "This Regulation applies to heat networks."  # "▼M1" is not text

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -18,6 +19,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from policyqa.errors import PolicyQAError
@@ -283,6 +285,23 @@ def test_client_sees_only_ask(server: str) -> None:
     assert "error" in client.predict("   ", api_name="/ask")
 
 
+def test_ask_takes_an_optional_plan_and_the_one_argument_call_still_works(server: str) -> None:
+    from gradio_client import Client
+
+    client = Client(server, verbose=False)
+    plan = "chongqing-14fyp-energy-emissions"
+    scoped = client.predict({"question": VOC, "doc": plan}, api_name="/ask")
+    assert scoped["doc_id"] == plan and "3.9.2" in [c["clause_id"] for c in scoped["citations"]]
+    unknown = client.predict({"question": VOC, "doc": "no-such-plan"}, api_name="/ask")
+    assert "No document 'no-such-plan'" in unknown["error"] and plan in unknown["error"]
+    # the REST call with the question alone, as before
+    body = json.dumps({"data": [VOC]}).encode()
+    req = urllib.request.Request(f"{server}gradio_api/call/ask", body, {"Content-Type": "application/json"})
+    event = json.load(urllib.request.urlopen(req, timeout=30))["event_id"]
+    stream = urllib.request.urlopen(f"{server}gradio_api/call/ask/{event}", timeout=60).read().decode()
+    assert "event: complete" in stream and '"3.9.2"' in stream
+
+
 def test_private_files_are_not_served(server: str, data_dir: Path) -> None:
     for path in (data_dir / "index.json", PROJECT_ROOT / "app" / "core.py", Path("/etc/passwd")):
         with pytest.raises(urllib.error.HTTPError) as err:
@@ -403,3 +422,210 @@ def test_open_bind_needs_auth(tmp_path: Path) -> None:
     with pytest.raises(PolicyQAError, match="user:password"):
         _auth(Settings(data_dir=tmp_path, auth="nopassword"), "0.0.0.0", False)
     assert str(tmp_path.resolve()) in blocked_paths(open_settings)
+
+
+def test_plans_are_managed_on_loopback_or_behind_a_password(tmp_path: Path) -> None:
+    from policyqa.surfaces.web import managing
+
+    assert managing(Settings(data_dir=tmp_path, auth=None), "127.0.0.1") == (True, "")
+    assert managing(Settings(data_dir=tmp_path, auth="ann:secret"), "0.0.0.0")[0] is True
+    allowed, why = managing(Settings(data_dir=tmp_path, auth=None), "0.0.0.0")
+    assert not allowed and "0.0.0.0 without a password" in why and "POLICYQA_AUTH" in why
+
+
+# -- several plans: upload, ask, pick, link, remove -----------------------------------------------
+NUCLEAR = "us-eo2025-nuclear-industrial-base"
+NUCLEAR_TITLE = "Reinvigorating the Nuclear Industrial Base"
+URANIUM = "Who has to update the excess uranium management policy?"
+
+
+def _nuclear_file() -> Path:
+    from tests.conftest import SHARED_CORPORA
+
+    path = SHARED_CORPORA / f"{NUCLEAR}.txt"
+    if not path.is_file():
+        pytest.skip("../shared/corpora is not beside this clone")
+    return path
+
+
+@pytest.fixture(scope="module")
+def plans_app(data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimpleNamespace]:
+    """The app on its own copy of the index (uploads change it), with Gradio's upload folder where
+    the test can look into it."""
+    _nuclear_file()
+    base = tmp_path_factory.mktemp("plans-app")
+    data, uploads = base / "data", base / "gradio"
+    shutil.copytree(data_dir, data)
+    for url in _start_server(data, base / "server.log", GRADIO_TEMP_DIR=str(uploads)):
+        yield SimpleNamespace(url=url, data=data, uploads=uploads)
+
+
+def _app_page(browser, url: str):
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    pg = context.new_page()
+    pg.goto(url)
+    pg.wait_for_selector("#pq-question textarea")
+    return context, pg
+
+
+def choose(page, dropdown: str, option: str) -> None:
+    """Pick ``option`` in the Gradio dropdown ``dropdown`` as a person does (open it, click the option)."""
+    page.locator(f"{dropdown} input").click()
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def upload(page, path: Path) -> None:
+    page.set_input_files("#pq-plan-upload input[type=file]", str(path))
+
+
+def status_says(page, text: str, timeout: float = 240_000) -> str:
+    page.wait_for_function(
+        "t => document.querySelector('#pq-plan-status').innerText.includes(t)", arg=text, timeout=timeout
+    )
+    return page.locator("#pq-plan-status").inner_text()
+
+
+@pytest.mark.browser
+def test_a_plan_is_added_asked_picked_linked_and_removed(browser, plans_app, tmp_path: Path) -> None:
+    from policyqa.engine.store import read_state
+
+    nuclear = _nuclear_file()
+    context, pg = _app_page(browser, plans_app.url)
+    try:
+        open_tab(pg, "Plans")
+        table = pg.locator("#pq-plans-table")
+        assert "chongqing-14fyp-energy-emissions" in table.inner_text() and NUCLEAR not in table.inner_text()
+
+        # not a document: refused with its name, and the index stays as it was
+        start = read_state(plans_app.data).generation
+        empty = tmp_path / "meeting-notes.txt"
+        empty.write_bytes(b"")
+        upload(pg, empty)
+        assert "meeting-notes.txt: no text found" in status_says(pg, "Not added")
+        assert read_state(plans_app.data).generation == start
+
+        # the plan ingests in the background; meanwhile a question is answered from the index in force
+        upload(pg, nuclear)
+        status_says(pg, f"{nuclear.name}:", timeout=60_000)  # the progress bar's line
+        open_tab(pg, "Ask")
+        assert EEB in ask(pg, VOC).inner_text()
+        assert read_state(plans_app.data).generation == start, "answered while the ingest was running"
+        open_tab(pg, "Plans")
+        said = status_says(pg, "it answers questions now")
+        assert f"{nuclear.name} is indexed as {NUCLEAR}" in said
+        assert "Ingested 1 document(s)" in said and f"{NUCLEAR}: 42 provisions (printed ids)" in said
+        assert NUCLEAR_TITLE in table.inner_text() and NUCLEAR in table.inner_text()
+        shot(pg, "plans")
+
+        # the uploaded file is kept under the data dir only, and never served back
+        assert not [p for p in plans_app.uploads.rglob("*") if p.name == nuclear.name]
+        stored = [p for p in (plans_app.data / "plans").rglob("*") if p.is_file()]
+        assert len(stored) == 1 and stored[0].read_bytes() == nuclear.read_bytes()
+        with pytest.raises(urllib.error.HTTPError) as err:
+            urllib.request.urlopen(f"{plans_app.url}gradio_api/file={stored[0]}", timeout=10)
+        assert err.value.code in (403, 404)
+
+        # asked about without a restart: each citation says which plan it is from
+        open_tab(pg, "Ask")
+        answer = ask(pg, URANIUM)
+        assert "Secretary of Energy" in answer.inner_text()
+        assert f"[{NUCLEAR_TITLE} Sec. 3(d)]" in answer.locator("summary").first.inner_text()
+        assert f"From: {NUCLEAR_TITLE}" in answer.inner_text()
+        shot(pg, "ask-plans")
+
+        # the picker scopes the tabs to one plan
+        choose(pg, "#pq-plan", "Chongqing plan")
+        answer = ask(pg, VOC)
+        assert "[Chongqing plan 3.9.2]" in answer.locator("summary").first.inner_text()
+        open_tab(pg, "Browse")
+        pg.wait_for_function("document.querySelectorAll('#pq-browse-list label').length === 49")
+        assert "3(d)" not in pg.locator("#pq-browse-list").inner_text()
+
+        # a link opens one provision in Browse
+        pg.goto(f"{plans_app.url}?doc={NUCLEAR}&clause=3(d)")
+        pg.wait_for_function("document.querySelector('#pq-browse-panel')?.innerText.includes('Sec. 3(d)')")
+        panel = pg.locator("#pq-browse-panel").inner_text()
+        assert "Secretary of Energy" in panel and "excess uranium management policy" in panel
+        assert pg.get_by_role("tab", name="Browse").get_attribute("aria-selected") == "true"
+        assert pg.locator("#pq-plan input").input_value() == NUCLEAR_TITLE
+
+        # removed, after a confirmation
+        open_tab(pg, "Plans")
+        choose(pg, "#pq-remove-pick", NUCLEAR_TITLE)
+        pg.click("#pq-remove")
+        assert NUCLEAR_TITLE in pg.locator("#pq-remove-question").inner_text()
+        assert NUCLEAR in table.inner_text(), "nothing is removed before the confirmation"
+        pg.click("#pq-remove-yes")
+        assert f"Removed {NUCLEAR_TITLE}" in status_says(pg, "Removed")
+        pg.wait_for_function(f"!document.querySelector('#pq-plans-table').innerText.includes('{NUCLEAR}')")
+        assert pg.locator("#pq-plan input").input_value() == "All plans"
+        assert NUCLEAR not in read_state(plans_app.data).docs
+        assert not (plans_app.data / "plans").exists(), "the removed plan's file is deleted"
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
+def test_plans_cannot_be_changed_off_loopback_without_a_password(browser, data_dir: Path, tmp_path: Path) -> None:
+    port = free_port()
+    cmd = [sys.executable, "-c", f"from policyqa.surfaces.web import serve; serve('0.0.0.0', {port}, no_auth=True)"]
+    url = f"http://127.0.0.1:{port}/"
+    with servers.started(
+        cmd, lambda: servers.http_ok(url), name="policyqa serve", timeout=240, log=tmp_path / "open.log",
+        env=_env(data_dir), cwd=PROJECT_ROOT,
+    ):  # fmt: skip
+        context, pg = _app_page(browser, url)
+        try:
+            open_tab(pg, "Plans")
+            assert "Adding and removing plans is off" in pg.locator("#pq-plans-off").inner_text()
+            assert "POLICYQA_AUTH" in pg.locator("#pq-plans-off").inner_text()
+            assert pg.locator("#pq-plan-upload input[type=file]").count() == 0
+            assert pg.locator("#pq-remove").is_disabled()
+        finally:
+            context.close()
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_a_server_killed_mid_ingest_restarts_on_the_previous_index(browser, data_dir: Path, tmp_path: Path) -> None:
+    from policyqa.engine.store import read_state
+
+    nuclear = _nuclear_file()
+    data = tmp_path / "data"
+    shutil.copytree(data_dir, data)
+    before = read_state(data)
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/"
+    cmd = [sys.executable, "-c", f"from policyqa.surfaces.web import serve; serve(port={port})"]
+    with servers.started(
+        cmd,
+        lambda: servers.http_ok(url),
+        name="policyqa serve",
+        timeout=240,
+        log=tmp_path / "killed.log",
+        env=_env(data),
+        cwd=PROJECT_ROOT,
+        kill=True,
+    ) as proc:
+        context, pg = _app_page(browser, url)
+        try:
+            open_tab(pg, "Plans")
+            upload(pg, nuclear)
+            status_says(pg, "Loading the model", timeout=60_000)  # the ingest has started
+            proc.kill()
+            proc.wait()
+        finally:
+            context.close()
+    assert read_state(data) == before, "the killed ingest never switched"
+
+    restarted = _start_server(data, tmp_path / "restarted.log")
+    url = next(restarted)
+    context, pg = _app_page(browser, url)
+    try:
+        assert EEB in ask(pg, VOC).inner_text()
+        open_tab(pg, "Plans")
+        assert NUCLEAR not in pg.locator("#pq-plans-table").inner_text()
+        assert not (data / "plans").exists(), "the half-added file is tidied away"
+    finally:
+        context.close()
+        restarted.close()

@@ -42,6 +42,41 @@ class Deadline:
     sentence: str  # the sentence it is in
 
 
+@dataclass
+class Threshold:
+    """A size that decides whether a sentence covers someone ("coal-fired boilers below 35 tons/hour")."""
+
+    value: float
+    value_text: str  # as printed: "35 tons/hour"
+    unit: str
+    direction: str  # "at most" (below the line), "at least" (over it) or "reach"
+    subject: str  # what is measured, in the sentence's words: "coal-fired boilers"
+
+
+@dataclass
+class Applicability:
+    """Whom one sentence of a provision addresses, under what conditions and how strongly
+    (read at ingest by ``policyqa.ingest.applicability``)."""
+
+    sentence: str  # verbatim, from the provision's text
+    strength: str  # "binding" (shall, must, prohibit, phase out ...), "promoted" (encourage, support ...) or "stated"
+    cue: str = ""  # the words that set the strength, as printed
+    addressees: list[str] = field(default_factory=list)  # whom or what it names: "printing and packaging industries"
+    places: list[str] = field(default_factory=list)  # where it applies: "urban built-up areas"
+    outside: list[str] = field(default_factory=list)  # where it applies outside of: "the industrial park"
+    projects: str = ""  # "new", "existing", "new and existing" or ""
+    thresholds: list[Threshold] = field(default_factory=list)
+    actors: list[str] = field(default_factory=list)  # the document's actors it tells to act
+    everyone: bool = False  # it addresses everyone the document governs (enterprises in general, every agency)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Applicability:
+        """Inverse of ``asdict``."""
+        data = dict(data)
+        data["thresholds"] = [Threshold(**t) for t in data.get("thresholds", [])]
+        return cls(**data)
+
+
 def target_text(t: Target) -> str:
     """A target as a short text for matching a question: what is measured, with its value."""
     return t.measure.replace("…", t.value_text) if "…" in t.measure else f"{t.measure}: {t.value_text}"
@@ -64,6 +99,7 @@ class Clause:
     context: str = ""  # the enclosing provision's lead-in ("the Secretary of Commerce shall:"), for retrieval
     consulted: list[str] = field(default_factory=list)  # named to be consulted / coordinated with, not to act
     deadlines: list[Deadline] = field(default_factory=list)
+    applies: list[Applicability] = field(default_factory=list)  # per sentence: whom it addresses, how strongly
 
     @property
     def display_id(self) -> str:
@@ -99,6 +135,7 @@ class Clause:
         data = dict(data)
         data["targets"] = [Target(**t) for t in data.get("targets", [])]
         data["deadlines"] = [Deadline(**d) for d in data.get("deadlines", [])]
+        data["applies"] = [Applicability.from_dict(a) for a in data.get("applies", [])]
         return cls(**data)
 
 
@@ -106,7 +143,8 @@ def split_sentences(text: str) -> list[str]:
     """Split text at sentence ends; a trailing parenthesis or bracket is its own sentence."""
     body, paren = split_trailing_parenthesis(text)
     parts: list[str] = []
-    for p in _SENTENCE_END.split(body):
+    # a line of its own ends a sentence: definitions and list entries often start in lower case
+    for p in (part for line in body.split("\n") for part in _SENTENCE_END.split(line)):
         p = p.strip()
         if not p:
             continue

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from policyqa.engine.agencies import AgencyRegistry
 from policyqa.engine.answer import Citation
 from policyqa.engine.clauses import Clause, split_sentences
-from policyqa.engine.question import Question
+from policyqa.engine.question import Question, defined_term, defining_pattern
 from policyqa.engine.retrieval import ClauseHit
 from policyqa.engine.text import content_stems, numbers, words
 
@@ -115,7 +115,7 @@ def introduces_list(sentence: str) -> bool:
 DUTY_SENTENCES = 8
 # Words of agency names that say what kind of body it is, not what it works on.
 _AGENCY_KIND_WORDS = frozenset(
-    "municipal chongqing bureau commission committee office department administration development "
+    "municipal bureau commission committee office department administration development "
     "affairs management people government of and the city group leading".split()
 )
 
@@ -126,11 +126,12 @@ def _shares_root(a: str, b: str) -> bool:
     return len(short) >= 3 and long_.startswith(short[: max(3, min(len(short), 5))])
 
 
-def duty_sentences(clause: Clause, agency: str, k: int) -> list[str]:
+def duty_sentences(clause: Clause, agency: str, k: int, place_words: frozenset[str] = frozenset()) -> list[str]:
     """The clause's title and up to ``k - 1`` more of its sentences, those naming the agency's own
-    field first ("data" for the Big Data Development Bureau), in the clause's order."""
+    field first ("data" for the Big Data Development Bureau), in the clause's order. ``place_words``
+    are the names of the documents' places ("chongqing"): no field of an agency."""
     sentences = body_sentences(clause)
-    field_words = [w for w in words(agency) if w not in _AGENCY_KIND_WORDS]
+    field_words = [w for w in words(agency) if w not in _AGENCY_KIND_WORDS and w not in place_words]
     rest = sentences[1:]
     on_field = [s for s in rest if any(_shares_root(f, w) for f in field_words for w in words(s))]
     picked = set(sentences[:1] + (on_field + [s for s in rest if s not in on_field])[: k - 1])
@@ -140,8 +141,9 @@ def duty_sentences(clause: Clause, agency: str, k: int) -> list[str]:
 class Composer:
     """Builds extractive answers for each intent."""
 
-    def __init__(self, registry: AgencyRegistry, idf=None, children=None) -> None:
+    def __init__(self, registry: AgencyRegistry, idf=None, children=None, naming_words=None) -> None:
         self.registry = registry
+        self._naming_words = naming_words or frozenset  # a callable: the words that name the indexed documents
         self._idf = idf  # a callable giving the live index's idf table
         self._children = children or (lambda clause: [])  # the provisions a clause's list introduces
 
@@ -257,7 +259,7 @@ class Composer:
         per_clause = max(2, min(4, DUTY_SENTENCES // max(1, len(listed))))
         lines, cites = [intro], []
         for c in listed:
-            sentences = duty_sentences(c, agency, per_clause)
+            sentences = duty_sentences(c, agency, per_clause, self._naming_words())
             quoted = " … ".join(f'"{s}"' for s in sentences)
             lines.append(f"- {c.display_id}: {quoted} [{c.clause_id}]")
             cites.append(self.cite(c, sentences))
@@ -333,10 +335,12 @@ class Composer:
     def fact(self, q: Question, hits: list[ClauseHit]) -> Composed:
         # the best clause that has text of its own (a heading-only section has none)
         c = next((h.clause for h in hits if body_sentences(h.clause)), hits[0].clause)
-        sentences = self.best(c, q.focus_text, k=2)
+        term = defined_term(q)
+        defining = [s for s in body_sentences(c) if defining_pattern(term).search(s)] if term else []
+        sentences = defining[:1] or self.best(c, q.focus_text, k=2)
         if not sentences:
             return Composed("", [])
-        if body_sentences(c)[:1] == sentences[:1] and len(sentences[0].split()) < 15:
+        if not defining and body_sentences(c)[:1] == sentences[:1] and len(sentences[0].split()) < 15:
             # a clause's short title says little of its own: one more sentence beside it
             sentences = self.best(c, q.focus_text, k=3)
         # "Which areas count as districts and counties?": the clause's note on who implements it

@@ -19,7 +19,15 @@ from policyqa.engine.glossary import Glossary, glossary_for
 from policyqa.engine.grounding import check
 from policyqa.engine.index import LiveIndex, clause_key
 from policyqa.engine.places import Places, places_for
-from policyqa.engine.question import Question, asks_quantity, classify, read_question
+from policyqa.engine.question import (
+    Question,
+    asks_quantity,
+    asks_yes_no,
+    classify,
+    defined_term,
+    defining_pattern,
+    read_question,
+)
 from policyqa.engine.retrieval import ClauseHit, HybridRetriever
 from policyqa.engine.rules import document_text
 from policyqa.engine.text import STOPWORDS, content_stems, numbers, stem, stem_pairs, words
@@ -42,7 +50,7 @@ _QUESTION_WORDS = frozenset(
     threshold minimum maximum level size amount limit among really actually get gets got change
     changed happen happens happened fast faster slow slower sit sits forget extra fall falls rise
     rises drop drops go goes going come comes like look looks think cut cuts slash lower raise boost
-    aim aims aiming meant hoping turn turning plan plans chongqing city next hook end ends allowed per
+    aim aims aiming meant hoping turn turning plan plans city next hook end ends allowed per
     allow permitted ok okay call calls isn aren doesn don didn won wasn
     weren hasn haven shouldn couldn wouldn hundred hundreds thousand thousands million make makes daily
     yearly annually small large big medium curious wondering consultant here buy buying
@@ -50,6 +58,10 @@ _QUESTION_WORDS = frozenset(
 )
 # "does that part say anything about insurance?": a follow-up asking what a clause says, whatever
 # the previous turn asked.
+_SPELLED_COUNT = re.compile(
+    r"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|fifty|hundred)\b", re.I
+)
+_SHORT_FORM = re.compile(r"\b([A-Z]{3,6})s?\b")  # "ERP", "ERPs": a short form the asker uses
 _ASKS_WHAT_IT_SAYS = re.compile(r"\b(?:say|says|said|mention|mentions|anything about)\b", re.IGNORECASE)
 ABSTAIN_PREFIX = "The plan does not say"
 LOOKUP_CHILDREN = 6  # provisions under a looked-up section shown with it
@@ -93,12 +105,15 @@ class PolicyQA:
         self.places: Places = places_for(self.settings.corpus_dir)
         self.index = LiveIndex(self.settings)
         self.retriever = HybridRetriever(index=self.index, k=self.settings.top_k)
-        self.composer = Composer(self.registry, idf=lambda: self.index.idf, children=self.children)
+        self.composer = Composer(
+            self.registry, idf=lambda: self.index.idf, children=self.children, naming_words=self._naming_words
+        )
         self._sync_registry()
         self._lock = threading.Lock()
         self._views_of: list[Clause] | None = None
         self._views: list[DocumentView] = []
         self._names: dict[str, list[str]] = {}
+        self._asking_stems: frozenset[str] = _QUESTION_WORDS
         self._chinese_of: list[Clause] | None = None
         self._reader: ChineseReader | None = None
 
@@ -152,15 +167,32 @@ class PolicyQA:
                 rows.append({"agency": a.name, "zh": a.zh_name, "short": a.short, "leads": lead, "shares": shared})
         return rows
 
+    # -- obligations ------------------------------------------------------------------------
+    def obligations(self, profile: str, doc: str | None = None, form: dict | None = None):
+        """What applies to an enterprise (or agency) describing itself in ``profile`` (and ``form``
+        fields), under document ``doc`` or every indexed one: an :class:`~policyqa.engine.obligations.Obligations`
+        (``to_dict()`` is the JSON of ``policyqa obligations --json``). The one path for CLI, web and eval."""
+        from policyqa.engine.obligations import ObligationFinder
+
+        self.index.refresh()
+        self._sync_registry()
+        finder = self.__dict__.get("_obligation_finder")
+        if finder is None:
+            finder = self.__dict__.setdefault("_obligation_finder", ObligationFinder(self))
+        return finder.find(profile, doc=doc, form=form)
+
     # -- answering --------------------------------------------------------------------------
-    def answer(self, question: str, history: list | None = None, use_llm: bool | None = None) -> Answer:
+    def answer(
+        self, question: str, history: list | None = None, use_llm: bool | None = None, doc: str | None = None
+    ) -> Answer:
         """Answer ``question``; ``history`` is a list of earlier turns (question strings, or dicts
-        / :class:`Answer` objects with ``question`` and ``citations``)."""
+        / :class:`Answer` objects with ``question`` and ``citations``); ``doc``, a doc id, answers from
+        that document only."""
         t0 = time.perf_counter()
         self.index.refresh()
         self._sync_registry()
         q = read_question(question, self.registry, self.glossary, self.settings.max_question_chars)
-        q = self._fix_typos(q)
+        q = self._spell_out(self._fix_typos(q))
         q.intent = classify(q)  # after typo fixes: "responsble" reads as "responsible"
         if q.language == "zh" and not q.terms and q.intent != "clause_lookup":
             # the plans' own English words for the question's Chinese words (a corpus glossary, where it
@@ -174,7 +206,7 @@ class PolicyQA:
             q.prev_ids = list(prev_ids)
             # A follow-up naming a topic of its own ("and the online monitoring of key energy users -
             # who handles that one?") is not pulled back to the turn's clause.
-            own_topic = len([s for s in content_stems(q.text) if s not in _QUESTION_WORDS]) >= 4
+            own_topic = len([s for s in content_stems(q.text) if s not in self._asking()]) >= 4
             for cid in prev_ids:
                 boost[self._key(cid)] = 0.05 if strong and not own_topic else 0.01
             if strong:
@@ -190,7 +222,7 @@ class PolicyQA:
                     if self._own_content(q):  # its own words pick the sentence; else the turn's
                         q.own_text = q.text
                     q.text = f"{prev.text} {q.text}"
-        result = self._answer(q, boost)
+        result = self._answer(q, boost, picked=doc)
         result.timings["total_ms"] = round((time.perf_counter() - t0) * 1000, 2)
         if use_llm or (use_llm is None and self.settings.llm_base_url):
             from policyqa.engine.llm import llm_answer
@@ -210,7 +242,7 @@ class PolicyQA:
 
     def _own_content(self, q: Question) -> bool:
         # (a year is no topic: "what rate are they aiming for by 2025" leans on its turn)
-        stems = [s for s in content_stems(q.text) if s not in _QUESTION_WORDS and not s.isdigit()]
+        stems = [s for s in content_stems(q.text) if s not in self._asking() and not s.isdigit()]
         return len(stems) >= 2 or bool(q.terms) or bool(q.clause_ids)
 
     def _fix_typos(self, q: Question) -> Question:
@@ -226,7 +258,7 @@ class PolicyQA:
                 and core.isalpha()
                 and core not in STOPWORDS
                 and stem(core) not in self.index.vocabulary
-                and stem(core) not in _QUESTION_WORDS
+                and stem(core) not in self._asking()
             ):
                 near = [v for v in vocab if v[0] == core[0] and abs(len(v) - len(core)) <= 2]
                 # a four-letter word has one letter to spare ("watr"), not two
@@ -237,6 +269,26 @@ class PolicyQA:
             fixed.append(w)
         q.text = " ".join(fixed)
         q.terms = list(dict.fromkeys(q.terms + self.glossary.english_terms(q.text)))
+        return q
+
+    def _spell_out(self, q: Question) -> Question:
+        """Spell out a short form the plans never write but whose words they do ("an ERP" → "an emissions
+        reduction plan"): the phrase of the plans' text whose words' initials it is, when one phrase is."""
+        if q.language != "en":
+            return q
+        known = {m.start for m in self.registry.find(q.text, informal=True)}
+        for m in list(_SHORT_FORM.finditer(q.text)):
+            letters = m.group(1)
+            if m.start() in known or stem(letters.lower()) in self.index.vocabulary:
+                continue
+            if self.glossary.english_terms(letters):  # the corpus glossary spells it out already
+                continue
+            pattern = re.compile(r"\b" + r"[\s-]+".join(rf"{ch}[a-z]{{2,}}" for ch in letters.lower()) + r"\b", re.I)
+            phrases = (" ".join(p.lower().split()) for c in self.index.clauses for p in pattern.findall(c.text))
+            found = Counter(p for p in phrases if not STOPWORDS.intersection(p.replace("-", " ").split()))
+            if found:
+                phrase, _ = found.most_common(1)[0]
+                q.text = q.text.replace(m.group(0), phrase + ("s" if m.group(0).endswith("s") else ""), 1)
         return q
 
     def _unsupported_terms(self, q: Question) -> list[str]:
@@ -254,7 +306,7 @@ class PolicyQA:
             s = stem(w)
             if (
                 w in STOPWORDS
-                or s in _QUESTION_WORDS
+                or s in self._asking()
                 or s in self.index.vocabulary
                 or s in glossary_words
                 or s in agency_words
@@ -277,7 +329,7 @@ class PolicyQA:
             w
             for w in words(q.text)
             if w not in STOPWORDS
-            and stem(w) not in _QUESTION_WORDS
+            and stem(w) not in self._asking()
             and len(w) > 2
             and not any(ch.isdigit() for ch in w)
             and w not in agency_words
@@ -294,6 +346,25 @@ class PolicyQA:
             or any(t.lower().removesuffix("s") in low for t in alias.get(w, ()))
         )
         return hit / len(asked)
+
+    def _naming_words(self) -> frozenset[str]:
+        """The one-word names of the indexed documents' places or issuers ("chongqing", read from their
+        titles): a question uses them to say which plan, not what it is about."""
+        self.documents()
+        return frozenset(p for phrases in self._names.values() for p in phrases if " " not in p)
+
+    def _unnamed(self, text: str) -> str:
+        """``text`` without the one-word names of the indexed documents ("Chongqing's" → "")."""
+        names = self._naming_words()
+        if not names:
+            return text
+        pattern = re.compile(rf"\b(?:{'|'.join(re.escape(n) for n in sorted(names))})(?:'s|’s)?\b", re.I)
+        return pattern.sub(" ", text)
+
+    def _asking(self) -> frozenset[str]:
+        """Stems of the words a question uses to say what it wants and from which plan."""
+        self.documents()
+        return self._asking_stems
 
     def documents(self) -> list[DocumentView]:
         """What the refusal stage knows of each indexed document (built once per index load)."""
@@ -315,16 +386,30 @@ class PolicyQA:
                 for doc_id, cs in by_doc.items()
             ]
             self._names = document_names(self.index.titles, {v.doc_id: v.text for v in self._views})
+            single = {p for phrases in self._names.values() for p in phrases if " " not in p}
+            self._asking_stems = _QUESTION_WORDS | {stem(w) for w in single}
             self._views_of = clauses
         return self._views
 
-    def scope(self, q: Question) -> list[str]:
-        """The documents a question is about: those it names, else those naming an agency it names
-        ("the Municipal Development and Reform Commission"), else every indexed one."""
+    def scope(self, q: Question, doc: str | None = None) -> list[str]:
+        """The documents a question is about: ``doc`` when one is picked, else those it names, else those
+        having a provision it cites, else those naming an agency it names ("the Municipal Development and
+        Reform Commission"), else every indexed one."""
         views = self.documents()
+        if doc is not None:
+            if doc not in self.index.titles:
+                raise PolicyQAError(
+                    f"No document {doc!r} in the index.",
+                    f"use one of: {', '.join(self.index.titles)} (policyqa docs lists them).",
+                )
+            return [doc]
         named = named_documents(q.text, self._names) or documents_of_kind(q.text, views)
         if named:
             return named
+        if q.clause_ids:  # a provision only some documents have ("set up in 10.1(a)") says which, before a name does
+            having = list(self._lookup(q.clause_ids[0], [v.doc_id for v in views], 0))
+            if having:
+                return having
         if q.agencies:
             naming = [v.doc_id for v in views if set(q.agencies) & v.agencies]
             if naming:
@@ -386,6 +471,14 @@ class PolicyQA:
             and c.clause_id.count("(") == prefix.count("(")
         ]
 
+    def _defining(self, term: str, docs: set[str]) -> set[str]:
+        """Keys of the provisions of ``docs`` that define ``term`` ("“AI model” means", "milestone year
+        means", "the term X has the meaning"); empty when none does."""
+        if not term:
+            return set()
+        pattern = defining_pattern(term)
+        return {clause_key(c.doc_id, c.clause_id) for c in self._clauses_of(docs) if pattern.search(c.text)}
+
     def _officials_of(self, body: str, docs: set[str]) -> list[str]:
         """Officials of ``docs`` whose title names ``body`` ("Chair of the Council on Environmental Quality")."""
         pattern = re.compile(rf"\bof (?:the )?{re.escape(body)}$")
@@ -395,9 +488,9 @@ class PolicyQA:
     def _clauses_of(self, docs: set[str]) -> list[Clause]:
         return [c for c in self.index.clauses if c.doc_id in docs]
 
-    def _answer(self, q: Question, boost: dict[str, float]) -> Answer:
+    def _answer(self, q: Question, boost: dict[str, float], picked: str | None = None) -> Answer:
         t0 = time.perf_counter()
-        scope = self.scope(q)
+        scope = self.scope(q, picked)
         wanted = q.clause_ids[0] if q.clause_ids else ""
         found = self._lookup(wanted, scope) if wanted else {}
         if q.intent == "clause_lookup" and not found:
@@ -443,6 +536,9 @@ class PolicyQA:
         within = {
             clause_key(c.doc_id, c.clause_id) for cs in self._lookup(wanted, list(found), None).values() for c in cs
         }
+        if not within and q.intent == "fact":
+            # "how does the Act define X": the provisions that define X, where the documents have them
+            within = self._defining(defined_term(q), docs)
         # a body acts through its officials: "what does CEQ do" is also what its Chair must do
         acting = (
             [q.agencies[0], *self._officials_of(q.agencies[0], docs)]
@@ -458,7 +554,7 @@ class PolicyQA:
         t_r = time.perf_counter()
         q_vec = self.index.embed_query(q.search_text)
         hits = self.retriever.search(
-            q.search_text,
+            self._unnamed(q.search_text),  # "Chongqing's work": which plan, not a word to match
             k=self.settings.top_k,
             boost=boost,
             vector=q_vec,
@@ -488,6 +584,7 @@ class PolicyQA:
             # dictionary words count when the best clause holds most of them: a word-by-word reading is loose
             held = sum(1 for w in q.translated if w.lower() in low)
             supported = held >= TRANSLATED_HELD or (q.translated and held / len(q.translated) >= 0.5)
+            supported = supported or any(w.lower() in low for w in q.written_english)
             weak = not (q.terms or q.agencies or supported) and top.dense_sim < 0.5
         # In a conversation, a question whose best clause is the one in view leans on it ("which
         # districts are first in line" after a question on hydrogen vehicles).
@@ -504,7 +601,20 @@ class PolicyQA:
             chosen = self._target_clauses(q, hits, q_vec)
             # a goal asked about in words ("what's the offshore wind goal?") is answered by what the clause
             # says, when the clause is about what is asked: "no number" is a reason only when one was asked
-            in_words = q.language == "en" and not asks_quantity(q.text) and cov >= GOAL_IN_WORDS
+            # ... and a count the provision spells out ("eight guiding principles", "fifteen members") is
+            # no target but answers "how many" all the same
+            counted = [
+                h
+                for h in hits
+                if q.language == "en"
+                and _SPELLED_COUNT.search(" ".join(best_sentences(h.clause, q.focus_text, k=1)))
+                and (within or self.coverage(q, f"{h.clause.heading_text} {h.clause.text}") >= GOAL_IN_WORDS)
+            ]
+            in_words = q.language == "en" and (
+                (not asks_quantity(q.text) and (cov >= GOAL_IN_WORDS or asks_yes_no(q.text))) or bool(counted)
+            )
+            if not chosen and counted:
+                hits = counted[:1] + [h for h in hits if h is not counted[0]]
             if not chosen and not in_words:
                 ans = self._abstain(q, "what figure is set for this: the nearest clauses set no number for it.", hits)
                 ans.retrieved = ans_hits
@@ -724,6 +834,6 @@ def reset_policyqa() -> None:
     _shared.cache_clear()
 
 
-def answer(question: str, history: list | None = None, use_llm: bool | None = None) -> Answer:
-    """Answer a question about the plan (the process-wide :class:`PolicyQA`)."""
-    return get_policyqa().answer(question, history=history, use_llm=use_llm)
+def answer(question: str, history: list | None = None, use_llm: bool | None = None, doc: str | None = None) -> Answer:
+    """Answer a question about the plan (the process-wide :class:`PolicyQA`); ``doc`` scopes it to one document."""
+    return get_policyqa().answer(question, history=history, use_llm=use_llm, doc=doc)

@@ -94,10 +94,14 @@ _KIND_ASKED = re.compile(
 )
 
 
+# People call an Act "the law" or "this statute"
+_SAME_KIND = {k: {"act", "law", "statute", "legislation"} for k in ("act", "law", "statute", "legislation")}
+
+
 def documents_of_kind(text: str, views: list[DocumentView]) -> list[str]:
     """The documents of the kind a question names ("what does section 4 of the Act say"), when that
     tells some of the indexed documents apart."""
-    kinds = {(a or b).lower() for a, b in _KIND_ASKED.findall(text)}
+    kinds = {k for a, b in _KIND_ASKED.findall(text) for k in _SAME_KIND.get((a or b).lower(), {(a or b).lower()})}
     if not kinds:
         return []
     docs = [v.doc_id for v in views if v.facts.kind in kinds]

@@ -19,7 +19,7 @@ from policyqa.engine.clauses import Clause
 from policyqa.engine.text import number_value, numbers
 
 # A clause id as a marker: "[3.9.2]", "[102(a)(i)]", "[7(1.1)]", "[preamble.2]", "[annex-I(1)]".
-MARKER = re.compile(r"\[((?:\d|preamble|closing|part-|annex-)[\w.()\-]*?)(?:#\d+)?\]")
+MARKER = re.compile(r"\[((?:\d|preamble|closing|recital|chapter-|part-|annex-)[\w.()\-]*?)(?:#\d+)?\]")
 _QUOTE = re.compile(r"[\"“](.{12,})[\"”]")
 
 
@@ -134,9 +134,10 @@ def _sentence_problem(
     source_numbers = {number_value(n) for n in numbers(source_text)} | q_numbers
     masked = _mask_quotes(sentence)
     body = _unmark(sentence, masked)
+    figures = body
     for cid in cited:  # "Clause 3.8.2: ..." names the clause; its id is no figure to check
-        body = re.sub(rf"(?<![\d.]){re.escape(cid)}(?![\d])", " ", body)
-    for n in numbers(body):
+        figures = re.sub(rf"(?<![\d.]){re.escape(cid)}(?![\d])", " ", figures)
+    for n in numbers(figures):
         if not _number_in(n, source_numbers, source_text):
             return f"number {n} is not in the cited clause"
     named = {a for c in sources for a in [*c.agencies, *c.consulted]}

@@ -63,8 +63,8 @@ _TARGET = re.compile(
     r"amount|target|goal|figure|threshold|capacity)|(?:target|goal)s? (?:for|of|is|are|set)|"
     r"(?:target|goal|threshold|percent|percentage|rate|proportion|ratio|capacity|figure)s?\b(?!\s+\w+ing)|"
     r"shares?\b(?!\s+\w+ing|\s+in\b|\s+responsibilit)|"
-    r"%|by 2025|in 2025|tons?|reach|number of|by how much)|"
-    r"多少|多大|几(?:座|个|家|辆|台|处|项|成|吨)|比例|目标|到2025|达到|下降|提高|比重|(?<!效)率(?!先)",
+    r"%|(?:by|in) 20\d\d|tons?|reach|number of|by how much)|"
+    r"多少|多大|几(?:座|个|家|辆|台|处|项|成|吨)|比例|目标|到20\d\d|达到|下降|提高|比重|(?<!效)率(?!先)",
     re.IGNORECASE,
 )
 _OBLIGATION = re.compile(
@@ -120,6 +120,61 @@ _QUANTITY = re.compile(
 )
 
 
+# "How does the Act define X?", "what is meant by X", "what does 'X' mean", "X是如何定义的": a definition asked for
+_DEFINE_EN = re.compile(
+    r"\bdefine[sd]?\s+(?:the term\s+)?(?P<a>.+?)\s*(?:\?|$|\bas\b)|"
+    r"\b(?:definition|meaning) of\s+(?:the term\s+)?(?P<b>.+?)\s*(?:\?|$|\b(?:in|under) (?:the|this)\b)|"
+    r"\bwhat (?:is|are) meant by\s+(?P<c>.+?)\s*(?:\?|$)|"
+    r"\bwhat (?:does|do|is)\s+(?:the term\s+)?(?P<d>.+?)\s+mean\b|"
+    r"\bhow (?:is|are)\s+(?:the term\s+)?(?P<e>.+?)\s+defined\b|"
+    # "what are the milestone years?": a question that is only a term asks what it is (if the plan defines it)
+    r"^\s*what(?: is|'s| are)\s+(?:an?\s+|the\s+)?(?P<f>[\w'’ -]{3,60}?)\s*\??\s*$",
+    re.IGNORECASE,
+)
+_DEFINE_ZH = re.compile(r"定义|是指|指什么|指的是|什么意思|含义|界定|是什么|是哪几|是哪些|有哪几")
+_QUOTED = re.compile(r"[\"“'‘]([^\"”'’]{3,80})[\"”'’]")
+
+
+def defined_term(q: Question) -> str:
+    """The term whose definition the question asks for ("" when it asks none)."""
+    if q.language == "zh":
+        return q.written_english[0] if _DEFINE_ZH.search(q.text) and q.written_english else ""
+    m = _DEFINE_EN.search(q.text)
+    if not m:
+        return ""
+    quoted = _QUOTED.search(q.text)
+    term = quoted.group(1) if quoted else next(g for g in m.groups() if g)
+    term = re.sub(
+        r"^(?:the|a|an)\s+|\s+(?:in|under|by) (?:the|this|that) \w+$", "", term.strip(" \"“”'‘’?.,"), flags=re.I
+    )
+    return term if len(term) >= 3 else ""
+
+
+def defining_pattern(term: str) -> re.Pattern:
+    """What a sentence defining ``term`` looks like: "The term “AI model” means", "milestone year means",
+    "X has the meaning assigned by"."""
+    return re.compile(
+        # in either number: "milestone years" is defined as "milestone year means"
+        rf"(?:^|[\s“\"'‘(]){re.escape(term.removesuffix('s'))}s?[”\"'’]?\s*(?:\([^)]*\)\s*)?"
+        r"(?:means|has the meaning|refers to|is defined as|shall mean|includes|,? as defined (?:in|by|under))\b",
+        re.IGNORECASE,
+    )
+
+
+# "Does the law stop Canada from reaching net zero earlier than 2050?": answered yes or no by what a
+# provision says; "is there a target for X?" asks for a figure all the same.
+_YES_NO = re.compile(
+    r"^\s*(?:if\b[^,?]*,\s*|(?:and|so|but)\s+)?(?:does|do|did|is|are|can|could|will|would|must|should|may|has|have)\b"
+    r"(?!.*\b(?:(?:a|any)\s+(?:\w+\s+){0,3}(?:targets?|goals?|figures?|numbers?|percent\w*|quotas?))\b)",
+    re.IGNORECASE,
+)
+
+
+def asks_yes_no(text: str) -> bool:
+    """Whether an English question asks yes or no about what a provision says (not for a figure)."""
+    return bool(_YES_NO.search(text))
+
+
 def asks_quantity(text: str) -> bool:
     """Whether a question asks for a number (not only for a goal in words or a year)."""
     return bool(_QUANTITY.search(text))
@@ -163,6 +218,7 @@ class Question:
     leans_on_turn: bool = False  # a follow-up naming nothing of its own
     figure_clauses: list[str] = field(default_factory=list)  # clauses whose targets answer it
     translated: list[str] = field(default_factory=list)  # English words the plans use for a Chinese question's words
+    written_english: list[str] = field(default_factory=list)  # English a Chinese question writes out: "(IaaS)"
 
     @property
     def focus_text(self) -> str:
@@ -180,6 +236,22 @@ class Question:
         base = self.text if self.language == "en" else _CJK.sub(" ", self.text)
         extra = [t for t in self.terms if t.lower() not in base.lower()]
         return " ".join([base, *extra, *self.translated, *self.agencies]).strip()
+
+
+_LATIN_SPAN = re.compile(r"[A-Za-z][A-Za-z0-9'’&/-]*(?:[ .-]+[A-Za-z0-9][A-Za-z0-9'’&/-]*)*")
+
+
+def embedded_english(text: str) -> list[str]:
+    """English words a Chinese question writes out ("两用基础模型(dual-use foundation model)", "IaaS"):
+    spans of Latin script of three letters or more, as written (units such as "t/h" are not terms)."""
+    spans = (m.group(0).strip(" .-") for m in _LATIN_SPAN.finditer(text))
+    return list(dict.fromkeys(s for s in spans if len(re.sub(r"[^A-Za-z]", "", s)) >= 3 and "/" not in s))
+
+
+# "which minister prepares ..." asks for a title; "what does CEQ do" names one
+_ASKS_WHICH_TITLE = (
+    r"\b(?:which|what)\s+(?!(?:does|do|did|is|are|was|were|will|would|can|could|should|must|has|have)\s)(?:\w+\s+)?$"
+)
 
 
 def clean(text: str, max_chars: int) -> tuple[str, bool]:
@@ -212,10 +284,14 @@ def read_question(raw: str, registry: AgencyRegistry, glossary: Glossary, max_ch
         dict.fromkeys(
             m.agency.name
             for m in registry.find(text, informal=True)
-            if not re.search(r"\b(?:which|what)\s+(?:\w+\s+)?$", text[: m.start], re.IGNORECASE)
+            if not re.search(_ASKS_WHICH_TITLE, text[: m.start], re.IGNORECASE)
         )
     )
     terms = glossary.english_terms(text)
+    # "“净零排放”（net-zero emissions）": a Chinese question's own English wording is the sharpest term it has
+    written = (
+        [t for t in embedded_english(text) if t.lower() not in {x.lower() for x in terms}] if language == "zh" else []
+    )
     printed = normalise_reference(text)  # "Sec. 102(a)(i)", "subsection 14(2)", "Article 12"
     if not printed:  # a printed id without a keyword: "what does 301(c) say", "第218条(c)款"
         bare_ref = _PRINTED_ID.search(text)
@@ -237,6 +313,7 @@ def read_question(raw: str, registry: AgencyRegistry, glossary: Glossary, max_ch
         injection,
         bool(_FOLLOWUP.search(text)) and len(text) < 80,
         truncated,
+        written_english=written,
     )
     q.intent = classify(q)
     return q

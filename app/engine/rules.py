@@ -16,7 +16,18 @@ RULES_FILE = Path(__file__).with_name("rules.yaml")
 _YEAR = re.compile(r"(?<![\d.,$])((?:19|20)\d\d)(?![\d])")
 # What a document calls itself ("this order", "this Act"): a question saying "the Act" is about it.
 # "plan" is left out: people call any policy document "the plan".
-DOCUMENT_KINDS = ("order", "act", "regulation", "directive", "law", "decree", "ordinance", "statute", "strategy")
+DOCUMENT_KINDS = (
+    "order",
+    "act",
+    "regulation",
+    "directive",
+    "law",
+    "decree",
+    "ordinance",
+    "statute",
+    "legislation",
+    "strategy",
+)
 _SELF_REFERENCE = re.compile(rf"\bthis ({'|'.join(DOCUMENT_KINDS)})\b", re.IGNORECASE)
 
 

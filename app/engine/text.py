@@ -17,7 +17,7 @@ STOPWORDS = frozenset(
     only or other our ours out over own same she should so some such than that the their theirs
     them then there these they this those through to too under until up very was we were what
     when where which while who whom why will with would you your yours shall may might must
-    please tell say says said show give list explain describe according plan chongqing city
+    please tell say says said show give list explain describe according plan city
     municipal regarding related concerning kind sort thing things anything something whether either
     neither although though because since unless however therefore whose every each already ever
     never always often yet etc""".split()

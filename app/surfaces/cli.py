@@ -37,29 +37,45 @@ def cmd_ingest(args) -> int:
         aside = set_aside_damaged_store(get_settings())
         if aside is not None:
             print(f"The Chroma store could not be opened; moved it to {aside} and rebuilding.", file=sys.stderr)
+    from policyqa.surfaces.plans import report_lines
+
     report = ingest(get_settings(), [Path(p) for p in args.paths] or None, rebuild=args.rebuild, progress=not args.json)
     if args.json:
         _print_json(report.to_dict())
         return 0
-    if report.unchanged:
-        print(
-            f"Index is up to date: {report.documents} document(s), {report.clauses} clauses, "
-            f"{report.chunks} chunks (nothing re-embedded). Use --rebuild to force."
-        )
-    else:
-        print(
-            f"Ingested {report.documents} document(s): {report.clauses} clauses, {report.chunks} chunks, "
-            f"{report.embedded} embedded, generation {report.generation}, {report.seconds:.1f} s."
-        )
-        if report.skipped_documents:
-            print(f"Unchanged, not re-embedded: {', '.join(report.skipped_documents)}")
-        for d in report.summaries:
-            print(
-                f"  {d['doc_id']}: {d['provisions']} provisions ({d['numbering']} ids), {d['actors']} actors, "
-                f"{d['targets']} targets, {d['deadlines']} deadlines"
-            )
+    print("\n".join(report_lines(report)))
     for w in report.warnings:
         print(f"warning: {w}", file=sys.stderr)
+    return 0
+
+
+def cmd_remove(args) -> int:
+    from policyqa.engine.store import read_state
+    from policyqa.ingest.build import remove
+    from policyqa.surfaces.plans import report_lines, sweep
+
+    settings = get_settings()
+    state = read_state(settings.data_dir)
+    if state is None:
+        raise PolicyQAError("Nothing is indexed yet.", "run: policyqa ingest (the corpus) or policyqa ingest FILE")
+    if args.doc_id not in state.docs:
+        raise PolicyQAError(
+            f"No document {args.doc_id!r} in the index.",
+            f"use one of: {', '.join(state.docs)} (policyqa docs lists them).",
+        )
+    if not args.yes:
+        title = state.docs[args.doc_id].get("title", args.doc_id)
+        print(f"Remove {args.doc_id} ({title}) from the index? [y/N] ", end="", file=sys.stderr, flush=True)
+        reply = sys.stdin.readline().strip().lower()
+        if reply not in {"y", "yes"}:
+            print("Not removed.", file=sys.stderr)
+            return 1
+    report = remove(settings, args.doc_id, progress=False)
+    sweep(settings, args.doc_id)  # the file, when it was uploaded through the app
+    if args.json:
+        _print_json(report.to_dict())
+    else:
+        print("\n".join(report_lines(report)))
     return 0
 
 
@@ -195,7 +211,7 @@ def cmd_ask(args) -> int:
             if not line.strip():
                 continue
             try:
-                _print_json(qa.answer(line).to_dict())
+                _print_json(qa.answer(line, doc=args.doc).to_dict())
             except PolicyQAError as err:
                 _print_json({"question": line, "error": str(err)})
             except Exception as err:  # one line that breaks must not stop the batch: say which, and go on
@@ -206,11 +222,41 @@ def cmd_ask(args) -> int:
         return 0
     if not question:
         raise PolicyQAError("The question is empty.", 'policyqa ask "Which bureau leads VOC remediation?"')
-    ans = _qa().answer(question)
+    ans = _qa().answer(question, doc=args.doc)
     if args.json:
         _print_json(ans.to_dict())
     else:
         print(render_answer(ans))
+    return 0
+
+
+def render_obligations(result) -> str:
+    """What applies to a profile as readable text (the answer's own text, then where it comes from)."""
+    out = [result.text or result.message]
+    if result.documents and len(result.documents) == 1:
+        out.append(f"(from: {result.documents[0]})")
+    return "\n".join(out)
+
+
+def cmd_obligations(args) -> int:
+    profile = valid_text(" ".join(args.profile)).strip()
+    if not profile and not args.form:
+        raise PolicyQAError(
+            "No profile given.", 'policyqa obligations "a printing plant with solvent inks in an industrial park"'
+        )
+    form = None
+    if args.form:
+        try:
+            form = json.loads(args.form)
+        except json.JSONDecodeError as exc:
+            raise PolicyQAError(
+                f"--form is not JSON ({exc.msg}).", """pass an object, e.g. --form '{"location": "industrial park"}'"""
+            ) from exc
+    result = _qa().obligations(profile, doc=args.doc, form=form)
+    if args.json:
+        _print_json(result.to_dict())
+    else:
+        print(render_obligations(result))
     return 0
 
 
@@ -291,6 +337,12 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_ingest)
 
+    s = sub.add_parser("remove", help="take a document out of the index (a new generation without it)")
+    s.add_argument("doc_id", help="the doc id (policyqa docs lists them)")
+    s.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_remove)
+
     s = sub.add_parser("clauses", help="list clauses")
     s.add_argument("--doc", help="only this doc id")
     s.add_argument("--json", action="store_true", help="JSON Lines, one clause per line")
@@ -322,8 +374,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("ask", help="answer a question with cited clauses")
     s.add_argument("question", nargs="*", help="the question (with --json and none: read stdin lines)")
+    s.add_argument("--doc", help="answer from this doc id only (default: the documents the question is about)")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_ask)
+
+    s = sub.add_parser("obligations", help="what applies to an enterprise describing itself, and why")
+    s.add_argument("profile", nargs="*", help="the enterprise in your own words")
+    s.add_argument("--doc", help="only this doc id (default: every indexed document)")
+    s.add_argument(
+        "--form", help="form fields as JSON: sector, products, equipment, location, energy_use, ownership, projects"
+    )
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_obligations)
 
     s = sub.add_parser("eval", help="run the evaluation set beside the tutorial RAG baseline")
     s.add_argument("--json", action="store_true")

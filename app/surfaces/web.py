@@ -1,6 +1,8 @@
-"""The web app: ask with cited clauses, who does what, targets, browse, and my obligations.
+"""The web app: ask with cited clauses, who does what, targets, browse, my obligations, and the plans.
 
-``build_app(qa)`` builds the Gradio Blocks; ``serve()`` loads the index once and launches it.
+``build_app(qa)`` builds the Gradio Blocks; ``serve()`` loads the index once and launches it. A plan
+picker scopes the tabs to one plan; the Plans tab lists, adds and removes plans
+(``policyqa.surfaces.plans``), and ``?doc=…&clause=…`` opens a provision in Browse.
 Every piece of user or clause text is HTML-escaped before it reaches the page, and every
 message is one HTML block, so Markdown never sees raw text either.
 """
@@ -21,6 +23,7 @@ import tempfile
 import threading
 import time
 import traceback
+import urllib.parse
 import uuid
 from collections import Counter
 from collections.abc import Iterator
@@ -38,6 +41,15 @@ from policyqa.engine.grounding import MARKER
 from policyqa.engine.text import valid_text
 from policyqa.errors import PolicyQAError
 from policyqa.settings import PROJECT_ROOT, Settings, get_settings
+from policyqa.surfaces.plans import (
+    PlanJobs,
+    discard_upload,
+    plan_rows,
+    report_lines,
+    short_titles,
+    stage_upload,
+    sweep,
+)
 
 if TYPE_CHECKING:
     from policyqa.engine.core import PolicyQA
@@ -64,8 +76,17 @@ SECTORS = {
 }
 LOCATIONS = ["urban built-up area", "industrial park", "elsewhere"]
 ALL_CHAPTERS = "All chapters"
+ALL_PLANS = "*"  # the plan picker's "All plans" (no doc id is "*": they are slugs)
+PLAN_COLUMNS = ["plan", "title", "doc id", "provisions", "actors", "targets", "deadlines", "added"]
+UPLOAD_LIMIT = "64mb"  # Gradio's own cap; the 50 MB limit is checked with the file named (plans.stage_upload)
 AGENCY_COLUMNS = ["agency", "zh", "role", "clause", "clause title"]
 TARGET_COLUMNS = ["clause", "measure", "value", "unit", "direction", "year", "sentence", "note"]
+# column widths by number of columns (a last "plan" column when several plans are shown together)
+AGENCY_WIDTHS = {5: ["30%", "12%", "10%", "8%", "40%"], 6: ["26%", "10%", "9%", "8%", "32%", "15%"]}
+TARGET_WIDTHS = {
+    8: ["6%", "20%", "9%", "6%", "7%", "5%", "35%", "12%"],
+    9: ["6%", "17%", "8%", "5%", "7%", "5%", "30%", "10%", "12%"],
+}
 CSS = """
 .pq-answer p { margin: 0 0 .35em 0; }
 .pq-ref { font-weight: 600; color: #1d4ed8; white-space: nowrap; }
@@ -77,6 +98,10 @@ CSS = """
 .pq-clause mark { background: #fde68a; padding: 0 .1em; }
 .pq-abstain { font-weight: 600; }
 .pq-note { font-size: .85em; color: #71717a; font-style: italic; }
+.pq-plan { font-weight: 600; color: #52525b; }
+.pq-ok { color: #166534; }
+.pq-bad { color: #b91c1c; font-weight: 600; }
+.pq-summary { font-family: ui-monospace, monospace; font-size: .85em; white-space: pre-wrap; }
 """
 
 _REF = MARKER  # the answer's clause markers, "[3.9.2]", "[102(a)(i)]", "[7(1.1)]"
@@ -109,11 +134,14 @@ def highlighted_text(clause: Clause, quote: str) -> str:
     return " ".join(parts)
 
 
-def clause_block(clause: Clause | None, cite: Citation | None = None, open_: bool = False) -> str:
-    """A ``<details>`` block: clause id, heading, agencies, full text with the quote marked."""
+def clause_block(clause: Clause | None, cite: Citation | None = None, open_: bool = False, plan: str = "") -> str:
+    """A ``<details>`` block: clause id, heading, agencies, full text with the quote marked. With
+    ``plan`` (a short title: several plans are indexed) the id reads "EO 14008 Sec. 205(a)"."""
     if clause is None and cite is None:
         return ""
     cid = cite.clause_id if cite else clause.clause_id
+    if plan:
+        cid = f"{plan} {(cite.label if cite else clause.label) or cid}"
     heading = cite.heading if cite else clause.heading_text
     lead = cite.lead if cite else clause.lead
     responsible = cite.responsible if cite else clause.responsible
@@ -150,34 +178,67 @@ def clause_title(clause: Clause) -> str:
     return _ITEM_PREFIX.sub("", body[0]).rstrip(".") if body else clause.heading_text
 
 
+def plan_labels(qa: PolicyQA) -> dict[str, str]:
+    """doc id → short title when more than one plan is indexed (labels are then needed), else {}."""
+    shorts = short_titles(qa)
+    return shorts if len(shorts) > 1 else {}
+
+
 def full_answer_html(qa: PolicyQA, ans: dict, note: str = "") -> str:
     """The answer, then one expandable block per citation (or per nearest clause if abstained),
-    wrapped in ``<div class="pq-final">`` (the streamed text before it has no wrapper)."""
+    wrapped in ``<div class="pq-final">`` (the streamed text before it has no wrapper). With several
+    plans indexed, each citation is labelled with its plan's short title and the plan is named."""
+    labels = plan_labels(qa)
     if ans["abstained"]:
         parts = [f'<div class="pq-answer pq-abstain"><p>{esc(ans["answer"])}</p></div>']
-        blocks = "".join(clause_block(_find_clause(qa, cid)) for cid in ans["related"])
+        doc = ans.get("doc_id") or None
+        blocks = "".join(
+            clause_block(_find_clause(qa, cid, doc) or _find_clause(qa, cid), plan=labels.get(doc or "", ""))
+            for cid in ans["related"]
+        )
         if blocks:
             parts.append(f'<div class="pq-note">The nearest clauses, for reference:</div>{blocks}')
     else:
         parts = [answer_html(ans["answer"])]
         for c in (Citation(**c) for c in ans["citations"]):
-            parts.append(clause_block(_find_clause(qa, c.clause_id, c.doc_id), c))
+            parts.append(clause_block(_find_clause(qa, c.clause_id, c.doc_id), c, plan=labels.get(c.doc_id, "")))
         if ans["related"]:
             parts.append(f'<div class="pq-note">Related clauses: {esc(", ".join(ans["related"]))}</div>')
+    if labels and ans.get("document"):
+        parts.append(f'<div class="pq-note">From: <span class="pq-plan">{esc(ans["document"])}</span></div>')
     if note:
         parts.append(f'<div class="pq-note">{esc(note)}</div>')
     return f'<div class="pq-final">{"".join(parts)}</div>'
 
 
 # -- tables -------------------------------------------------------------------------------
-def agency_frame(qa: PolicyQA, query: str = "") -> pd.DataFrame:
-    """Agency × clause rows (lead or responsible), filtered by an agency alias or any text."""
-    titles = {c.clause_id: clause_title(c) for c in qa.clauses}
+def picked(doc: str | None) -> str | None:
+    """The doc id the plan picker holds, or None for "All plans"."""
+    return None if doc in (None, "", ALL_PLANS) else doc
+
+
+def clauses_of(qa: PolicyQA, doc: str | None = None) -> list[Clause]:
+    """The clauses of plan ``doc`` (every plan's for None or "All plans")."""
+    doc = picked(doc)
+    return [c for c in qa.clauses if doc is None or c.doc_id == doc]
+
+
+def _plan_column(qa: PolicyQA, doc: str | None) -> dict[str, str]:
+    """doc id → short title when the tables need a plan column (several plans, none picked), else {}."""
+    return plan_labels(qa) if picked(doc) is None else {}
+
+
+def agency_frame(qa: PolicyQA, query: str = "", doc: str | None = None) -> pd.DataFrame:
+    """Agency × clause rows (lead or responsible) of plan ``doc`` (all plans by default), filtered by
+    an agency alias or any text; a last "plan" column when several plans are shown together."""
+    clauses = clauses_of(qa, doc)
+    plans = _plan_column(qa, doc)
     rows = [
-        [r["agency"], r["zh"], role, cid, titles.get(cid, "")]
-        for r in qa.agency_table()
-        for role, key in (("lead", "leads"), ("responsible", "shares"))
-        for cid in r[key]
+        [a.name, a.zh_name, role, c.clause_id, clause_title(c), *([plans.get(c.doc_id, c.doc_id)] if plans else [])]
+        for a in qa.registry.agencies
+        for role, key in (("lead", "lead"), ("responsible", "responsible"))
+        for c in clauses
+        if a.name in getattr(c, key)
     ]
     query = (query or "").strip()
     if query:
@@ -186,11 +247,12 @@ def agency_frame(qa: PolicyQA, query: str = "") -> pd.DataFrame:
             rows = [r for r in rows if r[0] == agency.name]
         else:
             rows = [r for r in rows if any(query.lower() in str(v).lower() for v in r)]
-    return pd.DataFrame(rows, columns=AGENCY_COLUMNS)
+    return pd.DataFrame(rows, columns=AGENCY_COLUMNS + (["plan"] if plans else []))
 
 
-def target_frame(qa: PolicyQA, query: str = "") -> pd.DataFrame:
-    """Every target as a row, filtered by any text."""
+def target_frame(qa: PolicyQA, query: str = "", doc: str | None = None) -> pd.DataFrame:
+    """Every target of plan ``doc`` (all plans by default) as a row, filtered by any text."""
+    plans = _plan_column(qa, doc)
     rows = [
         [
             t.clause_id,
@@ -201,26 +263,32 @@ def target_frame(qa: PolicyQA, query: str = "") -> pd.DataFrame:
             "" if t.year is None else str(t.year),
             t.sentence,
             t.reading,
+            *([plans.get(c.doc_id, c.doc_id)] if plans else []),
         ]
-        for t in qa.targets()
+        for c in clauses_of(qa, doc)
+        for t in c.targets
     ]
     query = (query or "").strip().lower()
     if query:
         rows = [r for r in rows if any(query in str(v).lower() for v in r)]
-    return pd.DataFrame(rows, columns=TARGET_COLUMNS)
+    return pd.DataFrame(rows, columns=TARGET_COLUMNS + (["plan"] if plans else []))
 
 
-def target_year(qa: PolicyQA) -> int | None:
+def _targets_of(qa: PolicyQA, doc: str | None) -> list:
+    return [t for c in clauses_of(qa, doc) for t in c.targets]
+
+
+def target_year(qa: PolicyQA, doc: str | None = None) -> int | None:
     """The year most percent targets are set for (the plans' horizon, read from them)."""
-    years = Counter(t.year for t in qa.targets() if t.year and t.unit == "%")
+    years = Counter(t.year for t in _targets_of(qa, doc) if t.year and t.unit == "%")
     return years.most_common(1)[0][0] if years else None
 
 
-def percent_frame(qa: PolicyQA) -> pd.DataFrame:
+def percent_frame(qa: PolicyQA, doc: str | None = None) -> pd.DataFrame:
     """The percent targets of :func:`target_year`, one labelled bar each."""
     rows, seen = [], set()
-    year = target_year(qa)
-    for t in qa.targets():
+    year = target_year(qa, doc)
+    for t in _targets_of(qa, doc):
         if t.year == year and t.unit == "%":
             label = f"{t.clause_id} {t.measure.replace('…', '').strip()}"
             label = label if len(label) <= 40 else label[:39].rstrip() + "…"
@@ -229,6 +297,24 @@ def percent_frame(qa: PolicyQA) -> pd.DataFrame:
             seen.add(label)
             rows.append({"target": label, "percent": t.value, "direction": t.direction})
     return pd.DataFrame(rows, columns=["target", "percent", "direction"])
+
+
+def chart_title(qa: PolicyQA, doc: str | None = None) -> str:
+    return f"{target_year(qa, doc) or ''} targets in percent".strip()
+
+
+def plan_frame(qa: PolicyQA) -> pd.DataFrame:
+    """The indexed plans: short title, title, doc id, counts, when added."""
+    rows = [
+        [r["short"], r["title"], r["doc_id"], r["provisions"], r["actors"], r["targets"], r["deadlines"], r["added"]]
+        for r in plan_rows(qa)
+    ]
+    return pd.DataFrame(rows, columns=PLAN_COLUMNS)
+
+
+def plan_choices(qa: PolicyQA) -> list[tuple[str, str]]:
+    """The plan picker's choices: "All plans", then each plan by its short title."""
+    return [("All plans", ALL_PLANS)] + [(r["short"], r["doc_id"]) for r in plan_rows(qa)]
 
 
 @lru_cache(maxsize=1)
@@ -260,35 +346,56 @@ def chapter_of(clause: Clause) -> str:
     return clause.heading[0] if clause.heading else "Opening"
 
 
-def clause_choices(qa: PolicyQA, query: str, chapter: str) -> list[tuple[str, str]]:
-    """(label, "doc:clause") of the clauses in ``chapter`` whose id, heading or text match."""
+def chapter_choices(qa: PolicyQA, doc: str | None = None) -> list[str]:
+    """ "All chapters", then the chapters of plan ``doc`` (of every plan by default)."""
+    return [ALL_CHAPTERS, *dict.fromkeys(chapter_of(c) for c in clauses_of(qa, doc))]
+
+
+def clause_choices(qa: PolicyQA, query: str, chapter: str, doc: str | None = None) -> list[tuple[str, str]]:
+    """(label, "doc:clause") of the clauses of plan ``doc`` in ``chapter`` whose id, heading or text
+    match; each label starts with its plan's short title when several plans are listed together."""
     query = (query or "").strip().lower()
+    plans = _plan_column(qa, doc)
     out = []
-    for c in qa.clauses:
-        if chapter not in ("", ALL_CHAPTERS, chapter_of(c)):
+    for c in clauses_of(qa, doc):
+        if chapter not in ("", None, ALL_CHAPTERS, chapter_of(c)):
             continue
         if query and query not in f"{c.clause_id} {c.heading_text} {c.text}".lower():
             continue
         section = c.heading[-1] if c.heading else "Opening"
         label = f"{c.clause_id} · {section} — {clause_title(c)}"
+        if plans:
+            label = f"{plans.get(c.doc_id, c.doc_id)} {label}"
         out.append((label if len(label) <= 120 else label[:119] + "…", f"{c.doc_id}:{c.clause_id}"))
     return out
 
 
+def clause_link(doc_id: str, clause_id: str) -> str:
+    """The app's address of one provision, relative to the page: ``?doc=…&clause=…``."""
+    return "?" + urllib.parse.urlencode({"doc": doc_id, "clause": clause_id})
+
+
 def clause_panel(qa: PolicyQA, key: str | None) -> str:
-    """One clause with its heading, agencies, scope, full text and targets."""
+    """One clause with its plan, heading, agencies, scope, full text, targets and a link to it."""
     doc_id, _, clause_id = (key or "").rpartition(":")
     c = _find_clause(qa, clause_id, doc_id or None) if clause_id else None
     if c is None:
+        if clause_id:
+            where = f" in plan {doc_id!r}" if doc_id else ""
+            return f'<div class="pq-note">No provision {esc(clause_id)}{esc(where)}.</div>'
         return '<div class="pq-note">No clause selected.</div>'
+    labels = plan_labels(qa)
     meta = [
         f"<div><b>Heading:</b> {esc(c.heading_text or 'opening')}</div>",
         f"<div><b>Lead:</b> {esc(', '.join(c.lead) or 'none named')}</div>",
         f"<div><b>Responsible:</b> {esc(', '.join(c.responsible) or 'none named')}</div>",
     ]
+    if labels:
+        meta.insert(0, f"<div><b>Plan:</b> {esc(qa.index.titles.get(c.doc_id, c.doc_id))}</div>")
     if c.scope:
         meta.append(f"<div><b>Scope:</b> {esc('; '.join(c.scope))}</div>")
-    html_ = f'<div class="pq-browse"><h3>Clause {esc(c.clause_id)}</h3>'
+    name = f"{labels[c.doc_id]} {c.label or c.clause_id}" if c.doc_id in labels else f"Clause {c.clause_id}"
+    html_ = f'<div class="pq-browse"><h3>{esc(name)}</h3>'
     html_ += f'<div class="pq-meta">{"".join(meta)}</div>'
     html_ += f'<blockquote class="pq-clause">{esc(c.text)}</blockquote>'
     if c.targets:
@@ -301,6 +408,8 @@ def clause_panel(qa: PolicyQA, key: str | None) -> str:
             "<h4>Targets</h4><table><tr><th>measure</th><th>value</th><th>direction</th>"
             f"<th>year</th></tr>{rows}</table>"
         )
+    link = esc(clause_link(c.doc_id, c.clause_id))
+    html_ += f'<div class="pq-note">Link to this provision: <a class="pq-link" href="{link}">{link}</a></div>'
     return html_ + "</div>"
 
 
@@ -412,23 +521,42 @@ def _message(role: str, content: str) -> dict[str, str]:
     return {"role": role, "content": content}
 
 
-def build_app(qa: PolicyQA) -> gr.Blocks:
-    """The PolicyQA web app for a loaded :class:`~policyqa.engine.core.PolicyQA`."""
+def status_html(head: str, lines: list[str] | None = None, bad: bool = False) -> str:
+    """A Plans tab message: one line, then (the ingest summary) lines as printed by the CLI."""
+    body = f'<p class="{"pq-bad" if bad else "pq-ok"}">{esc(head)}</p>'
+    if lines:
+        body += f'<div class="pq-summary">{esc(chr(10).join(lines))}</div>'
+    return f'<div class="pq-status">{body}</div>'
+
+
+def build_app(qa: PolicyQA, manage: bool = True, why_not: str = "") -> gr.Blocks:
+    """The PolicyQA web app for a loaded :class:`~policyqa.engine.core.PolicyQA`. With ``manage``
+    False (served off loopback without a password), plans cannot be added or removed: ``why_not`` says why."""
     settings = qa.settings
     private: dict[str, Any] = {"api_visibility": "private"}
+    jobs = PlanJobs(settings)
+    if manage:
+        sweep(settings)  # files a killed server was adding, which the index never took
+    off = why_not or "Adding and removing plans is off in this app."
 
-    def ask(question: str) -> dict:
-        """Answer a question about the plan; returns Answer.to_dict(), or {"error": ...}."""
+    def ask(question: str | dict) -> dict:
+        """Answer a question about the plans; returns Answer.to_dict(), or {"error": ...}. Pass the
+        question, or {"question": ..., "doc": DOC_ID} to answer from that plan only."""
+        doc = None
+        if isinstance(question, dict):
+            question, doc = question.get("question"), question.get("doc")
+            if doc is not None and not isinstance(doc, str):
+                return {"error": "The plan (doc) must be a doc id, a string: policyqa docs lists them."}
         if not isinstance(question, str):
             return {"error": "The question must be a string."}
         try:
-            return qa.answer(check_length(valid_text(question))).to_dict()
+            return qa.answer(check_length(valid_text(question)), doc=picked(doc)).to_dict()
         except PolicyQAError as err:
             return {"error": str(err)}
         except Exception as err:  # the caller gets a message, the log the trace
             return {"error": _internal(err)}
 
-    def respond(question: str, chat: dict) -> Iterator[tuple[str, list, dict]]:
+    def respond(question: str, chat: dict, doc: str | None = None) -> Iterator[tuple[str, list, dict]]:
         """Chat turn: show the question, answer it, stream the text, then add the citations."""
         question = valid_text(question or "")
         if not question.strip():
@@ -441,7 +569,7 @@ def build_app(qa: PolicyQA) -> gr.Blocks:
         chat = {"messages": messages, "turns": [*chat["turns"], turn]}
         yield "", messages, chat
         try:
-            ans = qa.answer(check_length(question), history=history or None).to_dict()
+            ans = qa.answer(check_length(question), history=history or None, doc=picked(doc)).to_dict()
         except Exception as err:  # the user sees a message, the log the trace
             text = str(err) if isinstance(err, PolicyQAError) else _internal(err)
             messages[-1] = _message("assistant", f'<div class="pq-final"><p>{esc(text)}</p></div>')
@@ -481,20 +609,113 @@ def build_app(qa: PolicyQA) -> gr.Blocks:
         return ""
 
     @_shown
-    def filter_agencies(query: str) -> tuple[pd.DataFrame, str]:
-        df = agency_frame(qa, query)
-        return df, write_temp("who-does-what.csv", df)
+    def filter_agencies(query: str, doc: str | None = None) -> tuple[dict, str]:
+        df = agency_frame(qa, query, doc)
+        return gr.update(value=df, column_widths=AGENCY_WIDTHS[len(df.columns)]), write_temp("who-does-what.csv", df)
 
     @_shown
-    def filter_targets(query: str) -> tuple[pd.DataFrame, str]:
-        df = target_frame(qa, query)
-        return df, write_temp("targets.csv", df)
+    def filter_targets(query: str, doc: str | None = None) -> tuple[dict, str]:
+        df = target_frame(qa, query, doc)
+        return gr.update(value=df, column_widths=TARGET_WIDTHS[len(df.columns)]), write_temp("targets.csv", df)
 
     @_shown
-    def filter_clauses(query: str, chapter: str) -> tuple[dict, str]:
-        choices = clause_choices(qa, query, chapter)
+    def filter_clauses(query: str, chapter: str, doc: str | None = None) -> tuple[dict, str]:
+        choices = clause_choices(qa, query, chapter, doc)
         first = choices[0][1] if choices else None
         return gr.update(choices=choices, value=first), clause_panel(qa, first)
+
+    def chart(doc: str | None) -> dict:
+        pct = percent_frame(qa, doc)
+        return gr.update(value=pct, sort=list(pct["target"]), title=chart_title(qa, doc))
+
+    @_shown
+    def views(doc: str, a_query: str, t_query: str, b_query: str) -> tuple:
+        """Who does what, Targets and Browse for the plan picked (its chapters; every filter kept)."""
+        chapters_now = gr.update(choices=chapter_choices(qa, doc), value=ALL_CHAPTERS)
+        return (
+            *filter_agencies(a_query, doc),
+            *filter_targets(t_query, doc),
+            chart(doc),
+            chapters_now,
+            *filter_clauses(b_query, ALL_CHAPTERS, doc),
+        )
+
+    # -- plans --------------------------------------------------------------------------------
+    def plans_now(doc: str | None) -> tuple:
+        """The plans table, the picker (kept on its plan while that stays indexed) and the removal list."""
+        choices = plan_choices(qa)
+        value = doc if doc in {v for _, v in choices} else ALL_PLANS
+        return plan_frame(qa), gr.update(choices=choices, value=value), gr.update(choices=choices[1:], value=None)
+
+    def add_plan(path: str | None, doc: str, progress=gr.Progress()) -> tuple:  # noqa: B008 (Gradio's way)
+        """Read an uploaded file, queue its ingest, follow it with the progress bar, say what was read."""
+        if not path:
+            return gr.skip(), None, *plans_now(doc)
+        name = Path(path).name
+        if not manage:
+            discard_upload(Path(path))
+            return status_html(off, bad=True), None, *plans_now(doc)
+        try:
+            source = stage_upload(settings, Path(path), name)
+        except PolicyQAError as err:
+            return status_html(f"Not added: {err}", bad=True), None, *plans_now(doc)
+        replacing = source.doc_id in qa.index.titles
+        job = jobs.add(source, name)
+        for j in jobs.follow(job):
+            progress(j.fraction, desc=f"{name}: {j.what}")
+        if job.error:
+            return status_html(f"{name} was not added: {job.error}", bad=True), None, *plans_now(doc)
+        verb = "replaces the earlier version of" if replacing else "is indexed as"
+        head = f"{name} {verb} {job.doc_id}; it answers questions now."
+        lines = report_lines(job.report) + [f"warning: {w}" for w in job.warnings]
+        return status_html(head, lines), None, *plans_now(doc)
+
+    def confirm_remove(doc_id: str | None) -> tuple[dict, str]:
+        """The confirmation step: which plan, and what removing it does."""
+        if not manage:
+            return gr.update(visible=False), status_html(off, bad=True)
+        if not doc_id:
+            return gr.update(visible=False), status_html("Pick the plan to remove first.", bad=True)
+        title = qa.index.titles.get(doc_id, doc_id)
+        return gr.update(visible=True), (
+            f"<p>Remove <b>{esc(title)}</b> ({esc(doc_id)}) from the index? Questions are no longer "
+            "answered from it; you can add it again later.</p>"
+        )
+
+    def remove_plan(doc_id: str | None, doc: str, progress=gr.Progress()) -> tuple:  # noqa: B008 (Gradio's way)
+        if not manage:
+            return status_html(off, bad=True), gr.update(visible=False), *plans_now(doc)
+        if not doc_id:
+            return status_html("Pick the plan to remove first.", bad=True), gr.update(visible=False), *plans_now(doc)
+        title = qa.index.titles.get(doc_id, doc_id)
+        job = jobs.remove(doc_id, title)
+        for j in jobs.follow(job):
+            progress(j.fraction, desc=f"Removing {doc_id}: {j.what}")
+        if job.error:
+            message = status_html(f"{title} was not removed: {job.error}", bad=True)
+        else:
+            message = status_html(f"Removed {title} ({doc_id}).", report_lines(job.report))
+        return message, gr.update(visible=False), *plans_now(doc)
+
+    def on_load(request: gr.Request) -> tuple:
+        """Fresh tables for every page load (the index may have changed), and ``?doc=…&clause=…``:
+        that provision opened in Browse, with its plan picked."""
+        params = dict(request.query_params) if request is not None else {}
+        doc, clause = (params.get("doc") or "").strip(), (params.get("clause") or "").strip()
+        if doc and doc not in qa.index.titles:
+            gr.Warning(f"No plan {doc!r} in the index: showing all plans.")
+            doc = ""
+        if clause and not doc:  # a link without its plan: the first plan that has the provision
+            doc = next((c.doc_id for c in qa.clauses if c.clause_id == clause), "")
+        doc = doc or ALL_PLANS
+        table, picker_now, removal = plans_now(doc)
+        shown = views(doc, "", "", "")
+        if clause:
+            choices = clause_choices(qa, "", ALL_CHAPTERS, doc)
+            key = f"{doc}:{clause}"
+            listed = gr.update(choices=choices, value=key if key in {v for _, v in choices} else None)
+            shown = (*shown[:-2], listed, clause_panel(qa, key))
+        return table, picker_now, removal, *shown
 
     def obligations(
         sector: str, location: str, boiler: bool, capacity: float | None, description: str
@@ -515,14 +736,24 @@ def build_app(qa: PolicyQA) -> gr.Blocks:
         path = write_temp("obligations.md", obligations_markdown(ans))
         return head, body, gr.update(value=path, visible=True)
 
-    chapters = [ALL_CHAPTERS, *dict.fromkeys(chapter_of(c) for c in qa.clauses)]
+    chapters = chapter_choices(qa)
     first_choices = clause_choices(qa, "", ALL_CHAPTERS)
     first_key = first_choices[0][1] if first_choices else None
 
     cache_cleanup = (3600, DOWNLOAD_TTL)  # Gradio's copies of the downloads
     with gr.Blocks(title="PolicyQA", analytics_enabled=False, delete_cache=cache_cleanup) as demo:
-        gr.Markdown("# PolicyQA\nAnswers come only from the plan's clauses, each with its source.")
+        gr.Markdown("# PolicyQA\nAnswers come only from the plans' clauses, each with its source.")
         chat_state = gr.State({"messages": [], "turns": []})
+        with gr.Row():
+            plan_picker = gr.Dropdown(
+                plan_choices(qa),
+                value=ALL_PLANS,
+                label="Plan: the tabs answer from this plan only",
+                elem_id="pq-plan",
+                interactive=True,
+                scale=1,
+            )
+            gr.HTML(scale=2)
         with gr.Tab("Ask", id="ask"):
             chatbot = gr.Chatbot(
                 label="Conversation",
@@ -554,7 +785,7 @@ def build_app(qa: PolicyQA) -> gr.Blocks:
                 max_length=2000,
             )
             for trigger in (box.submit, send.click):
-                trigger(respond, [box, chat_state], [box, chatbot, chat_state], **private)
+                trigger(respond, [box, chat_state, plan_picker], [box, chatbot, chat_state], **private)
             chatbot.like(like, [chat_state, comment], [comment], **private)
             chatbot.clear(lambda: {"messages": [], "turns": []}, None, [chat_state], **private)
 
@@ -571,12 +802,14 @@ def build_app(qa: PolicyQA) -> gr.Blocks:
                 wrap=True,
                 elem_id="pq-agency-table",
                 max_height=600,
-                column_widths=["30%", "12%", "10%", "8%", "40%"],
+                column_widths=AGENCY_WIDTHS[len(agencies0.columns)],
             )
             a_csv = gr.DownloadButton(
                 "Download CSV", write_temp("who-does-what.csv", agencies0), elem_id="pq-agency-csv"
             )
-            a_filter.change(filter_agencies, [a_filter], [a_table, a_csv], trigger_mode="always_last", **private)
+            a_filter.change(
+                filter_agencies, [a_filter, plan_picker], [a_table, a_csv], trigger_mode="always_last", **private
+            )
 
         with gr.Tab("Targets", id="targets"):
             targets0 = target_frame(qa)
@@ -591,24 +824,26 @@ def build_app(qa: PolicyQA) -> gr.Blocks:
                 wrap=True,
                 elem_id="pq-target-table",
                 max_height=600,
-                column_widths=["6%", "20%", "9%", "6%", "7%", "5%", "35%", "12%"],
+                column_widths=TARGET_WIDTHS[len(targets0.columns)],
             )
             t_csv = gr.DownloadButton("Download CSV", write_temp("targets.csv", targets0), elem_id="pq-target-csv")
             pct = percent_frame(qa)
-            gr.BarPlot(
+            t_chart = gr.BarPlot(
                 pct,
                 x="target",
                 y="percent",
                 color="direction",
                 sort=list(pct["target"]),
-                title=f"{target_year(qa) or ''} targets in percent".strip(),
+                title=chart_title(qa),
                 x_label_angle=-35,
                 height=420,
                 elem_id="pq-target-chart",
             )
-            t_filter.change(filter_targets, [t_filter], [t_table, t_csv], trigger_mode="always_last", **private)
+            t_filter.change(
+                filter_targets, [t_filter, plan_picker], [t_table, t_csv], trigger_mode="always_last", **private
+            )
 
-        with gr.Tab("Browse", id="browse"):
+        with gr.Tab("Browse", id="browse", elem_id="pq-tab-browse"):
             with gr.Row():
                 search = gr.Textbox(label="Search clause text", elem_id="pq-browse-search", scale=2)
                 chapter = gr.Dropdown(chapters, value=ALL_CHAPTERS, label="Chapter", scale=2)
@@ -623,12 +858,13 @@ def build_app(qa: PolicyQA) -> gr.Blocks:
                 panel = gr.HTML(clause_panel(qa, first_key), elem_id="pq-browse-panel", padding=True)
             search.change(
                 filter_clauses,
-                [search, chapter],
+                [search, chapter, plan_picker],
                 [picker, panel],
                 trigger_mode="always_last",
                 **private,
             )
-            chapter.change(filter_clauses, [search, chapter], [picker, panel], **private)
+            # (.input: a chapter list refreshed for another plan must not reset the provision shown)
+            chapter.input(filter_clauses, [search, chapter, plan_picker], [picker, panel], **private)
             picker.change(lambda key: clause_panel(qa, key), [picker], [panel], **private)
 
         with gr.Tab("My obligations", id="obligations"):
@@ -654,12 +890,71 @@ def build_app(qa: PolicyQA) -> gr.Blocks:
                 **private,
             )
 
-        # Fresh tables and CSV files for every page load (the index may have been re-ingested).
-        demo.load(
-            lambda: (*filter_agencies(""), *filter_targets("")),
+        with gr.Tab("Plans", id="plans", elem_id="pq-tab-plans"):
+            p_table = gr.Dataframe(
+                plan_frame(qa),
+                interactive=False,
+                wrap=True,
+                elem_id="pq-plans-table",
+                column_widths=["14%", "36%", "20%", "6%", "6%", "6%", "6%", "6%"],
+            )
+            if not manage:
+                gr.HTML(f'<p class="pq-bad">{esc(off)}</p>', elem_id="pq-plans-off")
+            p_upload = gr.File(
+                label="Add a plan, or a new version of one (same file name): .pdf .docx .html .txt .md, up to 50 MB",
+                file_count="single",
+                type="filepath",
+                interactive=manage,
+                elem_id="pq-plan-upload",
+                height=120,
+            )
+            p_status = gr.HTML(elem_id="pq-plan-status", padding=True)
+            with gr.Row():
+                p_pick = gr.Dropdown(
+                    plan_choices(qa)[1:],
+                    value=None,
+                    label="Remove a plan",
+                    interactive=manage,
+                    elem_id="pq-remove-pick",
+                    scale=3,
+                )
+                p_remove = gr.Button(
+                    "Remove…", variant="stop", interactive=manage, elem_id="pq-remove", scale=1, min_width=120
+                )
+            with gr.Row(visible=False, elem_id="pq-remove-confirm") as p_confirm:
+                p_confirm_text = gr.HTML(elem_id="pq-remove-question")
+                p_yes = gr.Button("Yes, remove it", variant="stop", elem_id="pq-remove-yes", scale=0, min_width=140)
+                p_no = gr.Button("Cancel", elem_id="pq-remove-no", scale=0, min_width=100)
+
+        scoped = [a_table, a_csv, t_table, t_csv, t_chart, chapter, picker, panel]
+        plans_out = [p_table, plan_picker, p_pick]
+        refresh = {"fn": views, "inputs": [plan_picker, a_filter, t_filter, search], "outputs": scoped, **private}
+        plan_picker.input(**refresh)
+        # (the progress bar shows in the status line only; the ingest queue, not Gradio's, orders the jobs)
+        p_upload.upload(
+            add_plan,
+            [p_upload, plan_picker],
+            [p_status, p_upload, *plans_out],
+            show_progress_on=[p_status],
+            concurrency_limit=None,
+            **private,
+        ).then(**refresh)
+        p_remove.click(confirm_remove, [p_pick], [p_confirm, p_confirm_text], **private)
+        p_no.click(lambda: gr.update(visible=False), None, [p_confirm], **private)
+        p_yes.click(
+            remove_plan,
+            [p_pick, plan_picker],
+            [p_status, p_confirm, *plans_out],
+            show_progress_on=[p_status],
+            concurrency_limit=None,
+            **private,
+        ).then(**refresh)
+
+        # Fresh tables for every page load (the index may have changed); ?doc=…&clause=… opens Browse.
+        demo.load(on_load, None, [*plans_out, *scoped], queue=False, **private).then(
             None,
-            [a_table, a_csv, t_table, t_csv],
-            queue=False,
+            js="() => { if (new URLSearchParams(location.search).get('clause'))"
+            " document.querySelector('#pq-tab-browse-button')?.click(); }",
             **private,
         )
         gr.api(ask, api_name="ask")
@@ -716,6 +1011,18 @@ def _auth(settings: Settings, host: str, no_auth: bool) -> tuple[str, str] | Non
     return None
 
 
+def managing(settings: Settings, host: str) -> tuple[bool, str]:
+    """Whether people may add and remove plans: on loopback, or behind a password (POLICYQA_AUTH);
+    when not, the reason shown in the Plans tab."""
+    if settings.auth is not None or _is_loopback(host):
+        return True, ""
+    return False, (
+        f"Adding and removing plans is off: the app is served on {host} without a password. "
+        "Set POLICYQA_AUTH=user:password (or serve on 127.0.0.1) to manage plans here; "
+        "from the command line: policyqa ingest FILE, policyqa remove DOC_ID."
+    )
+
+
 def blocked_paths(settings: Settings) -> list[str]:
     """Paths the server must never hand out: the data dir and the project's own files."""
     names = ["app", "ingest", "eval", "tests", "corpus", ".git", ".venv", "pyproject.toml"]
@@ -747,7 +1054,7 @@ def _launch(demo: gr.Blocks, settings: Settings, host: str, port: int, auth, blo
         share=False,
         ssr_mode=False,
         blocked_paths=blocked_paths(settings),
-        max_file_size="1mb",
+        max_file_size=UPLOAD_LIMIT,
         css=CSS,
         footer_links=["api"],
         inbrowser=False,
@@ -779,4 +1086,5 @@ def serve(host: str = "127.0.0.1", port: int = 7860, no_auth: bool = False) -> N
         finally:
             page.close()
     print(f"PolicyQA loaded {len(qa.clauses)} clauses in {time.perf_counter() - started:.1f} s.")
-    _launch(build_app(qa), settings, host, port, auth, block=True)
+    manage, why_not = managing(settings, host)
+    _launch(build_app(qa, manage, why_not), settings, host, port, auth, block=True)

@@ -1,0 +1,834 @@
+"""What applies to us: a profile matched against every provision of the documents in scope.
+
+A profile is what an enterprise (or an agency, a developer, a Minister) says about itself, in free text
+or through a form: what it does and makes, its equipment with sizes and fuels, where it is (an industrial
+park, an urban built-up area, a rural county), whether it plans a new project, who owns it, and - under an
+order or an Act - which office it is. :func:`read_profile` reads that into plain facets.
+
+Each provision was read at ingest into sentences with whom they address, where, at what size and how
+strongly (``policyqa.ingest.applicability``). :class:`ObligationFinder` matches the profile against every
+sentence of the documents in scope: the profile's words in the sentence (rarer words weigh more, words in
+the sentence's addressee phrases most), the profile's facets close in meaning to the sentence (the
+project's MiniLM embeddings), and the actors it is told are acting. Then it reads the conditions: a size
+against the sentence's threshold ("your 40 tons/hour boiler is over the 35 tons/hour line"), the site
+against the places the sentence names, a planned project against "new" projects. A condition the profile
+does not decide is asked back, not guessed.
+
+The result is plain data (:class:`Obligations`): *must* (binding on you as described), *should know*
+(promoted for what you do, or binding if a condition changes - it says which), each with the sentence that
+applies (verbatim), the condition that matched in words, the deadline and who enforces it; and the
+provisions that touch everyone the document governs. Every line of its text carries its provision's
+marker and passes the grounding check of ``engine/grounding.py``.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+from policyqa.engine.clauses import Applicability, Clause, Threshold
+from policyqa.engine.grounding import check
+from policyqa.engine.text import STOPWORDS, content_stems, stem
+from policyqa.ingest.applicability import (
+    addressees,
+    concepts_of,
+    cue_reason,
+    normalise_units,
+    places,
+    read_applicability,
+)
+
+# Words that describe the asker, not what a plan is about ("we are a company that runs ...").
+_PROFILE_WORDS = frozenset(
+    stem(w)
+    for w in """we us our ours i me my mine am company companies firm business enterprise enterprises
+    run runs running operate operates operating own owns have has having located based situated site sites
+    make makes making produce produces about around approximately roughly some employ employs employees
+    staff people workers team small medium large big local private family what which apply applies
+    applying obligation obligations requirement requirements rule rules need needs must should plan
+    planning plans do does us also currently now today want know tell manager director head officer
+    hi hello hey re ve ll im identify provision provisions applicable comply compliance worry worried
+    considering consider preparing prepare next year years soon due lots lot act acts please list
+    question questions anything something hit hits affect affects mostly mainly roughly around per""".split()
+)
+# Heads that name an organisation of any kind: a match on them alone says nothing about what one does.
+_GENERIC = frozenset(
+    stem(w)
+    for w in """enterprise enterprises company companies firm firms industry industries sector sectors field
+    fields project projects unit units plant plants factory factories mill facility facilities business
+    businesses organization organizations organisation entity entities operator operators owner owners user
+    users producer producers manufacturer manufacturers workshop site sites work key major relevant
+    other new existing products product production system systems level levels use used""".split()
+)
+_PLANNED = re.compile(
+    r"\b(?:plan(?:s|ning)?\s+(?:to|a|an|for)|planning|intend\w*|propos\w*|will\s+build|to\s+build|"
+    r"(?:a\s+)?new\s+(?:line|plant|project|factory|site|facility|unit|kiln|boiler|building)|expan\w*|"
+    r"second\s+(?:line|plant|kiln)|additional\s+(?:line|capacity)|under\s+construction)\b",
+    re.IGNORECASE,
+)
+_OUTSIDE = re.compile(r"\b(?:outside|not\s+(?:in|inside|within)|beyond)\b", re.IGNORECASE)
+_AGENCY_SELF = re.compile(
+    r"\b(?:(?:federal|executive|government|executive[- ]branch)\s+(?:agency|department)|an?\s+agency\b|agency\s+head|"
+    r"head\s+of\s+(?:an?|the|our)\s+agency|executive\s+department)",
+    re.IGNORECASE,
+)
+_DEALS_WITH = re.compile(
+    r"\b(?:by|from|with|to|for|under|via|through|funded|grants?|customers?|clients?|suppliers?|contracts?)\s+"
+    r"(?:the\s+|a\s+|an\s+|our\s+)?(?:[\w.-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+_YEAR_PHRASE = re.compile(
+    r"\b(?:by|before|no later than|not later than|until|in)\s+(?:the end of\s+)?(?:19|20)\d\d\b", re.IGNORECASE
+)
+_FACET_SPLIT = re.compile(
+    r"[,;:.!?()]|(?<![\w\-])(?:and|or|with|in|at|on|for|from|that|which|who|using|uses|use|of|near|inside|"
+    r"outside|within|we|our|are|is|have|has|run|runs|operate|operates|make|makes|produce|produces|plus|also|"
+    r"but|to|by|into|about|after|before|than)(?![\w\-])",
+    re.IGNORECASE,
+)
+# A token that is a unit or a measure's abbreviation ("t/h", "m³/day", "GWh", "tce"), not a thing one has.
+_UNIT_TOKEN = re.compile(r"^(?:\w*/\w+|\w*[²³]\w*|[kMGT]?Wh|tce|mg|kg|km|MW|GW|kW|pct|PUE)$", re.IGNORECASE)
+
+# Calibrated on the dev profiles (eval/cases/<doc>/obligations/dev.jsonl).
+LEXICAL_MIN = 0.8  # share of a facet's informative weight a sentence must hold to count as naming it
+SEMANTIC_MIN = 0.7  # cosine between a facet and a phrase of the sentence that counts as naming it
+CONCEPT_WEIGHT = 0.8  # a category the profile's words stand for is a little weaker evidence than its own words
+TOPIC_IDF = 1.0  # stems in more than about a third of a document's sentences are its topic, not a facet
+SELECT = 0.8  # a provision is listed when the evidence of the profile's facets in it adds up to this much
+SECTION_IDF = 1.5  # a section heading's words the document uses less often than this say whom the section is for
+OTHERS_SECTION = 0.5  # a provision in a section for another kind of addressee counts for half
+UNASSIGNED = 0.5  # a provision that gives no one the work (objectives, preamble) counts for half
+MAX_ITEMS = 10
+CHINESE_TERMS = 10  # dictionary words a Chinese profile is matched with, rarest in the plans first
+ACTOR_ITEMS = 60  # an office of the document may be given many duties: each is listed
+CANDIDATES = 3000  # clauses scored one by one; a larger scope is narrowed by retrieval first
+
+
+@dataclass
+class Quantity:
+    """A size the profile gives, in the document's unit spelling: 40 tons/hour of a coal boiler."""
+
+    value: float
+    unit: str
+    text: str
+    subject: str
+
+
+@dataclass
+class Profile:
+    """A profile as read: its facets (phrases of what it does and has), sizes, place, stage and who it is."""
+
+    text: str
+    facets: list[str] = field(default_factory=list)
+    quantities: list[Quantity] = field(default_factory=list)
+    inside: list[str] = field(default_factory=list)  # where it is: "industrial park", "rural county"
+    outside: list[str] = field(default_factory=list)  # where it says it is not: "industrial park"
+    planned: bool = False  # it plans a new or expanded project
+    actors: list[str] = field(default_factory=list)  # the documents' actors it is
+    form: dict = field(default_factory=dict)
+
+    @property
+    def place_known(self) -> bool:
+        return bool(self.inside or self.outside)
+
+    def to_dict(self) -> dict:
+        """A JSON-ready dict."""
+        d = asdict(self)
+        d.pop("form", None)
+        return d
+
+
+@dataclass
+class ObligationItem:
+    """One provision that applies, with the sentence that applies and why."""
+
+    doc_id: str
+    clause_id: str
+    label: str
+    heading: str
+    document: str
+    sentence: str  # verbatim from the provision
+    condition: str  # the matched condition in words
+    strength: str  # "binding" or "promoted" (or "stated")
+    cue: str  # the words that set the strength
+    deadline: str  # verbatim deadline or year phrase, or ""
+    enforced_by: list[str]
+    matched: list[str]  # the profile's facets it matched
+    why: str = ""  # why the cue binds or invites
+    score: float = 0.0
+
+    def to_dict(self) -> dict:
+        """A JSON-ready dict."""
+        return asdict(self)
+
+
+@dataclass
+class Obligations:
+    """What applies to a profile: the JSON contract of ``policyqa obligations --json``."""
+
+    profile: dict
+    must: list[ObligationItem] = field(default_factory=list)
+    should_know: list[ObligationItem] = field(default_factory=list)
+    plan_wide: list[ObligationItem] = field(default_factory=list)
+    ask_back: list[str] = field(default_factory=list)
+    nothing_binds: bool = False
+    message: str = ""
+    text: str = ""
+    grounded: bool = True
+    doc_ids: list[str] = field(default_factory=list)
+    documents: list[str] = field(default_factory=list)
+    timings: dict = field(default_factory=dict)
+
+    @property
+    def items(self) -> list[ObligationItem]:
+        """Every listed provision: must, should know, then plan-wide."""
+        return [*self.must, *self.should_know, *self.plan_wide]
+
+    def to_dict(self) -> dict:
+        """A JSON-ready dict of every field."""
+        return {
+            "profile": self.profile,
+            "must": [i.to_dict() for i in self.must],
+            "should_know": [i.to_dict() for i in self.should_know],
+            "plan_wide": [i.to_dict() for i in self.plan_wide],
+            "ask_back": self.ask_back,
+            "nothing_binds": self.nothing_binds,
+            "message": self.message,
+            "text": self.text,
+            "grounded": self.grounded,
+            "doc_ids": self.doc_ids,
+            "documents": self.documents,
+            "timings": self.timings,
+        }
+
+
+# -- reading a profile ---------------------------------------------------------------------------
+
+
+def _specific(stems: list[str]) -> list[str]:
+    return [s for s in stems if s not in _PROFILE_WORDS and s not in _GENERIC and not s[:1].isdigit()]
+
+
+_NEGATED = re.compile(r"\b(?:no|not|without|never|zero|free of)\s+(?:[\w\-/]+\s+){0,2}?[\w\-/]+", re.IGNORECASE)
+# A sentence asking about the document itself ("What in the city's plan applies to us?"): its words are
+# the document's topic, not the asker's.
+_ABOUT_DOCUMENT = re.compile(
+    r"\b(?:plan|order|act|regulation|strategy|document|programme|program|law|directive)\b", re.IGNORECASE
+)
+
+
+def _own_text(text: str) -> str:
+    """The profile without what it says it does not have ("no boilers") and without questions about the
+    document ("What in the plan applies to us?")."""
+    kept = []
+    for sentence in re.split(r"(?<=[.!?;])\s+", text):
+        if "?" in sentence and _ABOUT_DOCUMENT.search(sentence):
+            continue
+        kept.append(_NEGATED.sub(" ", sentence))
+    return " ".join(kept)
+
+
+def _facets(text: str) -> list[str]:
+    """Phrases of what the profile does and has: the text cut at punctuation, joints and the asker's verbs."""
+    out = []
+    own = _own_text(text)
+    for m in re.finditer(r"[^,;:.!?()]+", own):
+        piece_text = m.group(0)
+        # a capitalised word that does not open a sentence is a name (a district, a river), not what one does
+        initial = not own[: m.start()].strip() or own[: m.start()].rstrip()[-1:] in ".!?"
+        toks = re.findall(r"[A-Za-z][\w\-/'’]*", piece_text)
+        named = {
+            w
+            for i, w in enumerate(toks)
+            if w[:1].isupper() and not re.fullmatch(r"[A-Z]{2,}s?", w) and not (i == 0 and initial)
+        }
+        for w in named:
+            piece_text = re.sub(rf"(?<![\w\-]){re.escape(w)}(?![\w\-])", " ", piece_text)
+        for piece in _FACET_SPLIT.split(piece_text):
+            _add_facet(piece, out)
+    return list(dict.fromkeys(out))
+
+
+def _add_facet(piece: str, out: list[str]) -> None:
+    """Keep a piece of a profile as a facet when it names something beyond the asker and units."""
+    kept = []
+    for w in re.findall(r"[A-Za-z][\w\-/'’]*", piece):
+        if re.fullmatch(r"(?:i|we|you|they|it|that|there)['’]\w+", w, re.IGNORECASE):
+            continue  # "I'm", "we're"
+        if w.lower() in STOPWORDS or stem(w) in _PROFILE_WORDS or _UNIT_TOKEN.match(w):
+            continue
+        kept.append(w)
+    if kept and any(stem(w) not in _GENERIC for w in kept):
+        out.append(" ".join(kept))
+
+
+def _quantities(text: str) -> list[Quantity]:
+    """Sizes in the profile ("a 40 t/h coal boiler", "energy use of 8,000 tce a year"), in document units."""
+    from policyqa.ingest.targets import _quantities as read_quantities
+
+    normal = normalise_units(text)
+    out = []
+    for q in read_quantities(normal):
+        after = re.match(
+            r"\s*((?:[\w\-]+\s+){0,3}?[\w\-]+)(?=[,.;)]|\s+(?:and|with|in|at|that|which|of)\b|$)", normal[q.end :]
+        )
+        before = re.search(r"([\w\-]+(?:\s+[\w\-]+){0,2})\s+(?:of|with|at|rated at|capacity of)\s+$", normal[: q.start])
+        subject = (after.group(1) if after else "") or (before.group(1) if before else "")
+        out.append(Quantity(q.value, q.unit, q.text, subject.strip()))
+    return out
+
+
+def read_profile(text: str, form: dict | None = None, registry=None) -> Profile:
+    """Read a profile from free text and (optionally) form fields: ``sector``, ``products``, ``equipment``
+    (a string or a list of strings / dicts with ``kind``, ``fuel``, ``capacity``, ``unit``), ``location``,
+    ``energy_use``, ``ownership``, ``projects``. The form's fields are read as sentences the person might
+    have typed, so both take one path."""
+    form = dict(form or {})
+    parts = [text or ""]
+    for key in ("sector", "products", "ownership", "projects", "energy_use"):
+        if form.get(key):
+            parts.append(f"{form[key]}")
+    equipment = form.get("equipment") or []
+    for e in [equipment] if isinstance(equipment, (str, dict)) else equipment:
+        if isinstance(e, dict):
+            size = f"{e.get('capacity', '')} {e.get('unit', '')}".strip()
+            parts.append(" ".join(x for x in (size, e.get("fuel", ""), e.get("kind", "")) if x))
+        elif e:
+            parts.append(str(e))
+    location = form.get("location") or ""
+    if location:
+        parts.append(
+            location if re.match(r"(?i)\s*(in|inside|outside|within|at|not)\b", location) else f"in {location}"
+        )
+    full = ". ".join(p.strip().rstrip(".") for p in parts if p and p.strip())
+    found, outside = places(full)
+    # "in a rural county", "outside any industrial park": the place phrase and its side
+    inside = []
+    for p in found:
+        said_outside = _OUTSIDE.search(full[max(0, full.find(p) - 25) : full.find(p)])
+        (outside if said_outside else inside).append(p)
+    inside += [w for w in re.findall(r"\b(urban|rural|downtown|suburban)\b", full, re.IGNORECASE) if w not in inside]
+    actors = []
+    if registry is not None:
+        # the offices it is ("We are the Office of the Secretary of Energy"), not those it deals with ("funded by NSF")
+        actors = [
+            m.agency.name
+            for m in registry.find(full, informal=True)
+            if not _DEALS_WITH.search(full[max(0, m.start - 40) : m.start])
+        ]
+    if _AGENCY_SELF.search(full):
+        actors += ["agencies", "head of each agency"]
+    return Profile(
+        text=full,
+        facets=_facets(full),
+        quantities=_quantities(full),
+        inside=[p for p in inside if p not in outside],
+        outside=outside,
+        planned=bool(_PLANNED.search(full)),
+        actors=list(dict.fromkeys(actors)),
+        form=form,
+    )
+
+
+# -- matching ------------------------------------------------------------------------------------
+
+
+def phrases(text: str) -> list[str]:
+    """Short phrases of a sentence, cut at punctuation, joints and verbs of being and having: what a
+    profile's facets are compared with ("solvent based ink", "non-road mobile diesel machinery")."""
+    out = []
+    for piece in _FACET_SPLIT.split(text):
+        kept = [w for w in re.findall(r"[A-Za-z][\w\-/']*", piece) if w.lower() not in STOPWORDS]
+        if kept and len(kept) <= 9 and any(stem(w) not in _GENERIC for w in kept):
+            out.append(" ".join(kept))
+    return list(dict.fromkeys(out))
+
+
+@dataclass
+class _Sentence:
+    clause: Clause
+    a: Applicability
+    stems: frozenset[str]
+    addressee_stems: frozenset[str]
+    chunks: list[str]
+    acting: frozenset[str] = frozenset()  # the actors it tells to act (the provision's, when it names none)
+
+
+@dataclass
+class _Doc:
+    sentences: list[_Sentence]
+    df: dict[str, int]  # in how many sentences each stem is
+    chunk_texts: list[str]
+    chunk_of: np.ndarray  # sentence index of each chunk
+    postings: dict[str, np.ndarray] = field(default_factory=dict)  # stem → the sentences holding it
+    everyone: set[int] = field(default_factory=set)  # sentences addressing everyone the document governs
+    vectors: np.ndarray | None = None
+
+    def idf(self, s: str) -> float:
+        import math
+
+        return math.log((len(self.sentences) + 1) / (self.df.get(s, 0) + 0.5))
+
+
+@dataclass
+class Facet:
+    """A phrase of the profile matched against the plan: its text, informative stems and origin."""
+
+    text: str
+    stems: list[str]
+    concept: bool = False  # a category the profile's words stand for ("volatile organic compounds")
+    said: str = ""  # for a concept, the profile's own words
+
+
+@dataclass
+class _Match:
+    s: _Sentence
+    score: float
+    matched: list[str]
+    actor: list[str]
+    semantic: float
+    facet: Facet | None = None
+    per_facet: dict[str, float] = field(default_factory=dict)  # each facet's score in this sentence
+
+
+def _join(names: list[str]) -> str:
+    names = list(dict.fromkeys(names))
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _threshold_side(th: Threshold, value: float, sentence: str) -> bool:
+    """Whether a size falls on the covered side of a threshold ("below 35" covers 20; "over 65" covers 70)."""
+    inclusive = bool(
+        re.search(
+            r"\b(?:and|or)\s+(?:above|over|more|below|under|less)\b|at least|not less|no less|at most|not more|"
+            r"no more|not exceed",
+            sentence,
+            re.IGNORECASE,
+        )
+    )
+    if th.direction == "at most":
+        return value <= th.value if inclusive else value < th.value
+    return value >= th.value if inclusive else value > th.value
+
+
+def _shown(item: ObligationItem) -> str:
+    """How a provision is named in the text: its printed label, unless the label has numbers its id has not
+    ("Preamble, para. 11" for "preamble.11"), which the grounding check would read as figures."""
+    return item.clause_id if re.search(r"\d", item.label.replace(item.clause_id, "")) else item.label
+
+
+def _stems_meet(phrase: str, profile: Profile) -> bool:
+    """Whether a phrase of the document shares a specific word with the profile ("coal-fired boilers", "a boiler")."""
+    mine = {x for f in profile.facets for x in _specific(content_stems(f))}
+    return bool(mine & set(_specific(content_stems(phrase))))
+
+
+def _head(phrase: str) -> str:
+    """The last word of a phrase before its qualifier ("coal-fired boilers below 35 tons/hour" → "boilers")."""
+    core = re.split(r"\s+(?:below|over|above|under|with|whose|of|that|which)\b", phrase)[0]
+    return (core.split() or ["equipment"])[-1]
+
+
+def _line_phrase(sentence: str, th: Threshold) -> str:
+    """The words of a sentence that draw a line, verbatim ("coal-fired boilers over 65 tons/hour")."""
+    at = sentence.find(th.value_text)
+    if at < 0:
+        return th.value_text
+    before = re.split(r",|;|\band\b|\bby\b|\bthe\b|\bwith\b|\beliminated\b|\bupgrade\b", sentence[:at])[-1]
+    words = before.split()[-5:]
+    return (" ".join(words) + " " + th.value_text).strip()
+
+
+def _line_word(th: Threshold) -> str:
+    return "below" if th.direction == "at most" else "over"
+
+
+class ObligationFinder:
+    """Matches profiles against the provisions of a :class:`~policyqa.engine.core.PolicyQA`'s live index."""
+
+    def __init__(self, qa) -> None:
+        self.qa = qa
+        self._of = None
+        self._docs: dict[str, _Doc] = {}
+
+    def _index(self) -> dict[str, _Doc]:
+        """Every sentence of every provision with its stems and phrases, per document (once per index load)."""
+        from collections import Counter
+
+        clauses = self.qa.index.clauses
+        if self._of is clauses:
+            return self._docs
+        by_doc: dict[str, list[_Sentence]] = {}
+        for c in clauses:
+            applies = c.applies or read_applicability(c)  # an index written before applicability was read
+            for a in applies:
+                by_doc.setdefault(c.doc_id, []).append(
+                    _Sentence(
+                        c,
+                        a,
+                        frozenset(content_stems(a.sentence)),
+                        frozenset(s for p in a.addressees for s in content_stems(p)),
+                        phrases(a.sentence),
+                        frozenset(a.actors or [*c.lead, *c.responsible]),
+                    )
+                )
+        docs = {}
+        for d, ss in by_doc.items():
+            df = Counter(x for s in ss for x in s.stems)
+            texts = [ch for s in ss for ch in s.chunks]
+            of = np.array([i for i, s in enumerate(ss) for _ in s.chunks], dtype=np.int64)
+            postings: dict[str, list[int]] = {}
+            for i, s in enumerate(ss):
+                for x in s.stems:
+                    postings.setdefault(x, []).append(i)
+            everyone = {i for i, s in enumerate(ss) if s.a.everyone}
+            docs[d] = _Doc(ss, dict(df), texts, of, {k: np.array(v) for k, v in postings.items()}, everyone)
+        self._docs, self._of = docs, clauses
+        return docs
+
+    def _doc_vectors(self, d: _Doc) -> np.ndarray:
+        """The embeddings of a document's phrases (computed on first use, then kept)."""
+        if d.vectors is None:
+            d.vectors = self.qa.index.text_vectors(d.chunk_texts) if d.chunk_texts else np.zeros((0, 384))
+        return d.vectors
+
+    def warm(self) -> None:
+        """Embed every document's phrases now (a server does this before its first profile)."""
+        for d in self._index().values():
+            self._doc_vectors(d)
+
+    def find(self, text: str, doc: str | None = None, form: dict | None = None) -> Obligations:
+        """What applies to the profile in ``text`` (and ``form``) under document ``doc`` (else every
+        indexed document)."""
+        from policyqa.errors import PolicyQAError
+
+        t0 = time.perf_counter()
+        qa = self.qa
+        profile = read_profile(text, form, qa.registry)
+        if re.search(r"[\u4e00-\u9fff]", profile.text):
+            # a Chinese profile is matched through the plans' own English words for its words (glossary, dictionary)
+            english = qa.glossary.english_terms(profile.text)
+            english += qa._chinese().english_terms(profile.text)[:CHINESE_TERMS]
+            profile.facets = list(dict.fromkeys([*profile.facets, *english]))
+        if not re.search(r"\w", profile.text):
+            raise PolicyQAError(
+                "The profile is empty.", 'describe your enterprise, e.g. "a printing plant using solvent inks"'
+            )
+        docs_index = self._index()
+        if doc is not None and doc not in docs_index:
+            known = ", ".join(docs_index)
+            raise PolicyQAError(
+                f"No document {doc!r} in the index.", f"use one of: {known} (policyqa docs lists them)."
+            )
+        docs = [doc] if doc else list(docs_index)
+        t_read = time.perf_counter()
+        matches: list[_Match] = []
+        for d in docs:
+            matches += self._match(profile, docs_index[d])
+        t_match = time.perf_counter()
+        result = self._compose(profile, matches, docs)
+        result.timings = {
+            "read_ms": round((t_read - t0) * 1000, 2),
+            "match_ms": round((t_match - t_read) * 1000, 2),
+            "total_ms": round((time.perf_counter() - t0) * 1000, 2),
+        }
+        return result
+
+    def facets(self, profile: Profile, d: _Doc) -> list[Facet]:
+        """The profile's facets worth matching in a document: its own phrases without the words the document
+        uses everywhere (its topic) and without places, plus the categories its words stand for."""
+        out: list[Facet] = []
+        place_stems = {x for p in [*profile.inside, *profile.outside] for x in content_stems(p)}
+        for f in profile.facets:
+            stems = [x for x in _specific(content_stems(f)) if d.idf(x) >= TOPIC_IDF]
+            if not stems or set(stems) <= place_stems:
+                continue
+            if all(w[:1].isupper() for w in re.findall(r"[A-Za-z][\w\-]*", f)) and not re.search(r"[A-Z]{2}", f):
+                continue  # a proper name (a district, a river) is where, not what
+            out.append(Facet(f, stems))
+        for said, means in concepts_of(_own_text(profile.text)):
+            for m in means:
+                out.append(Facet(m, _specific(content_stems(m)) or content_stems(m), True, said))
+        return out
+
+    def _match(self, profile: Profile, d: _Doc) -> list[_Match]:
+        facets = self.facets(profile, d)
+        n = len(d.sentences)
+        sem = np.zeros((n, len(facets)))
+        lex = np.zeros((n, len(facets)))
+        if facets and d.chunk_texts:
+            fv = self.qa.index.text_vectors([f.text for f in facets])  # (cached: categories recur across profiles)
+            sims = self._doc_vectors(d) @ fv.T  # phrases × facets
+            # each sentence's best phrase (a sentence's phrases are consecutive rows)
+            starts = np.flatnonzero(np.r_[True, d.chunk_of[1:] != d.chunk_of[:-1]])
+            sem[d.chunk_of[starts]] = np.maximum.reduceat(sims, starts, axis=0)
+        for j, f in enumerate(facets):  # the share of a facet's weight each sentence holds, from the postings
+            total = sum(d.idf(x) for x in f.stems)
+            for x in f.stems:
+                rows = d.postings.get(x)
+                if rows is not None and total:
+                    lex[rows, j] += d.idf(x) / total
+        weight = np.array([CONCEPT_WEIGHT if f.concept else 1.0 for f in facets])
+        score = np.maximum(np.where(lex >= LEXICAL_MIN - 1e-9, lex, 0.0), np.where(sem >= SEMANTIC_MIN, sem, 0.0))
+        score = score * weight if facets else score
+        candidates = set(np.nonzero(score.max(axis=1) > 0)[0].tolist()) if facets else set()
+        candidates |= d.everyone
+        if profile.actors:
+            candidates |= {i for i, s in enumerate(d.sentences) if set(profile.actors) & s.acting}
+        out: list[_Match] = []
+        for i in sorted(candidates):
+            s = d.sentences[i]
+            per = {f.text: float(score[i, j]) for j, f in enumerate(facets) if score[i, j] > 0}
+            matched = list(dict.fromkeys(f.said or f.text for j, f in enumerate(facets) if score[i, j] > 0))
+            best_j = int(np.argmax(score[i])) if per else -1
+            actor = [a for a in profile.actors if a in s.acting]
+            out.append(
+                _Match(
+                    s,
+                    float(score[i, best_j]) if per else 0.0,
+                    matched,
+                    actor,
+                    float(sem[i, best_j]) if per else 0.0,
+                    facets[best_j] if per else None,
+                    per,
+                )
+            )
+        return out
+
+    # matches → the answer
+    def _compose(self, profile: Profile, matches: list[_Match], docs: list[str]) -> Obligations:
+        qa = self.qa
+        titles = qa.index.titles
+        result = Obligations(profile.to_dict(), doc_ids=docs, documents=[titles.get(d, d) for d in docs])
+        by_clause: dict[tuple[str, str], list[_Match]] = {}
+        for m in matches:
+            by_clause.setdefault((m.s.clause.doc_id, m.s.clause.clause_id), []).append(m)
+        asked: list[str] = []
+        specific: list[tuple[float, str, ObligationItem]] = []
+        wide: list[ObligationItem] = []
+        acting = [a for a in profile.actors if any(a in m.actor for m in matches)]
+        consulted = [a for a in profile.actors if any(a in m.s.clause.consulted for m in matches)]
+        if acting or consulted:
+            # the profile is one of the document's actors: what it is told to do, and where it is consulted
+            return self._as_actor(result, profile, by_clause, acting, consulted)
+        for _key, ms in by_clause.items():
+            c = ms[0].s.clause
+            # the evidence of each facet, once per provision: a provision naming several of what you do ranks first
+            evidence: dict[str, float] = {}
+            for m in ms:
+                for f, v in m.per_facet.items():
+                    evidence[f] = max(evidence.get(f, 0.0), v)
+            total = sum(evidence.values()) * (1.0 if c.agencies else UNASSIGNED)
+            if not self._heading_meets(profile, c, ms[0].s):
+                total *= OTHERS_SECTION
+            actor = [m for m in ms if m.actor]
+            if total < SELECT - 1e-6 and not actor:
+                # only sentences that address everyone the document governs: they touch everyone
+                wide_m = next((m for m in ms if m.s.a.everyone), None)
+                if wide_m is not None:
+                    wide.append(self._item(c, wide_m, wide_m.s.a.strength, "it addresses everyone the plan governs"))
+                continue
+            rank = {"binding": 0, "stated": 1, "promoted": 2}
+            chosen = [m for m in ms if m.score > 0 or m.actor]
+            chosen.sort(
+                key=lambda m: (-(sum(m.per_facet.values()) + (1.0 if m.actor else 0.0)), rank.get(m.s.a.strength, 3))
+            )
+            binding = [m for m in chosen if m.s.a.strength == "binding"]
+            top = binding[0] if binding else chosen[0]
+            group, condition, asks = self._conditions(profile, top, ms)
+            asked += asks
+            item = self._item(c, top, top.s.a.strength, condition)
+            item.score = round(total, 3)
+            specific.append((total + (1.0 if actor else 0.0), group, item))
+        specific.sort(key=lambda x: -x[0])
+        for _score, group, item in specific[:MAX_ITEMS]:
+            (result.must if group == "must" else result.should_know).append(item)
+        result.ask_back = list(dict.fromkeys(asked))
+        if not result.must:
+            result.nothing_binds = True
+            result.message = "Nothing in this plan binds you specifically."
+            result.plan_wide = wide[:6]
+        result.text = self._render(result, profile)
+        return result
+
+    def _as_actor(
+        self, result: Obligations, profile: Profile, by_clause: dict, acting: list[str], consulted: list[str]
+    ) -> Obligations:
+        """Every provision telling the profile's office to act (must), or to be consulted (should know)."""
+        rank = {"binding": 0, "stated": 1, "promoted": 2}
+        for _key, ms in by_clause.items():
+            c = ms[0].s.clause
+            own = [m for m in ms if set(m.actor) & set(acting)]
+            if own:
+                own.sort(key=lambda m: (not m.s.a.actors, rank.get(m.s.a.strength, 3)))
+                who = [a for a in acting if a in own[0].actor]
+                item = self._item(c, own[0], own[0].s.a.strength, f"{_join(who)} is named to act")
+                (result.must if own[0].s.a.strength == "binding" else result.should_know).append(item)
+            elif set(c.consulted) & set(consulted):
+                who = [a for a in consulted if a in c.consulted]
+                m = ms[0]
+                item = self._item(c, m, m.s.a.strength, f"{_join(who)} is to be consulted")
+                result.should_know.append(item)
+        result.must, result.should_know = result.must[:ACTOR_ITEMS], result.should_know[:ACTOR_ITEMS]
+        if not result.must:
+            result.nothing_binds = True
+            result.message = "Nothing in this plan binds you specifically."
+        result.text = self._render(result, profile)
+        return result
+
+    def _heading_meets(self, profile: Profile, c: Clause, s: _Sentence) -> bool:
+        """Whether the section a provision sits in is for the profile's kind: a section for "public institutions"
+        is not about a bus company's vehicles. A section naming no kind of addressee is for everyone."""
+        d = self._docs.get(c.doc_id)
+        section = c.heading[-1] if c.heading else ""
+        named: set[str] = set()
+        for p in addressees(section):
+            head = _head(p)
+            # a kind of addressee is a plural noun that is no mere organisation ("public institutions", not "projects")
+            if head.endswith("s") and stem(head) not in _GENERIC:
+                named |= {x for x in _specific(content_stems(p)) if d is None or d.idf(x) >= SECTION_IDF}
+        if not named:
+            return True
+        mine = {x for f in profile.facets for x in content_stems(f)}
+        mine |= {x for _said, means in concepts_of(_own_text(profile.text)) for m in means for x in content_stems(m)}
+        return bool(named & mine)
+
+    def _conditions(self, profile: Profile, m: _Match, others: list[_Match] = ()) -> tuple[str, str, list[str]]:
+        """(group, condition in words, questions to ask back) for a matched sentence; the size lines of the
+        provision's other matched sentences are read too ("below 35" and "over 65" in one provision)."""
+        a = m.s.a
+        c = m.s.clause
+        cid = c.clause_id
+        group = "must" if a.strength == "binding" else "should_know"
+        if group == "must" and not c.responsibility_text and (c.lead or c.responsible) and not m.actor:
+            # a duty the document gives one of its own actors ("the Secretary shall ..."): it binds them; it binds
+            # you only where they are to require something of what you are ("shall require IaaS Providers to ...")
+            held = {x for f in profile.facets for x in _specific(content_stems(f))}
+            if not (
+                re.search(r"\brequir\w*\b|\bprohibit\w*\b|\bmust\b", a.sentence, re.IGNORECASE) and held & m.s.stems
+            ):
+                group = "should_know"
+        said: list[str] = []
+        asks: list[str] = []
+        if m.actor:
+            said.append(f"{_join(m.actor)} is named to act")
+        elif m.facet is not None and m.facet.concept:
+            said.append(f"it covers {m.facet.text}, as your {m.facet.said} is")
+        elif m.matched:
+            said.append(f"it names {', '.join(repr(f) for f in m.matched[:2])}")
+        lines = [(th, x.s.a) for x in [m, *[o for o in others if o is not m]] for th in x.s.a.thresholds]
+        for th, where in lines:
+            q = next((q for q in profile.quantities if q.unit.lower() == th.unit.lower()), None)
+            what = th.subject or "the line"
+            if q is None:
+                if where is a and _stems_meet(th.subject, profile):
+                    size = f"What is the size of your {_head(th.subject)} in {th.unit}?"
+                    asks.append(f"{size} ({cid} draws a line at {th.value_text})")
+                    if group == "must":
+                        group = "should_know"
+                    said.append(f"it covers {what}: binding if yours is {_line_word(th)} {th.value_text}")
+                continue
+            covered = _threshold_side(th, q.value, where.sentence)
+            side = _line_word(th) if covered else ("not " + _line_word(th))
+            mine = f"{q.text} {_head(q.subject)}" if q.subject else q.text
+            verdict = "it covers you" if covered else "it does not cover you"
+            said.append(
+                f'your {mine} is {side} {th.value_text}, the line of "{_line_phrase(where.sentence, th)}": {verdict}'
+            )
+            if not covered and where is a and group == "must":
+                group = "should_know"
+        if a.places and group == "must":
+            if not profile.place_known:
+                asks.append(f"Is the site in {_join(a.places[:2])}? ({cid})")
+                group = "should_know"
+                said.append(f"binding if your site is in {_join(a.places[:2])}")
+            elif self._place_overlap(profile.inside, a.places):
+                said.append(f"your site is in {_join(a.places[:2])}")
+            elif profile.inside:
+                group = "should_know"
+                said.append(f"binding in {_join(a.places[:2])}, not where your site is")
+        if a.outside and group == "must":
+            if self._place_overlap(profile.outside, a.outside):
+                said.append(f"your site is outside {_join(a.outside[:1])}")
+            elif self._place_overlap(profile.inside, a.outside):
+                group = "should_know"
+                said.append(f"binding outside {_join(a.outside[:1])}; your site is inside")
+            else:
+                asks.append(f"Is the site inside {_join(a.outside[:1])}? ({cid})")
+                group = "should_know"
+                said.append(f"binding outside {_join(a.outside[:1])}")
+        if "new" in a.projects and "existing" not in a.projects and group == "must" and not profile.planned:
+            group = "should_know"
+            said.append("binding for new projects, if you plan one")
+        return group, "; ".join(said), asks
+
+    @staticmethod
+    def _place_overlap(mine: list[str], theirs: list[str]) -> bool:
+        ours = {s for p in mine for s in content_stems(p)}
+        return bool(ours & {s for p in theirs for s in content_stems(p)})
+
+    def _item(self, c: Clause, m: _Match, strength: str, condition: str) -> ObligationItem:
+        titles = self.qa.index.titles
+        a = m.s.a
+        deadline = next(
+            (d.text for d in c.deadlines if d.sentence and (d.sentence in a.sentence or a.sentence in d.sentence)), ""
+        )
+        if not deadline:
+            y = _YEAR_PHRASE.search(a.sentence)
+            deadline = y.group(0) if y else ""
+        return ObligationItem(
+            doc_id=c.doc_id,
+            clause_id=c.clause_id,
+            label=c.display_id,
+            heading=c.heading_text,
+            document=titles.get(c.doc_id, c.doc_id),
+            sentence=a.sentence,
+            condition=condition,
+            strength=strength,
+            cue=a.cue,
+            deadline=deadline,
+            enforced_by=c.agencies,
+            matched=m.matched,
+            why=cue_reason(a.cue),
+            score=round(m.score, 3),
+        )
+
+    def _render(self, result: Obligations, profile: Profile) -> str:
+        """The answer as text, every line with its provision marker; lines failing grounding are dropped."""
+        lines: list[str] = []
+        by_id: dict[str, Clause] = {}
+        for title, items in (("You must", result.must), ("You should know", result.should_know)):
+            if items:
+                lines.append(f"{title}:")
+            for it in items:
+                by_id[it.clause_id] = self.qa.index.by_key[f"{it.doc_id}:{it.clause_id}"]
+                lines.append(f'- {_shown(it)}: "{it.sentence}" [{it.clause_id}]')
+                for part in [p for p in it.condition.split("; ") if p]:  # one claim a line: each is checked alone
+                    lines.append(f"  Why: {part} [{it.clause_id}].")
+                if it.deadline:
+                    lines.append(f'  By when: "{it.deadline}" [{it.clause_id}].')
+                if it.enforced_by:
+                    lines.append(f"  Who enforces it: {_join(it.enforced_by)} [{it.clause_id}].")
+        if result.nothing_binds:
+            lines.insert(0, result.message)
+        if result.plan_wide:
+            lines.append("Provisions that touch everyone:")
+            for it in result.plan_wide:
+                by_id[it.clause_id] = self.qa.index.by_key[f"{it.doc_id}:{it.clause_id}"]
+                lines.append(f'- {_shown(it)}: "{it.sentence}" [{it.clause_id}]')
+        for q in result.ask_back:
+            lines.append(f"To decide: {q}")
+        text = "\n".join(lines)
+        marked = [ln for ln in lines if "[" in ln and ln.rstrip().endswith(("]", "].", ']"'))]
+        if marked:
+            g = check("\n".join(marked), by_id, self.qa.registry, profile.text)
+            result.grounded = g.grounded
+            if not g.grounded:
+                dropped = {s for s, _ in g.dropped}
+                lines = [ln for ln in lines if not any(d in ln for d in dropped)]
+                text = "\n".join(lines)
+        return text

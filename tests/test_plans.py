@@ -1,0 +1,180 @@
+"""Managing plans (policyqa.surfaces.plans): short titles, uploads that are not documents, file names
+that try to leave the data dir, and the background worker that queues ingests and removals. Real
+files, a real index and real ingests; the browser side is in tests/test_web.py."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from policyqa.engine.store import read_state
+from policyqa.errors import PolicyQAError
+from policyqa.settings import Settings
+from policyqa.surfaces.plans import PlanJobs, short_title, short_titles, stage_upload, upload_dir
+
+PLAN_TEXT = """Municipal Plan for Cleaner Buses
+
+1. Objectives
+By 2027, the share of electric buses in the city fleet will reach 80 percent.
+The Municipal Transport Bureau takes the lead.
+
+2. Charging
+The Municipal Energy Bureau shall build 300 charging stations at bus depots before the end of 2026.
+"""
+
+
+def _copy(index_dir: Path, dest: Path) -> Settings:
+    shutil.copytree(index_dir, dest)
+    return Settings(data_dir=dest)
+
+
+def _listing(data: Path) -> list[str]:
+    return sorted(str(p.relative_to(data)) for p in data.rglob("*") if "chroma" not in p.parts)
+
+
+# -- short titles ------------------------------------------------------------------------------
+def test_a_short_title_is_read_from_the_title():
+    assert short_title("Executive Order 14057 of December 8, 2021", "eo") == "EO 14057"
+    assert short_title("Executive Order on Tackling the Climate Crisis", "us-eo14008-climate-crisis") == "EO 14008"
+    # a year is no order number; a short title is its own short title
+    assert short_title("Reinvigorating the Nuclear Industrial Base", "us-eo2025-nuclear", [], "order") == (
+        "Reinvigorating the Nuclear Industrial Base"
+    )
+    assert short_title('Chongqing "14th Five-Year" Work Plan for Energy Conservation', "cq", ["Chongqing"], "plan") == (
+        "Chongqing plan"
+    )
+    long = short_title("Executive Order on the Safe, Secure, and Trustworthy Development and Use of AI", "ai")
+    assert long.startswith("EO on the Safe") and long.endswith("…") and len(long) <= 44
+
+
+def test_each_indexed_plan_has_a_distinct_short_title(plans):
+    shorts = short_titles(plans)
+    assert shorts["chongqing-14fyp-energy-emissions"] == "Chongqing plan"
+    assert shorts["us-eo14008-climate-crisis"] == "EO 14008"
+    assert shorts["us-eo14110-ai"] == "EO 14110"
+    assert shorts["ca-netzero-accountability-act"] == "Canada Act"
+    assert len(set(shorts.values())) == len(shorts)
+
+
+# -- uploads that are not documents -------------------------------------------------------------
+def _scanned_pdf(path: Path) -> None:
+    """A one-page PDF holding only a picture (what a scanner makes): no characters to extract."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    fig = plt.figure(figsize=(4, 5))
+    fig.figimage(np.random.default_rng(0).random((200, 160)), cmap="gray")
+    fig.savefig(path, format="pdf")
+    plt.close(fig)
+
+
+def _zip(path: Path) -> None:
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("plan.txt", PLAN_TEXT)
+
+
+@pytest.mark.parametrize(
+    "name, make, message",
+    [
+        ("plans.zip", _zip, "unsupported file type '.zip'"),
+        ("archive.txt", lambda p: _zip(p), "binary"),  # an archive under a text file's name
+        ("photo.txt", lambda p: p.write_bytes(bytes(range(256)) * 64), "binary"),
+        ("empty.md", lambda p: p.write_bytes(b""), "no text found"),
+        ("big.txt", lambda p: (p.write_bytes(PLAN_TEXT.encode()), os.truncate(p, 51 * 2**20)), "over the 50 mb"),
+        ("scan.pdf", _scanned_pdf, "no text layer; scanned pdfs need ocr, which is not supported"),
+    ],
+    ids=["archive", "archive-named-txt", "binary", "empty", "over-the-limit", "scanned-pdf"],
+)
+def test_an_upload_that_is_not_a_document_is_refused_by_name(tmp_path, index_dir, name, make, message):
+    settings = _copy(index_dir, tmp_path / "data")
+    before = (read_state(settings.data_dir), _listing(settings.data_dir))
+    uploaded = tmp_path / "gradio" / "0123abcd" / name  # where Gradio puts an upload
+    uploaded.parent.mkdir(parents=True)
+    make(uploaded)
+    with pytest.raises(PolicyQAError) as err:
+        stage_upload(settings, uploaded, name)
+    text = str(err.value)
+    assert text.startswith(f"{name}:") and message in text.lower(), text
+    assert str(settings.data_dir) not in text  # the person's file name, not where it was put
+    assert not uploaded.exists(), "Gradio's copy of the upload is deleted"
+    assert (read_state(settings.data_dir), _listing(settings.data_dir)) == before, "nothing in the index changes"
+
+
+def test_a_file_name_cannot_leave_the_data_dir(tmp_path):
+    settings = Settings(data_dir=tmp_path / "data")
+    uploaded = tmp_path / "up.md"
+    uploaded.write_text(PLAN_TEXT, encoding="utf-8")
+    source = stage_upload(settings, uploaded, "../../../etc/cron.d/Bus Plan.md")
+    assert source.doc_id == "bus-plan"
+    assert source.path.resolve().is_relative_to(upload_dir(settings) / "bus-plan")
+    assert source.title == "Municipal Plan for Cleaner Buses"
+    assert not (tmp_path / "etc").exists() and not uploaded.exists()
+
+
+# -- the worker ----------------------------------------------------------------------------------
+def _upload(tmp_path: Path, settings: Settings, name: str, text: str):
+    uploaded = tmp_path / "gradio" / name
+    uploaded.parent.mkdir(parents=True, exist_ok=True)
+    uploaded.write_text(text, encoding="utf-8")
+    return stage_upload(settings, uploaded, name)
+
+
+@pytest.mark.slow
+def test_uploads_are_queued_replaced_and_removed(tmp_path, index_dir):
+    """Two uploads at once run one after the other; one waits for an ingest another process holds the
+    lock for; a new version under the same name replaces the old; a removal takes the plan out."""
+    from filelock import FileLock
+
+    settings = _copy(index_dir, tmp_path / "data")
+    start = read_state(settings.data_dir).generation
+    jobs = PlanJobs(settings)
+    lock = FileLock(str(settings.data_dir / "ingest.lock"))
+    lock.acquire()  # another process's ingest (the CLI's) is running
+    first = jobs.add(_upload(tmp_path, settings, "bus-plan.md", PLAN_TEXT), "bus-plan.md")
+    second = jobs.add(_upload(tmp_path, settings, "ferry-plan.md", PLAN_TEXT.replace("Bus", "Ferry")), "ferry-plan.md")
+    seen: dict[str, set[str]] = {"first": set(), "second": set()}
+
+    def follow(job, key):
+        for j in jobs.follow(job, every=0.05):
+            seen[key].add(j.what)
+
+    followers = [threading.Thread(target=follow, args=a) for a in ((first, "first"), (second, "second"))]
+    for t in followers:
+        t.start()
+    time.sleep(2.5)
+    assert not first.done.is_set(), "the first job waits for the lock"
+    lock.release()
+    for t in followers:
+        t.join(timeout=600)
+    assert first.error == "" and second.error == "", (first.error, second.error)
+    assert any("another ingest is running" in w for w in seen["first"])
+    assert "Waiting: 1 other plan ahead of this one" in seen["second"]
+    assert (first.report.generation, second.report.generation) == (start + 1, start + 2), "one after the other"
+    state = read_state(settings.data_dir)
+    assert {"bus-plan", "ferry-plan", "chongqing-14fyp-energy-emissions"} == set(state.docs)
+    assert state.docs["bus-plan"]["added"] and state.docs["bus-plan"]["clauses"] >= 2
+
+    # a new version of the same file replaces the plan; the old file is deleted
+    old_file = Path(state.docs["bus-plan"]["path"])
+    again = jobs.add(_upload(tmp_path, settings, "bus-plan.md", PLAN_TEXT.replace("80 percent", "90 percent")), "x")
+    list(jobs.follow(again))
+    state = read_state(settings.data_dir)
+    assert again.error == "" and len(state.docs) == 3 and not old_file.exists()
+    assert again.report.summaries[0]["doc_id"] == "bus-plan" and again.report.generation == start + 3
+
+    gone = jobs.remove("ferry-plan")
+    list(jobs.follow(gone))
+    assert gone.error == "" and gone.report.removed == ["ferry-plan"]
+    state = read_state(settings.data_dir)
+    assert "ferry-plan" not in state.docs and not (upload_dir(settings) / "ferry-plan").exists()
+    unknown = jobs.remove("no-such-plan")
+    list(jobs.follow(unknown))
+    assert "No document 'no-such-plan'" in unknown.error and "bus-plan" in unknown.error
