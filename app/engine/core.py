@@ -114,6 +114,8 @@ class PolicyQA:
         self._views: list[DocumentView] = []
         self._names: dict[str, list[str]] = {}
         self._asking_stems: frozenset[str] = _QUESTION_WORDS
+        self._naming: frozenset[str] = frozenset()
+        self._naming_pattern: re.Pattern | None = None
         self._chinese_of: list[Clause] | None = None
         self._reader: ChineseReader | None = None
 
@@ -351,15 +353,12 @@ class PolicyQA:
         """The one-word names of the indexed documents' places or issuers ("chongqing", read from their
         titles): a question uses them to say which plan, not what it is about."""
         self.documents()
-        return frozenset(p for phrases in self._names.values() for p in phrases if " " not in p)
+        return self._naming
 
     def _unnamed(self, text: str) -> str:
         """``text`` without the one-word names of the indexed documents ("Chongqing's" → "")."""
-        names = self._naming_words()
-        if not names:
-            return text
-        pattern = re.compile(rf"\b(?:{'|'.join(re.escape(n) for n in sorted(names))})(?:'s|’s)?\b", re.I)
-        return pattern.sub(" ", text)
+        self.documents()
+        return self._naming_pattern.sub(" ", text) if self._naming_pattern else text
 
     def _asking(self) -> frozenset[str]:
         """Stems of the words a question uses to say what it wants and from which plan."""
@@ -386,8 +385,11 @@ class PolicyQA:
                 for doc_id, cs in by_doc.items()
             ]
             self._names = document_names(self.index.titles, {v.doc_id: v.text for v in self._views})
-            single = {p for phrases in self._names.values() for p in phrases if " " not in p}
-            self._asking_stems = _QUESTION_WORDS | {stem(w) for w in single}
+            # read once per index load: the document names, the question words they join, their pattern
+            self._naming = frozenset(p for phrases in self._names.values() for p in phrases if " " not in p)
+            self._asking_stems = _QUESTION_WORDS | {stem(w) for w in self._naming}
+            alternatives = "|".join(re.escape(n) for n in sorted(self._naming))
+            self._naming_pattern = re.compile(rf"\b(?:{alternatives})(?:'s|’s)?\b", re.I) if self._naming else None
             self._views_of = clauses
         return self._views
 
