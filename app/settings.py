@@ -68,6 +68,11 @@ class Settings(BaseSettings):
         default="onnx",
         description="How questions are embedded: onnx (ONNX Runtime, same vectors, faster) or torch.",
     )
+    glossary: bool = Field(
+        default=True,
+        description="Use the corpus glossary (abbreviations and Chinese terms written for a plan); false leaves "
+        "Chinese questions to the dictionary route every plan gets.",
+    )
     top_k: int = Field(default=5, description="Clauses kept from retrieval for an answer.")
     max_question_chars: int = Field(
         default=2000, description="Longer questions are cut to this length (CLI, API, chat)."

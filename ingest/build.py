@@ -27,6 +27,7 @@ from policyqa.engine.text import surface_words
 from policyqa.errors import PolicyQAError
 from policyqa.ingest.chunking import clause_documents
 from policyqa.ingest.documents import ParsedDocument, SourceDocument, corpus_documents, file_document, parse_document
+from policyqa.ingest.provenance import read_provenance
 from policyqa.settings import Settings
 from tqdm import tqdm
 
@@ -187,11 +188,15 @@ def _build(
     if old is not None and old.model != settings.embedding_model:
         old = None  # vectors from another model cannot be reused
     named = {p.source.doc_id for p in parsed}
+    # who issued each document read, and when, where it says so (per document: no clause changes)
+    provenance = {p.source.doc_id: read_provenance(p.source.text).to_dict() for p in parsed}
 
     if (
         old is not None
         and not drop
         and all(old.docs.get(p.source.doc_id, {}).get("hash") == p.source.content_hash for p in parsed)
+        # an index written before issuer and date were read gets them without re-embedding anything
+        and all(old.docs[p.source.doc_id].get("provenance") == provenance[p.source.doc_id] for p in parsed)
     ):
         report.unchanged = True
         report.skipped_documents = sorted(named)
@@ -221,7 +226,7 @@ def _build(
             )
             if not changed and doc_id not in drop:
                 keep.add(doc_id)
-                new.docs[doc_id] = info
+                new.docs[doc_id] = {**info, "provenance": provenance[doc_id]} if doc_id in provenance else info
     all_clauses = [c for c in old_clauses if c.doc_id in keep]
     all_chunks = [c for c in old_chunks if c["doc_id"] in keep]
     if keep:
@@ -256,6 +261,7 @@ def _build(
             "chunks": len(docs),
             "facts": document_facts(p.clauses).to_dict(),
             "actors": p.actors,
+            "provenance": provenance[p.source.doc_id],  # issuer and date, "" where the document does not state them
             "added": added,  # when this version was indexed
         }
     tell(0.15, f"Embedding {len(to_embed)} chunks")

@@ -164,3 +164,27 @@ def test_a_body_named_by_its_short_form_is_asked_about(plans):
     ans = plans.answer("What does CEQ do?")
     assert ans.intent == "agency_duties" and ans.doc_id == EO_CLIMATE, ans.answer
     assert "Council on Environmental Quality" in ans.answer
+
+
+def test_a_chinese_question_naming_an_official_of_a_new_plan(plans):
+    # 环境部长: the Act's "Minister" of the Environment, read from CC-CEDICT and the actors the Act names
+    ans = plans.answer("环境部长要在多长时间内制定2030年减排计划？")
+    assert ans.doc_id == ACT and not ans.abstained, ans.answer
+    assert "six months" in ans.answer and ans.clause_ids[0] == "9(2)", ans.answer
+
+
+def test_a_chinese_demonstrative_picks_the_document_of_that_kind(plans):
+    # 该法 ("this law"): of the plan, the orders and the Act indexed together, the Act
+    ans = plans.answer("该法规定的里程碑年份有哪些？")
+    assert ans.doc_id == ACT, ans.answer
+
+
+def test_chinese_questions_without_the_corpus_glossary(plans_dir):
+    # POLICYQA_GLOSSARY=false: the Chongqing plan is read like any other plan, through the dictionary
+    from policyqa.engine.core import PolicyQA
+    from policyqa.settings import Settings
+
+    bare = PolicyQA(Settings(data_dir=plans_dir, glossary=False))
+    assert bare.glossary.terms == []
+    ans = bare.answer("到2025年全市要建成多少个绿色园区、多少家绿色工厂？")
+    assert not ans.abstained and "30 green parks" in ans.answer, ans.answer

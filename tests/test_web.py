@@ -256,28 +256,13 @@ def test_browse_finds_clause(page) -> None:
     shot(page, "browse")
 
 
-@pytest.mark.browser
-def test_my_obligations_coal_boiler(page) -> None:
-    open_tab(page, "My obligations")
-    page.fill("#pq-capacity input", "40")
-    page.click("#pq-obligations-go")
-    result = page.locator("#pq-obligations-result")
-    cited(result, "3.8.2").wait_for(timeout=60_000)
-    assert any("35 tons/hour" in t for t in result.locator("mark").all_inner_texts())
-    assert "Responsible:" in result.inner_text()
-    assert "40 t/h coal-fired boiler" in page.locator("#pq-obligations-question").inner_text()
-    shot(page, "my-obligations")
-    text = download(page, "#pq-obligations-md").read_text(encoding="utf-8")
-    assert text.startswith("# ") and "## Clause 3.8.2" in text
-
-
 # -- API -----------------------------------------------------------------------------------
-def test_client_sees_only_ask(server: str) -> None:
+def test_client_sees_only_ask_and_obligations(server: str) -> None:
     from gradio_client import Client
 
     client = Client(server, verbose=False)
     api = client.view_api(return_format="dict", print_info=False)
-    assert list(api["named_endpoints"]) == ["/ask"] and not api["unnamed_endpoints"]
+    assert list(api["named_endpoints"]) == ["/ask", "/obligations"] and not api["unnamed_endpoints"]
     result = client.predict(VOC, api_name="/ask")
     assert isinstance(result, dict) and not result["abstained"]
     assert "3.9.2" in [c["clause_id"] for c in result["citations"]]
@@ -375,18 +360,6 @@ def test_html_is_escaped() -> None:
     html = clause_block(clause)
     assert "<u>" not in html and "<i>" not in html and "&lt;u&gt;Head" in html
     assert highlighted_text(clause, "Second sentence here.").endswith("<mark>Second sentence here.</mark>")
-
-
-def test_obligation_question() -> None:
-    from policyqa.surfaces.web import obligation_question
-
-    assert obligation_question("steel", "urban built-up area", True, 40) == (
-        "We are a steel enterprise in the urban built-up area with a 40 t/h coal-fired boiler: what applies to us?"
-    )
-    assert obligation_question("printing", "elsewhere", False, 40) == (
-        "We are a printing enterprise: what applies to us?"
-    )
-    assert obligation_question("steel", "", True, 40, "  We print packaging. ") == "We print packaging."
 
 
 def test_feedback_lines_survive_concurrent_writers(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from policyqa.engine.agencies import AgencyRegistry, registry_for, with_actors
 from policyqa.engine.answer import Answer
 from policyqa.engine.clauses import Clause, Target, target_text
 from policyqa.engine.compose import Composed, Composer, dated_sentences
-from policyqa.engine.crosslingual import ChineseReader, document_vocabulary
+from policyqa.engine.crosslingual import HEAD_TITLES_EN, ChineseReader, document_vocabulary
 from policyqa.engine.decide import DocumentView, decide, document_names, documents_of_kind, named_documents
 from policyqa.engine.glossary import Glossary, glossary_for
 from policyqa.engine.grounding import check
@@ -66,6 +66,7 @@ _ASKS_WHAT_IT_SAYS = re.compile(r"\b(?:say|says|said|mention|mentions|anything a
 ABSTAIN_PREFIX = "The plan does not say"
 LOOKUP_CHILDREN = 6  # provisions under a looked-up section shown with it
 CHINESE_TERMS = 8  # dictionary words a Chinese question is searched with, rarest in the plans first
+ZH_COVERAGE = 0.5  # share of a Chinese question's words the best clause holds for it to count as supported
 TRANSLATED_HELD = 3  # of those words the best clause must hold (or half of them) for the question to count as supported
 DATED_NEAR = 0.9  # a clause's deadline answers "by when" only when it is this close to the best clause
 GOAL_IN_WORDS = 0.6  # share of a target question's words the best clause must hold to answer it in words
@@ -101,7 +102,7 @@ class PolicyQA:
         self.base_registry: AgencyRegistry = registry_for(self.settings.corpus_dir)
         self.registry: AgencyRegistry = self.base_registry
         self._registry_of: dict | None = None
-        self.glossary: Glossary = glossary_for(self.settings.corpus_dir)
+        self.glossary: Glossary = glossary_for(self.settings.corpus_dir) if self.settings.glossary else Glossary([])
         self.places: Places = places_for(self.settings.corpus_dir)
         self.index = LiveIndex(self.settings)
         self.retriever = HybridRetriever(index=self.index, k=self.settings.top_k)
@@ -127,6 +128,10 @@ class PolicyQA:
             self._reader = ChineseReader(document_vocabulary(f"{c.heading_text} {c.text}" for c in clauses))
             self._chinese_of = clauses
         return self._reader
+
+    def _officials(self) -> list[str]:
+        """The registry's names of officials (a head's title in the name: "Secretary of Energy")."""
+        return [a.name for a in self.registry.agencies if HEAD_TITLES_EN & set(a.name.lower().split())]
 
     def _sync_registry(self) -> None:
         """Rebuild the registry when the live index changed: the corpus agency list plus the actors
@@ -193,8 +198,21 @@ class PolicyQA:
         t0 = time.perf_counter()
         self.index.refresh()
         self._sync_registry()
+        # -- comparing plans (engine/compare.py): "how do the two plans' targets differ?" is asked of
+        # each plan through this method (doc=...) and answered side by side; no plan picked, a cue needed
+        from policyqa.engine.compare import compare, is_comparison_wording
+
+        if doc is None and isinstance(question, str) and is_comparison_wording(question):
+            compared = compare(self, question, use_llm=use_llm)
+            if compared is not None:
+                return compared
+        # -- end comparing plans
         q = read_question(question, self.registry, self.glossary, self.settings.max_question_chars)
         q = self._spell_out(self._fix_typos(q))
+        if q.language == "zh" and not q.agencies:
+            # "农业部长", "环境部长": an official a document names (Secretary of Agriculture, Minister of
+            # the Environment); a body read word by word ("能源部") is too loose to scope by
+            q.agencies = self._chinese().actors_named(q.text, self._officials())
         q.intent = classify(q)  # after typo fixes: "responsble" reads as "responsible"
         if q.language == "zh" and not q.terms and q.intent != "clause_lookup":
             # the plans' own English words for the question's Chinese words (a corpus glossary, where it
@@ -405,7 +423,9 @@ class PolicyQA:
                     f"use one of: {', '.join(self.index.titles)} (policyqa docs lists them).",
                 )
             return [doc]
-        named = named_documents(q.text, self._names) or documents_of_kind(q.text, views)
+        # "the Act", or in Chinese "该法" / "这项行政令" read through the dictionary
+        pointing = q.text if q.language == "en" else " ".join(self._chinese().self_references(q.text))
+        named = named_documents(q.text, self._names) or documents_of_kind(pointing, views)
         if named:
             return named
         if q.clause_ids:  # a provision only some documents have ("set up in 10.1(a)") says which, before a name does
@@ -587,6 +607,8 @@ class PolicyQA:
             held = sum(1 for w in q.translated if w.lower() in low)
             supported = held >= TRANSLATED_HELD or (q.translated and held / len(q.translated) >= 0.5)
             supported = supported or any(w.lower() in low for w in q.written_english)
+            # ... or when it speaks to most of the question's Chinese words, each in any of its readings
+            supported = supported or self._chinese().coverage(q.text, low) >= ZH_COVERAGE
             weak = not (q.terms or q.agencies or supported) and top.dense_sim < 0.5
         # In a conversation, a question whose best clause is the one in view leans on it ("which
         # districts are first in line" after a question on hydrogen vehicles).
@@ -697,8 +719,11 @@ class PolicyQA:
                 shares_a_word = share > 0
             else:
                 share = 0.0  # a Chinese question is matched through the plan terms it names, in the target's sentence
-                in_sentence = any(term.lower() in (sentence[0] if sentence else "").lower() for term in q.terms)
-                covered = bool(named) or in_sentence or sim >= TARGET_MATCH_ZH_UNNAMED
+                said = (sentence[0] if sentence else "").lower()
+                in_sentence = any(term.lower() in said for term in q.terms)
+                # ... or, with no plan terms, the target's sentence speaks to most of its Chinese words
+                read = not q.terms and said and self._chinese().coverage(own.text, said) >= ZH_COVERAGE
+                covered = bool(named) or in_sentence or read or sim >= TARGET_MATCH_ZH_UNNAMED
                 shares_a_word = True
             floor = TARGET_MATCH_WITH_WORDS if q.language == "en" else TARGET_MATCH_ZH
             if not ((sim >= TARGET_MATCH and shares_a_word) or (sim >= floor and covered)):

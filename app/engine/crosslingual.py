@@ -78,6 +78,19 @@ CHINESE_STOPWORDS = frozenset(
     文件 文档 文中 文本 里面 其中 方面 问题 情况 一个 一些 有关 相关 涉及 包括 包含 主要 具体 分别 哪方面""".split()
 )
 
+# Words pointing at the document in hand ("该行政令" this order, "本法" this law, "这部法律").
+DEMONSTRATIVES = frozenset("该 本 此 这 这个 这部 这项 这份 这一 这篇 此项 本项".split())
+SURE_SENSE = 0.6  # a sense at least this sure (the first few of an entry) names what the word is
+
+# Titles of whoever heads a body. Governments name them differently (部长 is a Secretary in Washington,
+# a Minister in Ottawa), so any Chinese head title stands for any English one.
+HEAD_TITLES_ZH = ("部长", "局长", "署长", "主任", "主席", "总监", "首长", "负责人", "主管", "长官", "专员", "秘书长")
+HEAD_TITLES_EN = frozenset(
+    "secretary minister administrator director chair chairman chairperson head commissioner".split()
+)
+MAX_NAME_WORDS = 5  # Chinese words one actor's name is read from
+NAME_LINKS = frozenset("of the and for on in to".split())  # words that join a name's parts
+
 # English words in definitions that say nothing about the document (grammar, dictionary labels).
 ENGLISH_STOPWORDS = frozenset(
     """a an the of to and or in on at by for from with as into onto upon about over under off out up down
@@ -801,20 +814,94 @@ class ChineseReader:
         text = unicodedata.normalize("NFKC", text)
         readings = _readings(text)
         out = _kept_forms(readings, self.vocabulary)
-        rest = text
-        for r in reversed(readings):
-            rest = rest[: r.start] + " " + rest[r.end :]
         scores: dict[str, float] = {}
+        firsts: dict[str, float] = {}  # each Chinese word's best reading, so that every word is searched
+        for _word, found in self.word_readings(text, readings):
+            # the surest sense (its score over its rarity), the rarer among equals
+            best = max(found, key=lambda f: (round(f[1] / max(self.vocabulary.get(f[0], 1.0), 1e-9), 2), f[1]))
+            firsts[best[0]] = max(firsts.get(best[0], 0.0), best[1])
+            for w, score in found:
+                if score > scores.get(w, 0.0):
+                    scores[w] = score
+        for ranked in (firsts, scores):
+            out.extend(w for w, _ in sorted(ranked.items(), key=lambda kv: (-kv[1], kv[0])) if w not in out)
+        return out
+
+    def word_readings(self, text: str, readings: list | None = None) -> list[tuple[str, tuple[tuple[str, float], ...]]]:
+        """Each Chinese word of ``text`` that reads as document words, with those words and their scores
+        (numbers left out; two neighbouring words read as one hyphenated document word count once)."""
+        text = unicodedata.normalize("NFKC", text)
+        rest = text
+        for r in reversed(_readings(text) if readings is None else readings):
+            rest = rest[: r.start] + " " + rest[r.end :]
+        out: list[tuple[str, tuple[tuple[str, float], ...]]] = []
         for run in _HAN_RUN.findall(rest):
             words = self._dict.segment(run)
             pairs = [(a, b) for a, b in zip(words, words[1:], strict=False) if b not in CHINESE_STOPWORDS]
-            for word, (w, score) in [(x, y) for x in words for y in self._read_word(x)] + [
-                (a + b, y) for a, b in pairs for y in self._joined(a, b)
-            ]:
-                if score > scores.get(w, 0.0):
-                    scores[w] = score
-        out.extend(w for w, _ in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0])) if w not in out)
+            out.extend((w, found) for w in words if (found := self._read_word(w)))
+            out.extend((a + b, found) for a, b in pairs if (found := self._joined(a, b)))
         return out
+
+    def self_references(self, text: str) -> list[str]:
+        """English for the document a Chinese question points at with a demonstrative ("该行政令", "本法",
+        "这部法律" → "the order", "the law"): the surest senses of the word or two after it."""
+        out: list[str] = []
+        for run in _HAN_RUN.findall(unicodedata.normalize("NFKC", text)):
+            words = self._dict.segment(run)
+            for i, word in enumerate(words):
+                rest = ""
+                if word in DEMONSTRATIVES:
+                    after = words[i + 1 : i + 3]
+                elif len(word) > 1 and word[0] in DEMONSTRATIVES and word not in self._dict.entries:
+                    rest, after = word[1:], words[i + 1 : i + 2]  # 本法, 该法: no entry of their own
+                else:
+                    continue
+                for w in [rest, *after] if rest else after:
+                    out.extend(f"the {s.word}" for s in self._dict.senses(w) if s.weight >= SURE_SENSE)
+        return list(dict.fromkeys(out))
+
+    def actors_named(self, text: str, names: Iterable[str]) -> list[str]:
+        """The actors of ``names`` (English, as the documents write them) that a Chinese question names:
+        a run of neighbouring Chinese words reads as the name, every word of the run giving one of its
+        words and every word of the name given ("环境质量委员会" → "Council on Environmental Quality"); a
+        head's title is named by any Chinese head title in or right after the run ("农业部长" → "Secretary
+        of Agriculture"). The longest names first; a name inside a longer one found is dropped."""
+        text = unicodedata.normalize("NFKC", text)
+        named = [(n, {w for w in _content_words(n.lower()) if w not in NAME_LINKS}) for n in names]
+        found: dict[str, set[str]] = {}
+        for run in _HAN_RUN.finditer(text):
+            words = self._dict.segment(run.group(0))
+            reads = [{f.lower() for f, _ in self._read_word(w)} for w in words]
+            starts = [run.start() + sum(len(x) for x in words[:k]) for k in range(len(words) + 1)]
+            for a in range(len(words)):
+                for b in range(a + 1, min(a + MAX_NAME_WORDS, len(words)) + 1):
+                    span = reads[a:b]
+                    if not all(span):
+                        break
+                    said = set().union(*span)
+                    titled = any(t in text[starts[a] : starts[b] + 3] for t in HEAD_TITLES_ZH)
+                    for name, nwords in named:
+                        heads = nwords & HEAD_TITLES_EN
+                        body = nwords - heads
+                        if body and body <= said and all(r & nwords for r in span) and (titled or not heads):
+                            found[name] = nwords
+        # longest first; of equal length, an official before a body ("能源部长": the Secretary, not the Department)
+        ordered = sorted(found.items(), key=lambda p: (-len(p[1]), not (p[1] & HEAD_TITLES_EN), p[0]))
+        kept: list[tuple[str, set[str]]] = []
+        for name, words in ordered:
+            if not any(words < other for _n, other in kept):
+                kept.append((name, words))
+        return [n for n, _ in kept]
+
+    def coverage(self, text: str, passage: str) -> float:
+        """Share of the Chinese words of ``text`` (those that read as document words) of which ``passage``
+        holds at least one reading: how much of a Chinese question a provision speaks to."""
+        words = [{f for f, _ in found} for _w, found in self.word_readings(text)]
+        if not words:
+            return 0.0
+        held = set(_DOC_WORD.findall(passage.lower().replace("’", "'")))
+        held |= {p for w in held if "-" in w for p in w.split("-")}
+        return sum(1 for forms in words if forms & held) / len(words)
 
     def _joined(self, first: str, second: str) -> tuple[tuple[str, float], ...]:
         """Hyphenated document words across two Chinese words: 双重 + 用途 → "dual-use", 红队 + 测试 →

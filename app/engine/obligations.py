@@ -309,7 +309,12 @@ def read_profile(text: str, form: dict | None = None, registry=None) -> Profile:
     for p in found:
         said_outside = _OUTSIDE.search(full[max(0, full.find(p) - 25) : full.find(p)])
         (outside if said_outside else inside).append(p)
-    inside += [w for w in re.findall(r"\b(urban|rural|downtown|suburban)\b", full, re.IGNORECASE) if w not in inside]
+    said_out = " ".join(outside).lower()  # "not in urban built-up areas": its "urban" is no place the site is in
+    inside += [
+        w
+        for w in re.findall(r"\b(urban|rural|downtown|suburban)\b", full, re.IGNORECASE)
+        if w not in inside and w.lower() not in said_out
+    ]
     actors = []
     if registry is not None:
         # the offices it is ("We are the Office of the Secretary of Energy"), not those it deals with ("funded by NSF")
@@ -748,7 +753,7 @@ class ObligationFinder:
                 said.append(f"binding if your site is in {_join(a.places[:2])}")
             elif self._place_overlap(profile.inside, a.places):
                 said.append(f"your site is in {_join(a.places[:2])}")
-            elif profile.inside:
+            elif profile.inside or self._place_overlap(profile.outside, a.places):
                 group = "should_know"
                 said.append(f"binding in {_join(a.places[:2])}, not where your site is")
         if a.outside and group == "must":

@@ -107,9 +107,13 @@ def cmd_docs(args) -> int:
     if state is None:
         raise PolicyQAError("Nothing is indexed yet.", "run: policyqa ingest (the corpus) or policyqa ingest FILE")
     for doc_id, info in state.docs.items():
+        stated = info.get("provenance") or {}  # issuer and date, where the document states them
         row = {
             "doc_id": doc_id,
             "title": info.get("title", doc_id),
+            "issuer": stated.get("issuer", ""),
+            "date": stated.get("date", ""),
+            "date_kind": stated.get("date_kind", ""),
             "path": info.get("path", ""),
             "clauses": info.get("clauses", 0),
             "actors": len(info.get("actors", [])),
@@ -118,7 +122,11 @@ def cmd_docs(args) -> int:
         if args.json:
             _print_json(row)
         else:
-            print(f"{doc_id}\n  {row['title']}\n  {row['clauses']} provisions, {row['actors']} actors, {row['path']}")
+            print(f"{doc_id}\n  {row['title']}")
+            said = [f"issued by {row['issuer']}" if row["issuer"] else "", f"{row['date_kind']} {row['date']}".strip()]
+            if any(said):  # only what the document states: "issued by X; signed 2021-01-27"
+                print(f"  {'; '.join(p for p in said if p)}")
+            print(f"  {row['clauses']} provisions, {row['actors']} actors, {row['path']}")
     return 0
 
 

@@ -13,18 +13,17 @@ from __future__ import annotations
 
 import logging
 import queue
-import re
 import shutil
 import threading
 import time
 import traceback
-import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from policyqa.engine.titles import short_title, short_titles  # noqa: F401 (the plan list's labels)
 from policyqa.errors import PolicyQAError
 from policyqa.settings import Settings
 
@@ -37,88 +36,13 @@ log = logging.getLogger(__name__)
 
 UPLOADS = "plans"  # uploaded plans live in <data dir>/plans/<doc id>/
 LOCK_WAIT = 1800.0  # seconds a queued job waits for another process's ingest (the CLI's) to finish
-SHORT_TITLE = 44  # a title up to this long is its own short title
-_SHORT: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # PolicyQA → (clauses read from, short titles)
-
-
-# -- short titles ------------------------------------------------------------------------------
-# "Executive Order 14008", "EO 14110", "us-eo14008-climate-crisis": an instrument number (not a year)
-_NUMBERED = re.compile(r"(?:\bexecutive[\s-]+order|\beo)[\s-]*(?:no\.?\s*)?(\d{3,6})\b", re.IGNORECASE)
-_YEAR = re.compile(r"^(?:19|20)\d\d$")
-_TRAILING_NOTE = re.compile(r"\s*\([^()]*\)\s*$")  # "(English translation)"
-
-
-def short_title(title: str, doc_id: str = "", proper: list[str] | tuple = (), kind: str = "") -> str:
-    """A short name for a document, read from its title (and doc id), for labels such as "EO 14008
-    Sec. 205(a)" or "Chongqing plan 3.9.2":
-
-    - an executive order's number in the title or the doc id: "EO 14008";
-    - else a proper name the title opens with or holds (``proper``: the words its own text writes
-      capitalised, as :func:`policyqa.engine.decide.document_names` reads them) and what the document
-      calls itself (``kind``, "plan", "order", "act"): "Chongqing plan";
-    - else the title itself when it is short, or its first words.
-    """
-    plain = " ".join(title.split())
-    for text in (plain, doc_id):
-        for number in _NUMBERED.findall(text or ""):
-            if not _YEAR.match(number):
-                return f"EO {number}"
-    if proper and kind:
-        name = proper[0]
-        return f"{name} {'Act' if kind == 'act' else kind}"
-    plain = _TRAILING_NOTE.sub("", plain) or plain
-    plain = re.sub(r"^Executive Order\b", "EO", plain)
-    if len(plain) <= SHORT_TITLE:
-        return plain or doc_id
-    cut = plain[: SHORT_TITLE - 1].rsplit(" ", 1)[0].rstrip(",;:")
-    return f"{cut}…"
-
-
-def short_titles(qa: PolicyQA) -> dict[str, str]:
-    """doc id → its short title, for every indexed document (distinct: a clash falls back to the doc id)."""
-    from policyqa.engine.decide import document_names
-
-    qa.index.refresh()
-    titles = dict(qa.index.titles)
-    cached = _SHORT.get(qa)
-    if cached is not None and cached[0] is qa.index.clauses:
-        return cached[1]
-    views = qa.documents()
-    names = document_names(titles, {v.doc_id: v.text for v in views}) if len(titles) > 1 else {}
-    out = {}
-    for doc_id, title in titles.items():
-        plain = title.replace("’", "'")
-        # the single words of the title its own text treats as names, in the title's own spelling and order
-        words = [w for w in names.get(doc_id, []) if " " not in w and re.search(rf"\b{re.escape(w)}\b", plain, re.I)]
-        words.sort(key=lambda w: plain.lower().find(w))
-        proper = [re.search(rf"\b{re.escape(w)}\b", plain, re.I).group(0).removesuffix("'s") for w in words]
-        kind = (qa.index.facts[doc_id].kind if doc_id in qa.index.facts else "") or _kind_in(title)
-        out[doc_id] = short_title(title, doc_id, proper or _names_in_sentence(title, kind), kind)
-    counts: dict[str, int] = {}
-    for short in out.values():
-        counts[short] = counts.get(short, 0) + 1
-    out = {d: (s if counts[s] == 1 else d) for d, s in out.items()}
-    _SHORT[qa] = (qa.index.clauses, out)
-    return out
-
-
-def _names_in_sentence(title: str, kind: str) -> list[str]:
-    """Capitalised words inside a title written in sentence case ("An Act respecting ... in Canada’s
-    efforts": "Canada"), other than what the document is; none for a title in title case."""
-    words = re.findall(r"[A-Za-z][\w’'-]*", title)[1:]
-    if sum(1 for w in words if w[0].islower() and len(w) > 3) * 2 <= len(words):
-        return []
-    return [re.sub(r"[’']s$", "", w) for w in words if w[0].isupper() and w.lower() not in {kind, "executive", "order"}]
-
-
-def _kind_in(title: str) -> str:
-    found = re.search(r"\b(plan|order|act|regulation|strategy|programme|program|notice|law)\b", title, re.I)
-    return found.group(1).lower() if found else ""
 
 
 # -- the indexed plans -------------------------------------------------------------------------
 def plan_rows(qa: PolicyQA) -> list[dict]:
-    """Each indexed plan: doc id, title, short title, provisions, actors, targets, deadlines, when added."""
+    """Each indexed plan: doc id, title, short title, issuer and date where the document states them
+    ("" where it does not, or where it was indexed before they were read), provisions, actors, targets,
+    deadlines, when added."""
     qa.index.refresh()
     by_doc: dict[str, list] = {}
     for c in qa.index.clauses:
@@ -127,11 +51,15 @@ def plan_rows(qa: PolicyQA) -> list[dict]:
     rows = []
     for doc_id, info in qa.index.state.docs.items():
         clauses = by_doc.get(doc_id, [])
+        stated = info.get("provenance") or {}
         rows.append(
             {
                 "doc_id": doc_id,
                 "title": info.get("title", doc_id),
                 "short": shorts.get(doc_id, doc_id),
+                "issuer": stated.get("issuer", ""),
+                "date": stated.get("date", ""),
+                "date_kind": stated.get("date_kind", ""),
                 "provisions": info.get("clauses", len(clauses)),
                 "actors": len(info.get("actors", [])) or len({a for c in clauses for a in c.agencies}),
                 "targets": sum(len(c.targets) for c in clauses),

@@ -41,6 +41,7 @@ from policyqa.engine.grounding import MARKER
 from policyqa.engine.text import valid_text
 from policyqa.errors import PolicyQAError
 from policyqa.settings import PROJECT_ROOT, Settings, get_settings
+from policyqa.surfaces.obligations_view import Hooks, api_obligations, obligations_tab
 from policyqa.surfaces.plans import (
     PlanJobs,
     discard_upload,
@@ -64,20 +65,9 @@ EXAMPLES = [
     ("Clause lookup", "What does 3.9.2 say?"),
     ("中文", "哪个部门牵头挥发性有机物综合治理？"),
 ]
-SECTORS = {
-    "steel": "steel",
-    "cement": "cement",
-    "chemicals": "chemicals",
-    "printing": "printing",
-    "coating / furniture": "coating and furniture",
-    "data centre": "data centre",
-    "logistics / express delivery": "logistics and express delivery",
-    "livestock farm": "livestock farming",
-}
-LOCATIONS = ["urban built-up area", "industrial park", "elsewhere"]
 ALL_CHAPTERS = "All chapters"
 ALL_PLANS = "*"  # the plan picker's "All plans" (no doc id is "*": they are slugs)
-PLAN_COLUMNS = ["plan", "title", "doc id", "provisions", "actors", "targets", "deadlines", "added"]
+PLAN_COLUMNS = ["plan", "title", "issuer", "date", "doc id", "provisions", "actors", "targets", "deadlines", "added"]
 UPLOAD_LIMIT = "64mb"  # Gradio's own cap; the 50 MB limit is checked with the file named (plans.stage_upload)
 AGENCY_COLUMNS = ["agency", "zh", "role", "clause", "clause title"]
 TARGET_COLUMNS = ["clause", "measure", "value", "unit", "direction", "year", "sentence", "note"]
@@ -304,9 +294,21 @@ def chart_title(qa: PolicyQA, doc: str | None = None) -> str:
 
 
 def plan_frame(qa: PolicyQA) -> pd.DataFrame:
-    """The indexed plans: short title, title, doc id, counts, when added."""
+    """The indexed plans: short title, title, issuer and date (blank where the plan does not state them),
+    doc id, counts, when added."""
     rows = [
-        [r["short"], r["title"], r["doc_id"], r["provisions"], r["actors"], r["targets"], r["deadlines"], r["added"]]
+        [
+            r["short"],
+            r["title"],
+            r["issuer"],
+            f"{r['date']} ({r['date_kind']})" if r["date"] and r["date_kind"] else r["date"],
+            r["doc_id"],
+            r["provisions"],
+            r["actors"],
+            r["targets"],
+            r["deadlines"],
+            r["added"],
+        ]
         for r in plan_rows(qa)
     ]
     return pd.DataFrame(rows, columns=PLAN_COLUMNS)
@@ -446,46 +448,6 @@ def _last_line_end(f, end: int, block: int = 65536) -> int:
             return start + cut + 1
         pos = start
     return 0
-
-
-# -- obligations --------------------------------------------------------------------------
-def obligation_question(sector: str, location: str, boiler: bool, capacity: float | None, description: str = "") -> str:
-    """The question the My obligations form asks (a typed description wins over the form)."""
-    if description and description.strip():
-        return description.strip()
-    q = f"We are a {SECTORS.get(sector, sector or 'manufacturing')} enterprise"
-    if location in LOCATIONS[:2]:
-        q += f" in the {location}"
-    if boiler and capacity:
-        q += f" with a {capacity:g} t/h coal-fired boiler"
-    return q + ": what applies to us?"
-
-
-def obligations_markdown(ans: dict) -> str:
-    """The My obligations result as a Markdown document (text escaped)."""
-
-    def md(text: str) -> str:
-        return html.escape(text, quote=False)
-
-    out = ["# What the plan asks of us", "", f"Question: {md(ans['question'])}", ""]
-    if ans["abstained"]:
-        return "\n".join(out + [md(ans["answer"]), ""])
-    out += [f"{md(line)}  " for line in ans["answer"].splitlines()] + [""]
-    for c in ans["citations"]:
-        out += [
-            f"## Clause {md(c['clause_id'])}",
-            "",
-            f"*{md(c['heading'])}*",
-            "",
-            f"> {md(c['quote'])}",
-            "",
-        ]
-        if c["lead"]:
-            out.append(f"- Lead: {md(', '.join(c['lead']))}")
-        if c["responsible"]:
-            out.append(f"- Responsible: {md(', '.join(c['responsible']))}")
-        out.append("")
-    return "\n".join(out)
 
 
 # -- the app ------------------------------------------------------------------------------
@@ -717,25 +679,6 @@ def build_app(qa: PolicyQA, manage: bool = True, why_not: str = "") -> gr.Blocks
             shown = (*shown[:-2], listed, clause_panel(qa, key))
         return table, picker_now, removal, *shown
 
-    def obligations(
-        sector: str, location: str, boiler: bool, capacity: float | None, description: str
-    ) -> tuple[str, str, dict]:
-        question = valid_text(obligation_question(sector, location, boiler, capacity, description))
-        try:
-            ans = qa.answer(check_length(question)).to_dict()
-        except Exception as err:  # the user sees a message, the log the trace
-            text = str(err) if isinstance(err, PolicyQAError) else _internal(err)
-            return f"<div>{esc(text)}</div>", "", gr.update(visible=False)
-        head = f'<div class="pq-note">Question asked: {esc(question)}</div>'
-        if ans["abstained"]:
-            return head, full_answer_html(qa, ans), gr.update(visible=False)
-        cards = []
-        for c in (Citation(**c) for c in ans["citations"]):
-            cards.append(clause_block(_find_clause(qa, c.clause_id, c.doc_id), c, open_=True))
-        body = answer_html(ans["answer"]) + "<h3>Clauses that apply</h3>" + "".join(cards)
-        path = write_temp("obligations.md", obligations_markdown(ans))
-        return head, body, gr.update(value=path, visible=True)
-
     chapters = chapter_choices(qa)
     first_choices = clause_choices(qa, "", ALL_CHAPTERS)
     first_key = first_choices[0][1] if first_choices else None
@@ -868,27 +811,7 @@ def build_app(qa: PolicyQA, manage: bool = True, why_not: str = "") -> gr.Blocks
             picker.change(lambda key: clause_panel(qa, key), [picker], [panel], **private)
 
         with gr.Tab("My obligations", id="obligations"):
-            with gr.Row():
-                sector = gr.Dropdown(list(SECTORS), value="steel", label="Sector", elem_id="pq-sector")
-                location = gr.Radio(LOCATIONS, value=LOCATIONS[0], label="Location", elem_id="pq-location")
-            with gr.Row():
-                boiler = gr.Checkbox(True, label="We run a coal-fired boiler", elem_id="pq-boiler")
-                capacity = gr.Number(40, label="Boiler capacity (t/h)", minimum=0, elem_id="pq-capacity")
-            description = gr.Textbox(
-                label="Or describe your enterprise in your own words (used instead of the form)",
-                elem_id="pq-description",
-                max_length=MAX_INPUT_CHARS,
-            )
-            go = gr.Button("What applies to us?", variant="primary", elem_id="pq-obligations-go")
-            o_question = gr.HTML(elem_id="pq-obligations-question")
-            o_result = gr.HTML(elem_id="pq-obligations-result", padding=True)
-            o_md = gr.DownloadButton("Export as Markdown", visible=False, elem_id="pq-obligations-md")
-            go.click(
-                obligations,
-                [sector, location, boiler, capacity, description],
-                [o_question, o_result, o_md],
-                **private,
-            )
+            obligations_tab(qa, plan_picker, Hooks(lambda: plan_labels(qa), clause_link, write_temp, picked), private)
 
         with gr.Tab("Plans", id="plans", elem_id="pq-tab-plans"):
             p_table = gr.Dataframe(
@@ -958,6 +881,14 @@ def build_app(qa: PolicyQA, manage: bool = True, why_not: str = "") -> gr.Blocks
             **private,
         )
         gr.api(ask, api_name="ask")
+
+        def obligations(profile: str, doc: str | None = None, form: str | dict | None = None) -> dict:
+            """What applies to an organisation describing itself: the JSON of ``policyqa obligations --json``,
+            or {"error": ...}. ``doc`` scopes it to one plan; ``form`` is a JSON object of the form's fields
+            (sector, products, equipment, location, energy_use, ownership, projects)."""
+            return api_obligations(qa, profile, doc, form)
+
+        gr.api(obligations, api_name="obligations")
     return demo
 
 
@@ -975,7 +906,12 @@ def error_app(err: PolicyQAError) -> gr.Blocks:
             """Always the start-up error."""
             return {"error": str(err)}
 
+        def obligations(profile: str, doc: str | None = None, form: str | dict | None = None) -> dict:
+            """Always the start-up error."""
+            return {"error": str(err)}
+
         gr.api(ask, api_name="ask")
+        gr.api(obligations, api_name="obligations")
     return demo
 
 
