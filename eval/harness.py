@@ -11,6 +11,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 import yaml
+from policyqa.engine.compare import check_comparison, cited_by_plan
 from policyqa.engine.core import PolicyQA
 from policyqa.engine.grounding import check
 from policyqa.engine.index import clause_key
@@ -149,7 +150,9 @@ def run_case(qa, case: dict, use_llm: bool = False) -> dict:
         }
     cited_clauses = {c.clause_id: qa.clause(c.clause_id, c.doc_id) for c in ans.citations}
     grounded = None
-    if not ans.abstained:
+    if ans.intent == "compare" and not ans.abstained:  # each plan's lines against its own clauses
+        grounded = check_comparison(qa, ans.answer, cited_by_plan(qa, ans), case["question"], ans.notes).grounded
+    elif not ans.abstained:
         grounded = check(_strip_note(ans.answer), cited_clauses, qa.registry, case["question"]).grounded
     return {
         "case": case,

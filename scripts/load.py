@@ -14,14 +14,14 @@ It runs, against one server:
 3. optionally ``--burst`` requests at once against a second server started with a queue of
    ``--burst-queue`` (how many are refused as "queue full" instead of hanging).
 
-The questions are the single-turn questions of the evaluation set (``eval/cases_*.jsonl``).
-``tests/test_load.py`` runs the same functions and checks the answers against the core.
+The questions are the single-turn dev questions of the evaluation set (``eval/cases/<doc>/dev/``, read by
+``policyqa.eval.harness.load_cases``) of the documents the server's index holds, taken in turn from each
+document and language. ``tests/test_load.py`` runs the same functions and checks the answers against the core.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import subprocess
@@ -29,7 +29,7 @@ import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -49,19 +49,32 @@ FALLBACK_QUESTIONS = [
 ]
 
 
-def load_questions(n: int = 25) -> list[str]:
-    """``n`` distinct single-turn questions from the evaluation set (English and Chinese mixed)."""
-    pools: list[list[str]] = []
-    for name in ("cases_en.jsonl", "cases_zh.jsonl", "cases_dev2.jsonl"):
-        path = ROOT / "eval" / name
-        if not path.exists():
-            continue
-        rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-        pools.append([r["question"] for r in rows if not r.get("history") and r.get("question", "").strip()])
-    mixed: list[str] = list(FALLBACK_QUESTIONS)
-    for i in range(max((len(p) for p in pools), default=0)):  # interleave the files
-        mixed.extend(p[i] for p in pools if i < len(p))
-    return list(dict.fromkeys(mixed))[:n]
+def load_questions(n: int = 25, docs: Iterable[str] | None = None) -> list[str]:
+    """``n`` distinct single-turn questions of the dev split of the documents ``docs`` (default: every
+    document with evaluation cases), one from each document and language in turn; the few questions
+    about the corpus plan above when none of them has cases."""
+    from policyqa.eval.harness import CASES_DIR, load_cases
+
+    docs = sorted(p.name for p in CASES_DIR.iterdir() if p.is_dir()) if docs is None else list(docs)
+    pools: dict[tuple[str, str], list[str]] = {}
+    for doc in docs:
+        dev = CASES_DIR / doc / "dev"
+        for case in load_cases(dev) if dev.is_dir() else []:
+            if not case.get("history") and case.get("question", "").strip():
+                pools.setdefault((doc, case["lang"]), []).append(case["question"])
+    mixed: list[str] = []
+    for i in range(max((len(p) for p in pools.values()), default=0)):  # interleave documents and languages
+        mixed.extend(p[i] for p in pools.values() if i < len(p))
+    return list(dict.fromkeys(mixed or FALLBACK_QUESTIONS))[:n]
+
+
+def indexed_docs(data_dir: Path | None = None) -> list[str] | None:
+    """The doc ids the index in ``data_dir`` (default: ``POLICYQA_DATA_DIR``) holds; None before any ingest."""
+    from policyqa.engine.store import read_state
+    from policyqa.settings import get_settings
+
+    state = read_state(data_dir or get_settings().data_dir)
+    return list(state.docs) if state is not None else None
 
 
 # -- a server ----------------------------------------------------------------------------------
@@ -261,8 +274,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--burst", type=int, default=0, help="requests at once against a small queue (0: skip)")
     p.add_argument("--burst-queue", type=int, default=2)
     args = p.parse_args(argv)
-    questions = load_questions(args.questions)
     data_dir = Path(args.data_dir) if args.data_dir else None
+    questions = load_questions(args.questions, indexed_docs(data_dir))
 
     def run(url: str, pid: int | None) -> None:
         print(f"{len(questions)} distinct questions against {url}")

@@ -188,3 +188,43 @@ def test_chinese_questions_without_the_corpus_glossary(plans_dir):
     assert bare.glossary.terms == []
     ans = bare.answer("到2025年全市要建成多少个绿色园区、多少家绿色工厂？")
     assert not ans.abstained and "30 green parks" in ans.answer, ans.answer
+
+
+def test_a_chinese_citation_of_a_provision_is_a_lookup(plans):
+    # 第10条第(1)款(g)项 is how a Chinese reader cites the Act's 10(1)(g); only the Act has that provision
+    ans = plans.answer("第10条第(1)款(g)项规定了什么？")
+    assert ans.doc_id == ACT and ans.clause_ids[0] == "10(1)(g)", ans.answer
+    from policyqa.engine.question import chinese_reference
+
+    assert chinese_reference("第14条第2款") == "14(2)" and chinese_reference("第218条(c)款") == "218(c)"
+    assert chinese_reference("到2025年") is None
+
+
+@pytest.mark.parametrize(
+    ("question", "doc", "clause", "head"),
+    [
+        # the body's members are listed in 27 provisions naming it; the one saying who chairs it is 12(b)
+        ("Who chairs the White House AI Council?", EO_AI, "12(b)", "Deputy Chief of Staff for Policy"),
+        ("白宫人工智能委员会（White House AI Council）的主席由谁担任？", EO_AI, "12(b)", "Deputy Chief of Staff"),
+        (
+            "Who chairs the White House Environmental Justice Interagency Council?",
+            EO_CLIMATE,
+            "220(a)",
+            "Council on Environmental Quality",
+        ),
+    ],
+)
+def test_who_heads_a_body_is_the_provision_naming_its_head(plans, question, doc, clause, head):
+    ans = plans.answer(question)
+    assert ans.doc_id == doc and clause in ans.clause_ids and head in ans.answer, ans.answer
+
+
+def test_a_glossary_word_does_not_take_over_a_question_about_another_plan(plans):
+    # the Chongqing glossary reads 依据 ("according to") as its plan's source document; in a question about
+    # the nuclear order it covers two characters of thirty, and the question is read by the dictionary
+    question = "依据行政令，能源部长在多少天内要制定扩大铀转化和浓缩能力的计划？"
+    assert plans.glossary.english_terms(question) and plans.glossary.chinese_share(question) < 0.15
+    ans = plans.answer(question)
+    assert ans.doc_id == EO_NUCLEAR and "120 days" in ans.answer and ans.clause_ids[0] == "3(b)", ans.answer
+    # a question the glossary reads through still goes by it
+    assert plans.glossary.chinese_share("挥发性有机物综合治理由哪个部门牵头？") > 0.5

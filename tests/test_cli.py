@@ -106,6 +106,20 @@ def test_ask_doc_answers_from_that_plan_only(plans_dir):
     assert "Traceback" not in r.stderr
 
 
+def test_ask_labels_each_citation_with_its_plan(plans_dir, index_dir):
+    r = run_cli("ask", URANIUM, data_dir=plans_dir)
+    assert r.returncode == 0, r.stderr
+    assert "\n[Reinvigorating the Nuclear Industrial Base Sec. 3(d)] " in r.stdout, r.stdout
+    r = run_cli("ask", "compare the Chongqing plan and EO 14008 on coal", data_dir=plans_dir)
+    heads = [ln for ln in r.stdout.splitlines() if ln.startswith("[")]
+    assert any(h.startswith("[Chongqing plan 3.8.") for h in heads), heads
+    assert any(h.startswith("[EO 14008 Sec. ") for h in heads), heads
+    assert all(h.startswith(("[Chongqing plan ", "[EO 14008 Sec. ")) for h in heads), heads
+    # one plan indexed: no plan to tell apart, the provision id alone
+    r = run_cli("ask", "Which bureau leads VOC remediation?", data_dir=index_dir)
+    assert "\n[3.9.2] " in r.stdout and "Chongqing plan" not in r.stdout
+
+
 def test_remove_asks_first_then_builds_a_generation_without_the_plan(plans_dir, tmp_path):
     from policyqa.engine.store import read_state
 

@@ -11,7 +11,6 @@ Where ../shared/corpora is not beside the clone, the corpus alone is indexed (an
 
 from __future__ import annotations
 
-import json
 import os
 import statistics
 import time
@@ -28,17 +27,16 @@ from scripts.load import (
     running_server,
     sequential_load,
 )
-from tests.conftest import ROOT, SHARED_CORPORA
+from tests.conftest import SHARED_CORPORA
 
 pytestmark = pytest.mark.slow
 
 CLIENTS, PER_CLIENT = 50, 5
 SEQUENTIAL = int(os.environ.get("POLICYQA_LOAD_SEQUENTIAL", "1000"))
 RSS_GROWTH_MB = 100
-CORPUS_PLAN = "chongqing-14fyp-energy-emissions"
 # The two documents of ../shared/corpora indexed beside it
 OTHER_PLANS = ("us-eo14008-climate-crisis", "us-eo2025-nuclear-industrial-base")
-PER_PLAN = 8  # questions about each of the other plans
+QUESTIONS = 30  # dev questions of the plans indexed, taken from each plan and language in turn
 COMPARISONS = [
     "How do the plans differ on coal?",
     "compare the Chongqing plan and EO 14008 on vehicles",
@@ -49,15 +47,18 @@ COMPARISONS = [
 BUDGET_P50_MS, BUDGET_P95_MS = 20.0, 50.0
 
 
-def _dev_questions(doc_id: str, n: int) -> list[str]:
-    """The first ``n`` single-turn English questions of a document's dev split."""
-    out: list[str] = []
-    for path in sorted((ROOT / "eval" / "cases" / doc_id / "dev").glob("*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            row = json.loads(line) if line.strip() else {}
-            if row.get("question") and not row.get("history") and row.get("lang", "en") == "en":
-                out.append(row["question"])
-    return list(dict.fromkeys(out))[:n]
+def test_questions_are_the_dev_questions_of_the_plans_indexed() -> None:
+    from policyqa.eval.harness import CASES_DIR, load_cases
+
+    plans = ["chongqing-14fyp-energy-emissions", *OTHER_PLANS]
+    questions = load_questions(QUESTIONS, plans)
+    dev = {c["question"]: c for doc in plans for c in load_cases(CASES_DIR / doc / "dev")}
+    assert len(questions) == len(set(questions)) == QUESTIONS
+    assert all(q in dev and not dev[q].get("history") for q in questions)
+    assert {dev[q]["doc"] for q in questions} == set(plans), "each plan in turn"
+    assert {dev[q]["lang"] for q in questions} == {"en", "zh"}
+    nuclear = load_questions(100, [OTHER_PLANS[1]])
+    assert nuclear and all(dev[q]["doc"] == OTHER_PLANS[1] for q in nuclear), "only the plans asked for"
 
 
 @pytest.fixture(scope="module")
@@ -95,16 +96,13 @@ def _key(ans: dict) -> tuple:
 
 @pytest.fixture(scope="module")
 def questions(qa) -> list[str]:
-    """Questions about each indexed plan (English and Chinese for the Chongqing plan), and comparisons."""
-    indexed = set(qa.index.titles)
-    print(f"\n{len(indexed)} plans indexed: {', '.join(sorted(indexed))}")
-    if not indexed.issuperset(OTHER_PLANS):
+    """The dev questions of the indexed plans (English and Chinese), and comparisons."""
+    indexed = sorted(qa.index.titles)
+    print(f"\n{len(indexed)} plans indexed: {', '.join(indexed)}")
+    if not set(indexed).issuperset(OTHER_PLANS):
         print("(../shared/corpora is not beside this clone: the corpus alone is loaded)")
-        return load_questions(25)
-    mixed = load_questions(25)[:10] + COMPARISONS
-    for doc_id in (CORPUS_PLAN, *OTHER_PLANS):
-        mixed += _dev_questions(doc_id, PER_PLAN)
-    return list(dict.fromkeys(mixed))
+        return load_questions(QUESTIONS, indexed)
+    return list(dict.fromkeys(load_questions(QUESTIONS, indexed) + COMPARISONS))
 
 
 @pytest.fixture(scope="module")

@@ -178,3 +178,69 @@ def test_uploads_are_queued_replaced_and_removed(tmp_path, index_dir):
     unknown = jobs.remove("no-such-plan")
     list(jobs.follow(unknown))
     assert "No document 'no-such-plan'" in unknown.error and "bus-plan" in unknown.error
+
+
+# -- a comparison through the evaluation's grounding check ---------------------------------------
+def _case(question: str) -> dict:
+    return {"id": "compare", "question": question, "gold": [], "must": [], "must_not": [], "abstain": False}
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["How do the two plans' vehicle targets differ?", "两个规划关于煤炭的规定有什么不同？"],
+    ids=["en", "zh"],
+)
+def test_a_comparison_is_grounded_through_run_case(plans, question):
+    """Plan labels ("EO 14008" holds a number no clause has), silent plans' lines (no marker) and the
+    note a Chinese answer opens with are what a comparison shows; the eval checks each plan's lines
+    against its own clauses, as the comparison itself does."""
+    from policyqa.engine.grounding import check
+    from policyqa.eval.harness import run_case
+
+    row = run_case(plans, _case(question))
+    assert row["intent"] == "compare" and not row["abstained"] and row["grounded"] is True, row["answer"]
+    lines = row["answer"].splitlines()
+    assert any(ln.startswith("EO 14008: ") for ln in lines)
+    assert any(ln.startswith("EO 14110") and ("says nothing" in ln or "没有关于" in ln) for ln in lines)
+    # the check of a single plan's answer would have dropped them
+    ans = plans.answer(question)
+    cited = {c.clause_id: plans.clause(c.clause_id, c.doc_id) for c in ans.citations}
+    reasons = {why for _, why in check(ans.answer, cited, plans.registry, question).dropped}
+    assert "no citation" in reasons
+
+
+def test_each_plans_lines_are_checked_against_that_plans_clauses(plans):
+    """Clause ids repeat across plans ("3(d)" of the nuclear order and of EO 14110): a quote is checked
+    against the clause of the plan its line is labelled with; a figure its clause lacks, a silent line
+    naming provisions its plan lacks and a line without a plan fail, and what passes is kept."""
+    from policyqa.engine.compare import check_comparison, silent_line
+    from policyqa.engine.index import clause_key
+
+    nuclear, ai = "us-eo2025-nuclear-industrial-base", "us-eo14110-ai"
+    labels = short_titles(plans)
+    own = {d: plans.index.by_key[clause_key(d, "3(d)")] for d in (nuclear, ai)}
+    quote = {d: own[d].sentences()[0].strip() for d in own}
+    assert quote[nuclear] != quote[ai]
+    clauses = {d: {"3(d)": own[d]} for d in own}
+    good = [
+        f'{labels[nuclear]}: "{quote[nuclear]}" [3(d)]',
+        f'{labels[ai]}: "{quote[ai]}" [3(d)]',  # "EO 14110" is its label, not a figure
+        silent_line(labels[ai], "uranium", ["3(d)", "1"], "en"),
+    ]
+    bad = [
+        f'{labels[ai]}: "{quote[nuclear]}" [3(d)]',  # the other plan's words under the same id
+        f"{labels[nuclear]}: The Secretary of Energy has 45 days [3(d)].",
+        silent_line(labels[nuclear], "uranium", ["3(d)", "99(z)"], "en"),
+        f'"{quote[nuclear]}" [3(d)]',
+    ]
+    result = check_comparison(plans, "\n".join(good + bad), clauses, "compare the nuclear order and EO 14110")
+    assert not result.grounded and result.kept == good
+    reasons = [why for _, why in result.dropped]
+    assert result.dropped[0][0] == f'"{quote[nuclear]}" [3(d)]'  # (its "90 days" is not EO 14110's either)
+    assert reasons[0] in ("quotation is not verbatim", "number 90 is not in the cited clause"), reasons
+    assert reasons[1:] == [
+        "number 45 is not in the cited clause",
+        "names provisions its plan does not have: 99(z)",
+        "names no plan compared",
+    ]
+    assert check_comparison(plans, "\n".join(good), clauses).grounded

@@ -285,22 +285,14 @@ def test_no_file_content_or_traceback_reaches_a_caller(app_server, api) -> None:
 
 # -- bad input: the browser --------------------------------------------------------------------
 @pytest.fixture
-def page(app_server):
-    from tests.test_web import CHROMIUM, CHROMIUM_ARGS
-
-    if not CHROMIUM.exists():
-        pytest.skip("needs Debian chromium at /usr/bin/chromium: apt-get install chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        pg = browser.new_page(viewport={"width": 1280, "height": 1000})
-        pg.dialogs = []
-        pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
-        pg.goto(app_server.url)
-        pg.wait_for_selector("#pq-question textarea")
-        yield pg
-        browser.close()
+def page(browser, app_server):
+    pg = browser.new_page(viewport={"width": 1280, "height": 1000})
+    pg.dialogs = []
+    pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
+    pg.goto(app_server.url)
+    pg.wait_for_selector("#pq-question textarea")
+    yield pg
+    pg.close()
 
 
 @pytest.mark.browser

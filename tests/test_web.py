@@ -27,15 +27,6 @@ from policyqa.settings import PROJECT_ROOT, Settings
 from policyqa.tools import servers
 from policyqa.tools.servers import free_port
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 SHOTS = PROJECT_ROOT / "docs" / "screenshots"
 VOC = "Which bureau leads VOC remediation?"
 EEB = "Municipal Bureau of Ecology and Environment"
@@ -93,18 +84,6 @@ def server(data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
 
 
 # -- browser fixtures ---------------------------------------------------------------------
-@pytest.fixture(scope="session")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.skip("needs Debian chromium at /usr/bin/chromium: apt-get install chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
 @pytest.fixture
 def page(browser, server: str):
     """A fresh page (own session) on the app, recording any JS dialog that opens."""

@@ -18,7 +18,7 @@ from policyqa.engine.obligations import read_profile
 from policyqa.surfaces import obligations_view as ov
 
 from tests.conftest import run_cli
-from tests.test_web import browser, data_dir, download, open_tab, page, read_csv, server, shot  # noqa: F401
+from tests.test_web import data_dir, download, open_tab, page, read_csv, server, shot  # noqa: F401
 
 CQ = "chongqing-14fyp-energy-emissions"
 PRINTER = "a printing plant using solvent-based inks in an industrial park with a 4 t/h gas boiler"

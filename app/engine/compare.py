@@ -12,8 +12,11 @@ plan is asked (the ``asks`` table), and that question goes through :meth:`Policy
 scoped to it. The answers are put side by side in one :class:`Answer`: every line labelled with its plan's
 short title and keeping its ``[clause]`` marker, each citation naming its document. A plan that has
 nothing on the point (its answer abstains, or quotes none of the words of what is compared) gets one line
-saying so. Each plan's lines are checked again by :func:`policyqa.engine.grounding.check` against that
-plan's own clauses (clause ids repeat across documents: "[2]" of one plan is not "[2]" of another).
+saying so. :func:`check_comparison` is how a comparison answer is grounded, here as it is put together and in
+the evaluation: each plan's lines, without their label, go through :func:`policyqa.engine.grounding.check`
+against that plan's own clauses (clause ids repeat across documents: "[2]" of one plan is not "[2]" of
+another, and "EO 14008" is a label, not a figure); a silent plan's line states an absence, so it is held to
+its form and to nearest provisions its plan has.
 """
 
 from __future__ import annotations
@@ -28,12 +31,13 @@ from typing import TYPE_CHECKING
 import yaml
 from policyqa.engine.answer import Answer, Citation
 from policyqa.engine.decide import documents_of_kind
-from policyqa.engine.grounding import check
+from policyqa.engine.grounding import GroundingResult, check
 from policyqa.engine.index import clause_key
 from policyqa.engine.text import STOPWORDS, stem, words
 from policyqa.engine.titles import short_titles
 
 if TYPE_CHECKING:
+    from policyqa.engine.clauses import Clause
     from policyqa.engine.core import PolicyQA
 
 COMPARE_FILE = Path(__file__).with_name("compare.yaml")
@@ -225,6 +229,95 @@ def _says_something(ans: Answer, topic: str, lang: str) -> bool:
     return bool(wanted & have) or any(w[:5] in {h[:5] for h in have} for w in wanted)
 
 
+def silent_line(label: str, topic: str, near: list[str], lang: str) -> str:
+    """The line of a plan that says nothing on the point, with its nearest provisions."""
+    if lang == "en":
+        return f"{label} says nothing about {topic}." + (f" Nearest provisions: {', '.join(near)}." if near else "")
+    return f"{label}没有关于{topic}的规定。" + (f"最接近的条款：{'、'.join(near)}。" if near else "")
+
+
+_NONE = ("None of the plans compared says anything about ", "所比较的规划都没有关于")
+
+
+def none_line(labels: list[str], topic: str, lang: str) -> str:
+    """The line an answer opens with when none of the plans compared says anything on the point."""
+    if lang == "en":
+        return f"{_NONE[0]}{topic}: {'; '.join(labels)}."
+    return f"{_NONE[1]}{topic}的规定：{'；'.join(labels)}。"
+
+
+def _silent_near(line: str, label: str) -> list[str] | None:
+    """The nearest provisions of ``line`` when it is ``label``'s silent line (see :func:`silent_line`), else None."""
+    for pattern, sep in (
+        (rf"{re.escape(label)} says nothing about .+?\.(?: Nearest provisions: (?P<near>.+)\.)?", ", "),
+        (rf"{re.escape(label)}没有关于.+?的规定。(?:最接近的条款：(?P<near>.+)。)?", "、"),
+    ):
+        m = re.fullmatch(pattern, line)
+        if m:
+            return m.group("near").split(sep) if m.group("near") else []
+    return None
+
+
+def cited_by_plan(qa: PolicyQA, ans: Answer) -> dict[str, dict[str, Clause]]:
+    """doc id → the clauses ``ans`` cites from that document, by clause id (what the evaluation checks against)."""
+    out: dict[str, dict[str, Clause]] = {}
+    for c in ans.citations:
+        clause = qa.index.by_key.get(clause_key(c.doc_id, c.clause_id))
+        if clause is not None:
+            out.setdefault(c.doc_id, {})[c.clause_id] = clause
+    return out
+
+
+def check_comparison(
+    qa: PolicyQA,
+    text: str,
+    clauses: dict[str, dict[str, Clause]],
+    question: str = "",
+    notes: list[str] | tuple[str, ...] = (),
+) -> GroundingResult:
+    """The grounding check of a comparison answer, line by line; ``clauses`` holds each plan's own clauses
+    (doc id → clause id → clause). A line that opens with a plan's short title ("EO 14008: ...") is checked
+    by :func:`policyqa.engine.grounding.check` without its label, against that plan's clauses only; of a line
+    that fails, what passes is kept under its label. A silent plan's line (:func:`silent_line`) claims an
+    absence, which no clause can show: it passes when it names an indexed plan and its nearest
+    provisions are that plan's. The line opening an answer where every plan is silent, and ``notes`` shown as lines
+    ("Answering from the English translation"), claim nothing. Any other line has no plan, and fails."""
+    labels = short_titles(qa)
+    by_label = sorted(((labels.get(d, d), d) for d in qa.index.titles), key=lambda x: -len(x[0]))
+    result = GroundingResult(grounded=True)
+    for line in (ln.strip() for ln in text.splitlines()):
+        if not line:
+            continue
+        if line in notes or line.startswith(_NONE):
+            result.kept.append(line)
+            continue
+        plan = next(((label, d) for label, d in by_label if line.startswith(f"{label}: ")), None)
+        if plan is not None:
+            label, doc = plan
+            own = check(line.removeprefix(f"{label}: "), clauses.get(doc, {}), qa.registry, question)
+            result.dropped.extend(own.dropped)
+            if own.grounded:
+                result.kept.append(line)
+            else:
+                result.grounded = False
+                if own.kept:
+                    result.kept.append(f"{label}: {' '.join(own.kept)}")
+            continue
+        silent = next(((d, near) for label, d in by_label if (near := _silent_near(line, label)) is not None), None)
+        if silent is not None:
+            doc, near = silent
+            unknown = [cid for cid in near if clause_key(doc, cid) not in qa.index.by_key]
+            if not unknown:
+                result.kept.append(line)
+                continue
+            problem = f"names provisions its plan does not have: {', '.join(unknown)}"
+        else:
+            problem = "names no plan compared"
+        result.dropped.append((line, problem))
+        result.grounded = False
+    return result
+
+
 def compare(qa: PolicyQA, question: str, use_llm: bool | None = None) -> Answer | None:
     """The side-by-side answer to a comparison ``question``, or None when it is no comparison."""
     t0 = time.perf_counter()
@@ -241,7 +334,8 @@ def compare(qa: PolicyQA, question: str, use_llm: bool | None = None) -> Answer 
     opening: list[str] = []  # a note the plans' answers open with ("Answering from the English translation"), once
     citations: list[Citation] = []
     retrieved: list[str] = []
-    grounded, silent, mode, fallback, language = True, [], "extractive", None, "en"
+    own_clauses: dict[str, dict[str, Clause]] = {}  # each plan's clauses its lines are checked against
+    silent, mode, fallback, language = [], "extractive", None, "en"
     for doc in asked.docs:
         label = labels.get(doc, doc)
         ans = qa.answer(asked.ask, use_llm=use_llm, doc=doc)
@@ -253,43 +347,26 @@ def compare(qa: PolicyQA, question: str, use_llm: bool | None = None) -> Answer 
             mode, fallback = ans.mode, ans.fallback or fallback
         if not _says_something(ans, asked.topic, language):
             silent.append(doc)
-            near = [c for c in ans.related[:3] if c]
-            lines.append(
-                f"{label} says nothing about {asked.topic}."
-                + (f" Nearest provisions: {', '.join(near)}." if near else "")
-                if language == "en"
-                else f"{label}没有关于{asked.topic}的规定。" + (f"最接近的条款：{'、'.join(near)}。" if near else "")
-            )
+            lines.append(silent_line(label, asked.topic, [c for c in ans.related[:3] if c], language))
             continue
         body = [ln for ln in ans.answer.splitlines() if ln.strip() and ln not in own_notes]
-        own = [f"{label}: {ln}" for ln in body]
-        # checked again as shown, against this plan's own clauses (ids repeat across documents)
-        by_id = {}
+        lines.extend(f"{label}: {ln}" for ln in body)
+        # checked again as shown (below), against this plan's own clauses (ids repeat across documents)
+        by_id = own_clauses.setdefault(doc, {})
         for cid in [*(c.clause_id for c in ans.citations), *ans.retrieved]:
             clause = qa.index.by_key.get(clause_key(doc, cid))
             if clause is not None:
                 by_id.setdefault(cid, clause)
-        result = check("\n".join(own), by_id, qa.registry, f"{question} {label}")
-        if not result.grounded:
-            grounded = False
-            own = result.kept
-        lines.extend(own)
         for c in ans.citations:
             c.document = titles.get(doc, doc)
             citations.append(c)
         retrieved.extend(ans.retrieved)
     if len(silent) == len(asked.docs):
-        text = (
-            f"None of the plans compared says anything about {asked.topic}: "
-            + "; ".join(labels.get(d, d) for d in asked.docs)
-            + "."
-            if language == "en"
-            else f"所比较的规划都没有关于{asked.topic}的规定：{'；'.join(labels.get(d, d) for d in asked.docs)}。"
-        )
-        lines = [text, *lines]
+        lines = [none_line([labels.get(d, d) for d in asked.docs], asked.topic, language), *lines]
+    grounding = check_comparison(qa, "\n".join([*opening, *lines]), own_clauses, question, opening)
     result = Answer(
         question,
-        "\n".join([*opening, *lines]),
+        "\n".join(grounding.kept),
         len(silent) == len(asked.docs),
         "compare",
         citations,
@@ -298,7 +375,7 @@ def compare(qa: PolicyQA, question: str, use_llm: bool | None = None) -> Answer 
         mode=mode,
         fallback=fallback,
         language=language,
-        grounded=grounded,
+        grounded=grounding.grounded,
         retrieved=retrieved,
         doc_id="",
         document="; ".join(titles.get(d, d) for d in asked.docs),

@@ -7,6 +7,7 @@ import re
 import threading
 import time
 from collections import Counter
+from dataclasses import replace
 from functools import lru_cache
 
 from policyqa.engine.agencies import AgencyRegistry, registry_for, with_actors
@@ -66,6 +67,10 @@ _ASKS_WHAT_IT_SAYS = re.compile(r"\b(?:say|says|said|mention|mentions|anything a
 ABSTAIN_PREFIX = "The plan does not say"
 LOOKUP_CHILDREN = 6  # provisions under a looked-up section shown with it
 CHINESE_TERMS = 8  # dictionary words a Chinese question is searched with, rarest in the plans first
+GLOSSARY_SHARE = 0.15  # share of a Chinese question's characters a corpus glossary must cover to read it
+HEAD_OF_BODY = 0.01  # fused-score boost of a provision saying who heads the body a "who leads" question names
+ZH_DOCUMENT_DEPTH = 3  # a Chinese question's hits looked at (× top_k) for the document that speaks to it most
+ZH_DOCUMENT_MARGIN = 0.15  # ... by this much more of its words
 ZH_COVERAGE = 0.5  # share of a Chinese question's words the best clause holds for it to count as supported
 TRANSLATED_HELD = 3  # of those words the best clause must hold (or half of them) for the question to count as supported
 DATED_NEAR = 0.9  # a clause's deadline answers "by when" only when it is this close to the best clause
@@ -207,41 +212,7 @@ class PolicyQA:
             if compared is not None:
                 return compared
         # -- end comparing plans
-        q = read_question(question, self.registry, self.glossary, self.settings.max_question_chars)
-        q = self._spell_out(self._fix_typos(q))
-        if q.language == "zh" and not q.agencies:
-            # "农业部长", "环境部长": an official a document names (Secretary of Agriculture, Minister of
-            # the Environment); a body read word by word ("能源部") is too loose to scope by
-            q.agencies = self._chinese().actors_named(q.text, self._officials())
-        q.intent = classify(q)  # after typo fixes: "responsble" reads as "responsible"
-        if q.language == "zh" and not q.terms and q.intent != "clause_lookup":
-            # the plans' own English words for the question's Chinese words (a corpus glossary, where it
-            # has the question's terms, is the sharper reading and goes alone)
-            q.translated = self._chinese().english_terms(q.text)[:CHINESE_TERMS]
-        prev_q, prev_ids = _previous_turn(history)
-        boost: dict[str, float] = {}
-        if prev_q:
-            # Earlier turns' clauses stay in view; a short or anaphoric question is read with them.
-            strong = q.followup or not self._own_content(q)
-            q.prev_ids = list(prev_ids)
-            # A follow-up naming a topic of its own ("and the online monitoring of key energy users -
-            # who handles that one?") is not pulled back to the turn's clause.
-            own_topic = len([s for s in content_stems(q.text) if s not in self._asking()]) >= 4
-            for cid in prev_ids:
-                boost[self._key(cid)] = 0.05 if strong and not own_topic else 0.01
-            if strong:
-                q.leans_on_turn = not self._own_content(q)  # "and what are the targets there?"
-                prev = read_question(prev_q, self.registry, self.glossary, self.settings.max_question_chars)
-                q.own_terms = list(q.terms)  # what picks the sentence; the turn's terms only find the clause
-                q.terms = list(dict.fromkeys(q.terms + prev.terms))
-                if q.intent == "fact" and not _ASKS_WHAT_IT_SAYS.search(q.text):
-                    q.intent = prev.intent
-                if not q.agencies and q.intent in {"agency_duties"}:
-                    q.agencies = prev.agencies
-                if q.language == prev.language:
-                    if self._own_content(q):  # its own words pick the sentence; else the turn's
-                        q.own_text = q.text
-                    q.text = f"{prev.text} {q.text}"
+        q, boost = self.read(question, history)
         result = self._answer(q, boost, picked=doc)
         result.timings["total_ms"] = round((time.perf_counter() - t0) * 1000, 2)
         if use_llm or (use_llm is None and self.settings.llm_base_url):
@@ -287,9 +258,8 @@ class PolicyQA:
                 if match and not (match[0].startswith(core) or core.startswith(match[0])):
                     w = w.lower().replace(core, match[0])
             fixed.append(w)
-        q.text = " ".join(fixed)
-        q.terms = list(dict.fromkeys(q.terms + self.glossary.english_terms(q.text)))
-        return q
+        text = " ".join(fixed)
+        return replace(q, text=text, terms=list(dict.fromkeys(q.terms + self.glossary.english_terms(text))))
 
     def _spell_out(self, q: Question) -> Question:
         """Spell out a short form the plans never write but whose words they do ("an ERP" → "an emissions
@@ -297,6 +267,7 @@ class PolicyQA:
         if q.language != "en":
             return q
         known = {m.start for m in self.registry.find(q.text, informal=True)}
+        text = q.text
         for m in list(_SHORT_FORM.finditer(q.text)):
             letters = m.group(1)
             if m.start() in known or stem(letters.lower()) in self.index.vocabulary:
@@ -308,8 +279,8 @@ class PolicyQA:
             found = Counter(p for p in phrases if not STOPWORDS.intersection(p.replace("-", " ").split()))
             if found:
                 phrase, _ = found.most_common(1)[0]
-                q.text = q.text.replace(m.group(0), phrase + ("s" if m.group(0).endswith("s") else ""), 1)
-        return q
+                text = text.replace(m.group(0), phrase + ("s" if m.group(0).endswith("s") else ""), 1)
+        return replace(q, text=text) if text != q.text else q
 
     def _unsupported_terms(self, q: Question) -> list[str]:
         """Words of the question that the plan never uses (typo-fixed, glossary-expanded)."""
@@ -340,7 +311,10 @@ class PolicyQA:
 
     def coverage(self, q: Question, text: str) -> float:
         """Share of the question's content words that ``text`` contains (by stem, stem prefix,
-        or a glossary alias whose plan term it contains)."""
+        or a glossary alias whose plan term it contains); of a Chinese question read through the dictionary,
+        the share of its Chinese words ``text`` holds a reading of."""
+        if q.language == "zh" and not q.terms:
+            return self._chinese().coverage(q.text, text)
         stems = set(content_stems(text))
         prefixes = {s[:5] for s in stems}
         alias = self.glossary.alias_words(q.terms)
@@ -507,8 +481,86 @@ class PolicyQA:
         names = {a for c in self._clauses_of(docs) for a in [*c.lead, *c.responsible]}
         return sorted(a for a in names if a != body and pattern.search(a))
 
+    def _zh_document_first(self, q: Question, hits: list[ClauseHit]) -> list[ClauseHit]:
+        """A Chinese question read word by word matches loosely across documents: when the best hit's
+        document speaks to less of the question than another document's best hit does (by the share of
+        its Chinese words each holds), that document's hits go first."""
+        if q.terms or len({h.clause.doc_id for h in hits}) < 2:
+            return hits
+        reader = self._chinese()
+        best: dict[str, float] = {}
+        for h in hits:
+            if h.clause.doc_id not in best:
+                best[h.clause.doc_id] = reader.coverage(q.text, f"{h.clause.heading_text} {h.clause.text}")
+        first = hits[0].clause.doc_id
+        doc = max(best, key=lambda d: best[d])
+        if doc == first or best[doc] < max(ZH_COVERAGE, best[first] + ZH_DOCUMENT_MARGIN):
+            return hits
+        return [h for h in hits if h.clause.doc_id == doc] + [h for h in hits if h.clause.doc_id != doc]
+
+    def _heads_of(self, bodies: list[str], docs: set[str]) -> set[str]:
+        """Keys of the provisions of ``docs`` that say who heads one of ``bodies`` ("X shall serve as Chair
+        of the Council", "the Task Force shall be chaired by X"), in any of the bodies' spellings."""
+        known = [self.registry.resolve(b) for b in bodies]
+        spellings = [re.escape(s) for a in known if a for s in (a.name, *a.variants, *a.short) if len(s) > 3]
+        if not spellings:
+            return set()
+        names = "|".join(sorted(set(spellings), key=len, reverse=True))
+        pattern = re.compile(
+            rf"\b(?:co-?|vice[ -])?(?:chair(?:person|man)?|head|director|convener)s? of (?:the )?(?:{names})\b"
+            rf"|\b(?:{names})\b[^.;]{{0,40}}\b(?:co-?)?(?:chaired|headed|led|convened|directed|presided over) by\b",
+            re.IGNORECASE,
+        )
+        return {clause_key(c.doc_id, c.clause_id) for c in self._clauses_of(docs) if pattern.search(c.text)}
+
     def _clauses_of(self, docs: set[str]) -> list[Clause]:
         return [c for c in self.index.clauses if c.doc_id in docs]
+
+    def read(self, question: str, history: list | None = None) -> tuple[Question, dict[str, float]]:
+        """The first stage: the question as read (language, typos fixed, short forms spelled out, intent,
+        what it names, a Chinese question's English words) with the conversation's earlier turn folded
+        in, and the boosts that keep that turn's clauses in view. Later stages get this value and do not
+        change it."""
+        q = read_question(question, self.registry, self.glossary, self.settings.max_question_chars)
+        q = self._spell_out(self._fix_typos(q))
+        if q.language == "zh" and q.terms and self.glossary.chinese_share(q.text) < GLOSSARY_SHARE:
+            # a corpus glossary naming only a word or two of a Chinese question ("依据") speaks for its own
+            # plan's wording, not for this question: the question is read like any other, by the dictionary
+            q.terms = []
+        if q.language == "zh" and not q.agencies:
+            # "农业部长", "环境部长": an official a document names (Secretary of Agriculture, Minister of
+            # the Environment); a body read word by word ("能源部") is too loose to scope by
+            q.agencies = self._chinese().actors_named(q.text, self._officials())
+        q.intent = classify(q)  # after typo fixes: "responsble" reads as "responsible"
+        if q.language == "zh" and not q.terms and q.intent != "clause_lookup":
+            # the plans' own English words for the question's Chinese words (a corpus glossary, where it
+            # has the question's terms, is the sharper reading and goes alone)
+            q.translated = self._chinese().english_terms(q.text)[:CHINESE_TERMS]
+        prev_q, prev_ids = _previous_turn(history)
+        boost: dict[str, float] = {}
+        if prev_q:
+            # Earlier turns' clauses stay in view; a short or anaphoric question is read with them.
+            strong = q.followup or not self._own_content(q)
+            q.prev_ids = list(prev_ids)
+            # A follow-up naming a topic of its own ("and the online monitoring of key energy users -
+            # who handles that one?") is not pulled back to the turn's clause.
+            own_topic = len([s for s in content_stems(q.text) if s not in self._asking()]) >= 4
+            for cid in prev_ids:
+                boost[self._key(cid)] = 0.05 if strong and not own_topic else 0.01
+            if strong:
+                q.leans_on_turn = not self._own_content(q)  # "and what are the targets there?"
+                prev = read_question(prev_q, self.registry, self.glossary, self.settings.max_question_chars)
+                q.own_terms = list(q.terms)  # what picks the sentence; the turn's terms only find the clause
+                q.terms = list(dict.fromkeys(q.terms + prev.terms))
+                if q.intent == "fact" and not _ASKS_WHAT_IT_SAYS.search(q.text):
+                    q.intent = prev.intent
+                if not q.agencies and q.intent in {"agency_duties"}:
+                    q.agencies = prev.agencies
+                if q.language == prev.language:
+                    if self._own_content(q):  # its own words pick the sentence; else the turn's
+                        q.own_text = q.text
+                    q.text = f"{prev.text} {q.text}"
+        return q, boost
 
     def _answer(self, q: Question, boost: dict[str, float], picked: str | None = None) -> Answer:
         t0 = time.perf_counter()
@@ -517,8 +569,8 @@ class PolicyQA:
         found = self._lookup(wanted, scope) if wanted else {}
         if q.intent == "clause_lookup" and not found:
             # "the DPA section 708 authority": a reference to another law, not a provision asked for
-            q.clause_ids = []
-            q.intent = classify(q)
+            q = replace(q, clause_ids=[])
+            q = replace(q, intent=classify(q))
             if q.intent == "clause_lookup" or not self._own_content(q):
                 return self._abstain(q, f"anything as clause {wanted}: the plan has no clause with that id.")
         if found:
@@ -529,7 +581,7 @@ class PolicyQA:
                 q, "that: the question asks to set the plan aside, and answers here come only from the plan's clauses."
             )
         if q.injection:
-            q.text = _strip_injection(q).text
+            q = replace(q, text=_strip_injection(q).text)
             if not re.search(
                 r"\?|？|\b(what|which|who|how|when|where|is|are|does|do)\b|吗|什么|多少|哪|谁", q.text, re.IGNORECASE
             ):
@@ -573,17 +625,25 @@ class PolicyQA:
             cited = [self.index.by_key[clause_key(c.doc_id, c.clause_id)] for c in composed_clauses(self, composed)]
             return self._finish(q, composed, cited, [], t0)
 
+        if q.intent == "lead" and q.agencies:
+            # "who chairs the White House AI Council": the provision naming the body's head, however many
+            # others name the body itself (its members' list)
+            boost = dict(boost)
+            for key in self._heads_of(q.agencies, docs):
+                boost[key] = boost.get(key, 0.0) + HEAD_OF_BODY
         t_r = time.perf_counter()
         q_vec = self.index.embed_query(q.search_text)
         hits = self.retriever.search(
             self._unnamed(q.search_text),  # "Chongqing's work": which plan, not a word to match
-            k=self.settings.top_k,
+            k=self.settings.top_k * (ZH_DOCUMENT_DEPTH if q.language == "zh" else 1),
             boost=boost,
             vector=q_vec,
             booster=lambda keys: self._structure_boosts(q, keys),
             docs=docs,
             restrict=within or None,
         )
+        if q.language == "zh":
+            hits = self._zh_document_first(q, hits)[: self.settings.top_k]
         # An answer rests on one document: the one the best hit is in.
         hits = [h for h in hits if hits and h.clause.doc_id == hits[0].clause.doc_id]
         retrieve_ms = (time.perf_counter() - t_r) * 1000
@@ -644,8 +704,8 @@ class PolicyQA:
                 ans.retrieved = ans_hits
                 return ans
             if not chosen:
-                q.intent = "fact"
-            q.figure_clauses = [h.clause.clause_id for h in chosen]
+                q = replace(q, intent="fact")
+            q = replace(q, figure_clauses=[h.clause.clause_id for h in chosen])
             hits = chosen + [h for h in hits if h not in chosen]
 
         if q.intent == "deadline":

@@ -66,6 +66,16 @@ class Glossary:
                 rest = rest.replace(z, " ")
         return found
 
+    def chinese_share(self, text: str) -> float:
+        """Share of the Chinese characters of ``text`` that the glossary's Chinese terms cover."""
+        han = len(_HAN.findall(text))
+        if not han:
+            return 0.0
+        rest = text
+        for z, _term in self._zh:
+            rest = rest.replace(z, " ")
+        return 1.0 - len(_HAN.findall(rest)) / han
+
     def spellings(self, english_term: str) -> list[str]:
         """The plan term and its English aliases ("energy efficiency benchmark", "benchmark level")."""
         term = self._lookup.get(english_term.lower())
@@ -85,6 +95,9 @@ class Glossary:
         """The text followed by the plan's terms for what it names."""
         extra = [t for t in self.english_terms(text) if t.lower() not in text.lower()]
         return f"{text} {' '.join(extra)}".strip()
+
+
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
 def load_glossary(path: Path) -> Glossary:

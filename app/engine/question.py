@@ -90,6 +90,23 @@ _FOLLOWUP = re.compile(
 _PRINTED_ID = re.compile(
     r"(?<![\w.])(?:第\s*)?(\d{1,4}(?:\.\d{1,3})*)\s*(?:条|款)?\s*((?:\((?:[a-zA-Z]{1,5}|\d{1,3}(?:\.\d{1,2})?)\))+)"
 )
+# A Chinese citation of a provision: 第N条 (or 节/章) and its parts, each 第(1)款 / 第1款 / (g)项 / (i)目
+_CN_REFERENCE = re.compile(
+    r"第\s*(\d{1,4}(?:\.\d{1,3})*)\s*[条节章]((?:\s*第?\s*(?:\(\s*\w{1,5}\s*\)|\d{1,3}|[a-zA-Z]{1,5})\s*[款项目]?)*)"
+)
+_CN_PART = re.compile(r"\(\s*(\w{1,5})\s*\)|(\d{1,3})|([a-zA-Z]{1,5})")
+
+
+def chinese_reference(text: str) -> str | None:
+    """The printed id a Chinese citation stands for: 第10条第(1)款(g)项 → "10(1)(g)", 第14条第2款 → "14(2)",
+    第3节 → "3"; None without one."""
+    m = _CN_REFERENCE.search(text)
+    if not m:
+        return None
+    parts = [a or b or c for a, b, c in _CN_PART.findall(m.group(2))]
+    return m.group(1) + "".join(f"({p})" for p in parts)
+
+
 _BARE_REF = re.compile(
     r"^\s*(?:(?:show|give|read|open|see)(?: me)?\s+)?(\d{1,2}(?:\.\d{1,2}){1,3})\s*"
     r"(?:pls|please|plz|thanks|thx)?\s*[?.!？。]*\s*$",
@@ -293,6 +310,8 @@ def read_question(raw: str, registry: AgencyRegistry, glossary: Glossary, max_ch
         [t for t in embedded_english(text) if t.lower() not in {x.lower() for x in terms}] if language == "zh" else []
     )
     printed = normalise_reference(text)  # "Sec. 102(a)(i)", "subsection 14(2)", "Article 12"
+    if not printed and language == "zh":  # "第10条第(1)款(g)项", "第14条第2款": the document's 10(1)(g), 14(2)
+        printed = chinese_reference(text)
     if not printed:  # a printed id without a keyword: "what does 301(c) say", "第218条(c)款"
         bare_ref = _PRINTED_ID.search(text)
         printed = "".join(bare_ref.groups()) if bare_ref else None

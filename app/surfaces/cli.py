@@ -189,15 +189,21 @@ def cmd_agencies(args) -> int:
     return 0
 
 
-def render_answer(ans) -> str:
-    """An answer as readable text: the answer, then each citation with its quote."""
+def render_answer(ans, plans: dict[str, str] | None = None) -> str:
+    """An answer as readable text: the answer, then each citation with its quote. With ``plans`` (doc id →
+    short title, given when more than one plan is indexed) each citation names its plan beside the
+    provision as the document prints it: "[EO 14008 Sec. 205(a)]", "[Chongqing plan 3.9.2]"."""
     out = [ans.answer]
     if ans.document:
         out.append(f"(from: {ans.document})")
     if ans.fallback:
         out.append(f"(LLM not used: {ans.fallback})")
     for c in ans.citations:
-        out.append(f"\n[{c.clause_id}] {c.label + ' — ' if c.label else ''}{c.heading}")
+        plan = (plans or {}).get(c.doc_id, "")
+        if plan:
+            out.append(f"\n[{plan} {c.label or c.clause_id}] {c.heading}")
+        else:
+            out.append(f"\n[{c.clause_id}] {c.label + ' — ' if c.label else ''}{c.heading}")
         if c.lead:
             out.append(f"  lead: {'; '.join(c.lead)}")
         out.append(f'  "{c.quote}"')
@@ -230,11 +236,15 @@ def cmd_ask(args) -> int:
         return 0
     if not question:
         raise PolicyQAError("The question is empty.", 'policyqa ask "Which bureau leads VOC remediation?"')
-    ans = _qa().answer(question, doc=args.doc)
+    qa = _qa()
+    ans = qa.answer(question, doc=args.doc)
     if args.json:
         _print_json(ans.to_dict())
     else:
-        print(render_answer(ans))
+        from policyqa.engine.titles import short_titles
+
+        shorts = short_titles(qa)
+        print(render_answer(ans, shorts if len(shorts) > 1 else None))
     return 0
 
 
