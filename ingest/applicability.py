@@ -56,6 +56,13 @@ class _Cues:
     new: re.Pattern
     existing: re.Pattern
     everyone: re.Pattern
+    everyone_agencies: re.Pattern
+    everyone_enterprises: re.Pattern
+    agencies_restricted: re.Pattern
+    agencies_listed: re.Pattern
+    agencies_consulted: re.Pattern
+    agency_offices: re.Pattern
+    agency_not: re.Pattern
     unit_aliases: list[tuple[re.Pattern, str]]
     verbs: frozenset[str]
     concepts: list[tuple[re.Pattern, list[str]]]
@@ -81,7 +88,14 @@ def cues() -> _Cues:
         outside=word(data["outside"]),
         new=word(data["projects"]["new"]),
         existing=word(data["projects"]["existing"]),
-        everyone=word("|".join(data["everyone"])),
+        everyone=word("|".join([*data["everyone"]["enterprises"], *data["everyone"]["agencies"]])),
+        everyone_agencies=word("|".join(data["everyone"]["agencies"])),
+        everyone_enterprises=word("|".join(data["everyone"]["enterprises"])),
+        agencies_restricted=re.compile(data["agencies_restricted"], re.IGNORECASE),
+        agencies_listed=re.compile(data["agencies_listed"]),
+        agencies_consulted=re.compile(data["agencies_consulted"], re.IGNORECASE),
+        agency_offices=re.compile(data["agency_offices"]),
+        agency_not=re.compile(data["agency_not"]),
         unit_aliases=[(word(k), v) for k, v in data["unit_aliases"].items()],
         verbs=frozenset(data["verbs"].split()),
         concepts=[(word(c["when"]), [m.strip() for m in c["means"].split(",")]) for c in data.get("concepts", [])],
@@ -301,6 +315,49 @@ def read_applicability(clause: Clause) -> list[Applicability]:
             )
         )
     return out
+
+
+_DEFINITION = re.compile(
+    r"\W*(?:\(\w+\)\s*)?(?:the\s+term\b|[“\"‘][^”\"’]{1,80}[”\"’]\s+(?:means|has the meaning|includes|refers))|"
+    r"\W*[A-Z][\w\s\-]{0,60}\s+means\b",
+    re.IGNORECASE,
+)
+
+
+def everyone_kind(sentence: str) -> tuple[str, str]:
+    """Whom a sentence for everyone governs: ("agencies", phrase) for every agency ("the head of each agency
+    shall"), ("agencies if", phrase) for the agencies that do something ("all agencies that fund life-sciences
+    research", the phrase running to its verb), ("enterprises", phrase) for enterprises in general, else ("", "").
+    A phrase for every agency that goes on to pick some of them by a list ("each agency listed in subsection (a)")
+    is none of these."""
+    c = cues()
+    if _DEFINITION.match(sentence):
+        return "", ""  # a definition ("The term X means ... the general public") addresses no one
+    conditional = ""
+    for m in c.everyone_agencies.finditer(sentence):
+        after = sentence[m.end() : m.end() + 60]
+        if c.agencies_listed.search(after) or c.agencies_consulted.search(sentence[max(0, m.start() - 40) : m.start()]):
+            continue
+        if c.agencies_restricted.search(after):
+            if not conditional:
+                verb = re.search(r"\s(?:shall|must|should|will|may)\b|[,;:]", sentence[m.end() :])
+                end = m.end() + (verb.start() if verb else 0)
+                conditional = sentence[m.start() : end].strip() if verb and verb.start() <= 120 else ""
+            continue
+        return "agencies", m.group(0)
+    if conditional:
+        return "agencies if", conditional
+    m = c.everyone_enterprises.search(sentence)
+    if m:
+        return "enterprises", m.group(0)
+    return "", ""
+
+
+def is_agency_office(name: str) -> bool:
+    """Whether an office of a document is a department or agency of government or heads one (a Secretary, the
+    Attorney General, a Director), so what binds "each agency" binds it; a council or board is not."""
+    c = cues()
+    return bool(c.agency_offices.search(name)) and not c.agency_not.search(name)
 
 
 def concepts_of(text: str) -> list[tuple[str, list[str]]]:

@@ -20,7 +20,7 @@ from policyqa.ingest.splitting import split_generic, split_plan, strip_page_chro
 from policyqa.ingest.structure import Provision, split_provisions
 from policyqa.ingest.targets import apply_readings, document_horizon, extract_targets
 
-PARSER_VERSION = "7"
+PARSER_VERSION = "8"
 
 
 @dataclass

@@ -132,3 +132,132 @@ def test_an_office_under_an_order_gets_its_duties(plans):
     assert_verbatim_and_grounded(plans, r)
     bakery = plans.obligations("Bakery, Pittsburgh. Anything for us here?", doc=NUCLEAR)
     assert bakery.nothing_binds and bakery.must == []
+
+
+# -- who a sentence for everyone governs; offices that are agencies --------------------------------------------
+
+EO14008 = "us-eo14008-climate-crisis"
+AI_EO = "us-eo14110-ai"
+CA_ACT = "ca-netzero-accountability-act"
+
+
+def test_everyone_kind_tells_every_agency_from_some_of_them_and_from_enterprises():
+    from policyqa.ingest.applicability import everyone_kind
+
+    # every agency, in the words of several orders
+    assert everyone_kind("The heads of agencies shall identify any fossil fuel subsidies")[0] == "agencies"
+    assert everyone_kind("Agencies shall use available policy and technical tools") == ("agencies", "Agencies")
+    assert everyone_kind("All agencies shall cooperate with the Climate Policy Office")[0] == "agencies"
+    # some agencies, picked by what they do: conditional, with the words that pick them
+    kind, phrase = everyone_kind("all agencies that fund life-sciences research shall, as appropriate, establish")
+    assert kind == "agencies if" and phrase == "all agencies that fund life-sciences research"
+    kind, phrase = everyone_kind("Agency heads conducting infrastructure reviews shall, as appropriate, consider")
+    assert (kind, phrase) == ("agencies if", "Agency heads conducting infrastructure reviews")
+    # some agencies picked by a list or someone's choice, or agencies only consulted: none of these
+    assert everyone_kind("the head of each agency listed in subsection (a) of this section shall assign")[0] == ""
+    assert everyone_kind("heads of agencies that the Director of NSF deems appropriate, launch a pilot")[0] == ""
+    assert everyone_kind("the Director of OMB, in consultation with agency heads, shall publish")[0] == ""
+    assert everyone_kind("analysis and input from relevant executive departments and agencies (agencies)")[0] == ""
+    # enterprises in general (a translated plan), and a definition that mentions the public
+    assert everyone_kind("We will guide all enterprises to save energy")[0] == "enterprises"
+    assert everyone_kind("The term “public data” means information available to the general public")[0] == ""
+
+
+def test_offices_that_are_agencies():
+    from policyqa.ingest.applicability import is_agency_office
+
+    for office in (
+        "Secretary of Labor",
+        "Attorney General",
+        "Director of National Intelligence",
+        "Department of Energy",
+    ):
+        assert is_agency_office(office), office
+    for office in ("White House Environmental Justice Advisory Council", "Net-Zero Advisory Body", "Minister"):
+        assert not is_agency_office(office), office
+
+
+def test_a_question_about_the_document_is_not_the_profile_in_chinese_either():
+    from policyqa.engine.obligations import _own_text
+
+    own = _own_text("我们是一家电力公司，旗下有一座核电站。这项行政令和我们有什么关系？")
+    assert "电力公司" in own and "行政令" not in own
+    own = _own_text("我们经营一个生猪养殖场。想问问重庆这个节能减排方案对我们有哪些要求？")
+    assert "养殖场" in own and "节能减排" not in own
+    assert (
+        _own_text("We run a printing plant. What in the city's plan applies to us?").strip()
+        == "We run a printing plant."
+    )
+
+
+def test_a_kind_named_in_a_sector_list_names_the_profile(qa):
+    # "key coal industries such as steel, chemicals and cement": a steel group is named, however it says it
+    steel = qa.obligations("We are a city-owned steel group running a blast furnace mill", doc=CQ)
+    assert "3.8.1" in ids(steel.items)
+    # clinker is cement (a concept, with its why), which the same list names
+    cement = qa.obligations("We make clinker on a dry-process line", doc=CQ)
+    assert "3.8.1" in ids(cement.items)
+    assert_verbatim_and_grounded(qa, steel)
+    assert_verbatim_and_grounded(qa, cement)
+
+
+@pytest.mark.slow
+def test_an_office_heading_an_agency_gets_what_binds_every_agency(plans):
+    dni = plans.obligations("Office of the Director of National Intelligence. What are our obligations?", doc=EO14008)
+    must = set(ids(dni.must))
+    assert {"202", "209", "211(a)", "219"} <= must  # "All agencies shall", "The heads of agencies shall", ...
+    assert "223(d)" not in ids(dni.items)  # agency heads there are consulted by OMB, not tasked
+    assert "103(a)" in ids(dni.should_know)  # "Agencies that engage in extensive international work": asked back
+    assert any("extensive international work" in q for q in dni.ask_back)
+    assert_verbatim_and_grounded(plans, dni)
+    labor = plans.obligations("Office of the Secretary of Labor. What do we owe under this order?", doc=NUCLEAR)
+    assert "5(b)(i)" in ids(labor.must)  # an item that is an act of its own stays beside its lead-in
+    assert "5(c)" in ids(labor.should_know) and any("educational grants" in q for q in labor.ask_back)
+    # an advisory council is no agency: what binds every agency is not listed for it
+    council = plans.obligations(
+        "I chair the White House Environmental Justice Advisory Council. What does the order require of it?",
+        doc=EO14008,
+    )
+    assert not {"202", "209", "219"} & set(ids(council.items))
+
+
+@pytest.mark.slow
+def test_items_completing_a_lead_in_are_listed_under_it(plans):
+    minister = plans.obligations("I am the Minister. Please set out every duty this Act places on me.", doc=CA_ACT)
+    listed = ids(minister.items)
+    assert "7(4)" in listed and "8" in listed
+    assert not {"7(4)(a)", "7(4)(b)", "8(a)", "8(c)"} & set(listed)  # dates and considerations, not duties
+    energy = plans.obligations("We are the Office of the Secretary of Energy.", doc=NUCLEAR)
+    assert "3(a)" in ids(energy.must) and "3(a)(i)" not in ids(energy.items)
+    assert_verbatim_and_grounded(plans, minister)
+
+
+@pytest.mark.slow
+def test_a_bakery_under_an_order_is_given_no_agency_duties(plans):
+    for doc in (EO14008, AI_EO, NUCLEAR):
+        r = plans.obligations("a small family bakery with two ovens and a delivery van", doc=doc)
+        assert r.nothing_binds and r.must == [], doc
+        assert r.plan_wide == [], doc  # "All agencies shall ..." touches agencies, not a bakery
+
+
+@pytest.mark.slow
+def test_an_order_tasking_its_offices_concerns_an_enterprise_where_it_addresses_it(plans):
+    cloud = plans.obligations("US-based IaaS cloud provider; foreign customers rent our GPUs", doc=AI_EO)
+    assert "4.2(c)(i)" in ids(cloud.must)  # "require United States IaaS Providers to submit a report"
+    lab = plans.obligations("We are a U.S. AI company training a general-purpose language model", doc=AI_EO)
+    listed = ids(lab.items)
+    assert "4.2(a)(i)" in listed  # companies developing dual-use foundation models
+    assert not {"2(b)", "2(c)", "2(g)"} & set(listed)  # "AI-related education, training": the word in passing
+    # the offices a profile deals with ("funded by NIH and NSF") are not what it does
+    research = plans.obligations("Office of Research at a public university; labs funded by NIH and NSF", doc=AI_EO)
+    assert not {"9(c)(ii)", "9(c)(iii)", "11(c)(ii)"} & set(ids(research.items))
+    assert_verbatim_and_grounded(plans, cloud)
+
+
+def test_a_category_counts_only_where_a_sentence_binds_or_invites(qa):
+    # a boiler is a stationary pollution source, but "data on pollutant discharge permits" is the government's
+    # own statistics work: a plain statement names the category without addressing anyone
+    r = qa.obligations("A brewery in an industrial park with a 10 t/h coal-fired boiler", doc=CQ)
+    assert "4.2.3" in ids(r.must)  # the pollutant discharge permit system binds a fixed source
+    assert all("data on pollutant discharge permits" not in i.sentence for i in r.items)
+    assert_verbatim_and_grounded(qa, r)

@@ -14,7 +14,7 @@ from policyqa.engine.agencies import AgencyRegistry, registry_for, with_actors
 from policyqa.engine.answer import Answer
 from policyqa.engine.clauses import Clause, Target, target_text
 from policyqa.engine.compose import Composed, Composer, dated_sentences
-from policyqa.engine.crosslingual import HEAD_TITLES_EN, ChineseReader, document_vocabulary
+from policyqa.engine.crosslingual import CHINESE_STOPWORDS, HEAD_TITLES_EN, ChineseReader, document_vocabulary
 from policyqa.engine.decide import DocumentView, decide, document_names, documents_of_kind, named_documents
 from policyqa.engine.glossary import Glossary, glossary_for
 from policyqa.engine.grounding import check
@@ -67,10 +67,10 @@ _ASKS_WHAT_IT_SAYS = re.compile(r"\b(?:say|says|said|mention|mentions|anything a
 ABSTAIN_PREFIX = "The plan does not say"
 LOOKUP_CHILDREN = 6  # provisions under a looked-up section shown with it
 CHINESE_TERMS = 8  # dictionary words a Chinese question is searched with, rarest in the plans first
-GLOSSARY_SHARE = 0.15  # share of a Chinese question's characters a corpus glossary must cover to read it
 HEAD_OF_BODY = 0.01  # fused-score boost of a provision saying who heads the body a "who leads" question names
 ZH_DOCUMENT_DEPTH = 3  # a Chinese question's hits looked at (× top_k) for the document that speaks to it most
 ZH_DOCUMENT_MARGIN = 0.15  # ... by this much more of its words
+ZH_OBLIGATION_COVERAGE = 0.3  # ... of an enterprise describing itself (as OBLIGATION_COVERAGE in English)
 ZH_COVERAGE = 0.5  # share of a Chinese question's words the best clause holds for it to count as supported
 TRANSLATED_HELD = 3  # of those words the best clause must hold (or half of them) for the question to count as supported
 DATED_NEAR = 0.9  # a clause's deadline answers "by when" only when it is this close to the best clause
@@ -523,10 +523,11 @@ class PolicyQA:
         change it."""
         q = read_question(question, self.registry, self.glossary, self.settings.max_question_chars)
         q = self._spell_out(self._fix_typos(q))
-        if q.language == "zh" and q.terms and self.glossary.chinese_share(q.text) < GLOSSARY_SHARE:
-            # a corpus glossary naming only a word or two of a Chinese question ("依据") speaks for its own
-            # plan's wording, not for this question: the question is read like any other, by the dictionary
-            q.terms = []
+        if q.language == "zh" and q.terms:
+            # a corpus glossary entry found only by a function word of the question ("依据" → its plan's
+            # source document) names nothing the question asks about
+            kept = self.glossary.english_terms(q.text, ignore=CHINESE_STOPWORDS)
+            q.terms = [t for t in q.terms if t in kept]
         if q.language == "zh" and not q.agencies:
             # "农业部长", "环境部长": an official a document names (Secretary of Agriculture, Minister of
             # the Environment); a body read word by word ("能源部") is too loose to scope by
@@ -552,6 +553,10 @@ class PolicyQA:
                 prev = read_question(prev_q, self.registry, self.glossary, self.settings.max_question_chars)
                 q.own_terms = list(q.terms)  # what picks the sentence; the turn's terms only find the clause
                 q.terms = list(dict.fromkeys(q.terms + prev.terms))
+                if q.language == "zh" and prev.language == "zh" and not q.terms:
+                    # read by the dictionary, the turn's words find the clause as its plan terms would
+                    turn = self._chinese().english_terms(prev.text)[:CHINESE_TERMS]
+                    q.translated = list(dict.fromkeys(q.translated + turn))
                 if q.intent == "fact" and not _ASKS_WHAT_IT_SAYS.search(q.text):
                     q.intent = prev.intent
                 if not q.agencies and q.intent in {"agency_duties"}:
@@ -668,7 +673,9 @@ class PolicyQA:
             supported = held >= TRANSLATED_HELD or (q.translated and held / len(q.translated) >= 0.5)
             supported = supported or any(w.lower() in low for w in q.written_english)
             # ... or when it speaks to most of the question's Chinese words, each in any of its readings
-            supported = supported or self._chinese().coverage(q.text, low) >= ZH_COVERAGE
+            # (an enterprise describing itself uses words the plan need not: less is asked of its question)
+            floor = ZH_OBLIGATION_COVERAGE if q.intent == "obligation" else ZH_COVERAGE
+            supported = supported or self._chinese().coverage(q.text, low) >= floor
             weak = not (q.terms or q.agencies or supported) and top.dense_sim < 0.5
         # In a conversation, a question whose best clause is the one in view leans on it ("which
         # districts are first in line" after a question on hydrogen vehicles).
@@ -778,11 +785,12 @@ class PolicyQA:
                 # the question ("EV charging piles" against the count of electric vehicles made).
                 shares_a_word = share > 0
             else:
-                share = 0.0  # a Chinese question is matched through the plan terms it names, in the target's sentence
+                # a Chinese question is matched through the plan terms it names, in the target's sentence ...
                 said = (sentence[0] if sentence else "").lower()
                 in_sentence = any(term.lower() in said for term in q.terms)
-                # ... or, with no plan terms, the target's sentence speaks to most of its Chinese words
-                read = not q.terms and said and self._chinese().coverage(own.text, said) >= ZH_COVERAGE
+                # ... or, with no plan terms, by the share of its Chinese words the target's sentence holds
+                share = self._chinese().coverage(own.text, said) if not q.terms and said else 0.0
+                read = share >= ZH_COVERAGE
                 covered = bool(named) or in_sentence or read or sim >= TARGET_MATCH_ZH_UNNAMED
                 shares_a_word = True
             floor = TARGET_MATCH_WITH_WORDS if q.language == "en" else TARGET_MATCH_ZH

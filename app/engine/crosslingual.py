@@ -24,6 +24,12 @@ read, each source weighted (score = idf × weight):
   it, less what the rest of each compound explains (环境 → "environmental");
 * a handful of general senses CC-CEDICT lacks, in ``EXTRA_SENSES`` (海上 → "offshore"), written for
   no document.
+
+Each Chinese word is searched by its surest reading first (``english_terms``). From the same readings:
+``coverage`` (the share of a question's words a provision holds a reading of: the support test for a
+Chinese question), ``actors_named`` (an official or body the documents name, read from a run of Chinese
+words and any Chinese head title: 农业部长 → "Secretary of Agriculture") and ``self_references`` (该法,
+这项行政令 → "the law", "the order").
 """
 
 from __future__ import annotations

@@ -50,8 +50,9 @@ class Glossary:
         edge = r"\w" if flags & re.IGNORECASE == 0 else r"\w'’-"  # nor is it in "isn't"
         return re.compile(rf"(?<![{edge}])(?P<alias>{body}){suffix}(?![{edge}])", flags)
 
-    def english_terms(self, text: str) -> list[str]:
-        """The plan's English terms for everything the text names (English or Chinese)."""
+    def english_terms(self, text: str, ignore: frozenset[str] = frozenset()) -> list[str]:
+        """The plan's English terms for everything the text names (English or Chinese); Chinese forms in
+        ``ignore`` name nothing."""
         found: list[str] = []
         for pattern in self._patterns:
             for m in pattern.finditer(text):
@@ -60,21 +61,11 @@ class Glossary:
                     found.append(term.en)
         rest = text
         for z, term in self._zh:
-            if z in rest:
+            if z in rest and z not in ignore:
                 if term.en not in found:
                     found.append(term.en)
                 rest = rest.replace(z, " ")
         return found
-
-    def chinese_share(self, text: str) -> float:
-        """Share of the Chinese characters of ``text`` that the glossary's Chinese terms cover."""
-        han = len(_HAN.findall(text))
-        if not han:
-            return 0.0
-        rest = text
-        for z, _term in self._zh:
-            rest = rest.replace(z, " ")
-        return 1.0 - len(_HAN.findall(rest)) / han
 
     def spellings(self, english_term: str) -> list[str]:
         """The plan term and its English aliases ("energy efficiency benchmark", "benchmark level")."""
@@ -95,9 +86,6 @@ class Glossary:
         """The text followed by the plan's terms for what it names."""
         extra = [t for t in self.english_terms(text) if t.lower() not in text.lower()]
         return f"{text} {' '.join(extra)}".strip()
-
-
-_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
 def load_glossary(path: Path) -> Glossary:

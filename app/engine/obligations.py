@@ -35,6 +35,9 @@ from policyqa.ingest.applicability import (
     addressees,
     concepts_of,
     cue_reason,
+    cues,
+    everyone_kind,
+    is_agency_office,
     normalise_units,
     places,
     read_applicability,
@@ -49,7 +52,7 @@ _PROFILE_WORDS = frozenset(
     staff people workers team small medium large big local private family what which apply applies
     applying obligation obligations requirement requirements rule rules need needs must should plan
     planning plans do does us also currently now today want know tell manager director head officer
-    hi hello hey re ve ll im identify provision provisions applicable comply compliance worry worried
+    hi hello hey re ve ll im funded identify provision provisions applicable comply compliance worry worried
     considering consider preparing prepare next year years soon due lots lot act acts please list
     question questions anything something hit hits affect affects mostly mainly roughly around per""".split()
 )
@@ -60,7 +63,7 @@ _GENERIC = frozenset(
     fields project projects unit units plant plants factory factories mill facility facilities business
     businesses organization organizations organisation entity entities operator operators owner owners user
     users producer producers manufacturer manufacturers workshop site sites work key major relevant
-    other new existing products product production system systems level levels use used""".split()
+    other new existing products product production system systems level levels use used startup startups""".split()
 )
 _PLANNED = re.compile(
     r"\b(?:plan(?:s|ning)?\s+(?:to|a|an|for)|planning|intend\w*|propos\w*|will\s+build|to\s+build|"
@@ -99,6 +102,7 @@ TOPIC_IDF = 1.0  # stems in more than about a third of a document's sentences ar
 SELECT = 0.8  # a provision is listed when the evidence of the profile's facets in it adds up to this much
 SECTION_IDF = 1.5  # a section heading's words the document uses less often than this say whom the section is for
 OTHERS_SECTION = 0.5  # a provision in a section for another kind of addressee counts for half
+IN_PASSING = 0.5  # a facet a sentence tasking the document's own offices names only in passing counts for half
 UNASSIGNED = 0.5  # a provision that gives no one the work (objectives, preamble) counts for half
 MAX_ITEMS = 10
 CHINESE_TERMS = 10  # dictionary words a Chinese profile is matched with, rarest in the plans first
@@ -127,6 +131,7 @@ class Profile:
     outside: list[str] = field(default_factory=list)  # where it says it is not: "industrial park"
     planned: bool = False  # it plans a new or expanded project
     actors: list[str] = field(default_factory=list)  # the documents' actors it is
+    agency: bool = False  # it is a government agency (or heads one): what binds "each agency" binds it
     form: dict = field(default_factory=dict)
 
     @property
@@ -215,7 +220,9 @@ _NEGATED = re.compile(r"\b(?:no|not|without|never|zero|free of)\s+(?:[\w\-/]+\s+
 # A sentence asking about the document itself ("What in the city's plan applies to us?"): its words are
 # the document's topic, not the asker's.
 _ABOUT_DOCUMENT = re.compile(
-    r"\b(?:plan|order|act|regulation|strategy|document|programme|program|law|directive)\b", re.IGNORECASE
+    r"\b(?:plan|order|act|regulation|strategy|document|programme|program|law|directive)\b"
+    r"|方案|规划|计划|行政令|命令|法案|法律|条例|文件",
+    re.IGNORECASE,
 )
 
 
@@ -223,8 +230,8 @@ def _own_text(text: str) -> str:
     """The profile without what it says it does not have ("no boilers") and without questions about the
     document ("What in the plan applies to us?")."""
     kept = []
-    for sentence in re.split(r"(?<=[.!?;])\s+", text):
-        if "?" in sentence and _ABOUT_DOCUMENT.search(sentence):
+    for sentence in re.split(r"(?<=[.!?;])\s+|(?<=[。！？；])", text):
+        if ("?" in sentence or "？" in sentence) and _ABOUT_DOCUMENT.search(sentence):
             continue
         kept.append(_NEGATED.sub(" ", sentence))
     return " ".join(kept)
@@ -242,12 +249,16 @@ def _facets(text: str) -> list[str]:
         named = {
             w
             for i, w in enumerate(toks)
-            if w[:1].isupper() and not re.fullmatch(r"[A-Z]{2,}s?", w) and not (i == 0 and initial)
+            if w[:1].isupper() and not re.search(r"[A-Z]", w[1:]) and not (i == 0 and initial)
         }
         for w in named:
             piece_text = re.sub(rf"(?<![\w\-]){re.escape(w)}(?![\w\-])", " ", piece_text)
         for piece in _FACET_SPLIT.split(piece_text):
             _add_facet(piece, out)
+            # an acronym is a term of art on its own ("IaaS" in "a US-based IaaS cloud provider", "HALEU", "CNG")
+            for w in re.findall(r"(?<![\w.])[A-Za-z]*[A-Z][a-z]*[A-Z][A-Za-z]*(?![\w.])", piece):
+                if len(re.findall(r"[A-Za-z]", w)) >= 2 and w != piece.strip():
+                    _add_facet(w, out)
     return list(dict.fromkeys(out))
 
 
@@ -323,8 +334,10 @@ def read_profile(text: str, form: dict | None = None, registry=None) -> Profile:
             for m in registry.find(full, informal=True)
             if not _DEALS_WITH.search(full[max(0, m.start - 40) : m.start])
         ]
-    if _AGENCY_SELF.search(full):
-        actors += ["agencies", "head of each agency"]
+    # an agency (or an office heading one) is held by what a document asks of "each agency"; which provisions
+    # those are is read per sentence (everyone_kind), so "the heads of other relevant agencies" the Secretary
+    # consults, or "each agency listed in subsection (a)", are not read as naming it
+    agency = bool(_AGENCY_SELF.search(full)) or any(is_agency_office(a) for a in actors)
     return Profile(
         text=full,
         facets=_facets(full),
@@ -333,6 +346,7 @@ def read_profile(text: str, form: dict | None = None, registry=None) -> Profile:
         outside=outside,
         planned=bool(_PLANNED.search(full)),
         actors=list(dict.fromkeys(actors)),
+        agency=agency,
         form=form,
     )
 
@@ -351,6 +365,22 @@ def phrases(text: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def _members(named: list[str]) -> tuple[frozenset[str], ...]:
+    """The kinds a sentence's addressee phrases list, each as its specific stems: "key coal industries such as
+    steel, chemicals and cement" lists "steel", "chemicals", "cement". A profile holding all the words of one
+    of them is named by the sentence, however long its own phrase ("a city-owned steel group")."""
+    out = []
+    heads = cues().heads
+    for p in named:
+        for part in re.split(r",|;|\s(?:and|or|such as|including|like)\s", p):
+            # a head alone ("providers", "developers") names no kind: its modifiers do ("chemical industries")
+            kept = " ".join(w for w in re.findall(r"[A-Za-z][\w\-]*", part) if not heads.match(w))
+            stems = frozenset(_specific(content_stems(kept)))
+            if stems and len(stems) <= 3:
+                out.append(stems)
+    return tuple(dict.fromkeys(out))
+
+
 @dataclass
 class _Sentence:
     clause: Clause
@@ -359,6 +389,9 @@ class _Sentence:
     addressee_stems: frozenset[str]
     chunks: list[str]
     acting: frozenset[str] = frozenset()  # the actors it tells to act (the provision's, when it names none)
+    wide: str = ""  # "agencies" or "enterprises": it addresses every one of them (everyone_kind)
+    wide_phrase: str = ""  # the words that say so ("heads of agencies"), verbatim
+    members: tuple[frozenset[str], ...] = ()  # the specific stems of each kind it names ("steel", "cement")
 
 
 @dataclass
@@ -370,6 +403,8 @@ class _Doc:
     postings: dict[str, np.ndarray] = field(default_factory=dict)  # stem → the sentences holding it
     everyone: set[int] = field(default_factory=set)  # sentences addressing everyone the document governs
     vectors: np.ndarray | None = None
+    title_stems: frozenset[str] = frozenset()  # the words of the document's title: its topic, not a facet
+    office_rows: list[int] = field(default_factory=list)  # sentences of provisions tasking the document's offices
 
     def idf(self, s: str) -> float:
         import math
@@ -396,6 +431,31 @@ class _Match:
     semantic: float
     facet: Facet | None = None
     per_facet: dict[str, float] = field(default_factory=dict)  # each facet's score in this sentence
+
+
+def _kind(profile: Profile) -> str:
+    """Whom the profile is among those a sentence for everyone addresses: "agencies" for an agency, "enterprises"
+    for an enterprise (a profile that is another of the document's offices is neither)."""
+    return "agencies" if profile.agency else ("" if profile.actors else "enterprises")
+
+
+def _parent_id(cid: str) -> str:
+    """The provision an item belongs to: "7(4)(a)" → "7(4)", "3(a)(ii)" → "3(a)"; "" when it has none."""
+    parent = re.sub(r"\([^()]*\)$", "", cid)
+    return parent if parent != cid else ""
+
+
+_NOT_VERBS = frozenset({"including", "during", "regarding", "concerning", "following", "according", "notwithstanding"})
+
+
+def _is_action(sentence: str) -> bool:
+    """Whether an item of a lead-in is an act of its own ("using contracts to ...", "establish a ...", "the Secretary
+    shall ..."), not a part of its lead-in's act (a date, a report's contents, a consideration)."""
+    first = re.match(r"\W*([A-Za-z]+)", sentence)
+    word = first.group(1) if first else ""
+    if word[:1].islower() and (word in cues().verbs or (word.endswith("ing") and word not in _NOT_VERBS)):
+        return True  # an item that opens on its verb ("using ...", "establish ..."); "Doing so requires" is a sentence
+    return bool(re.search(r"\b(?:shall|must)\b", sentence))
 
 
 def _join(names: list[str]) -> str:
@@ -471,6 +531,11 @@ class ObligationFinder:
         for c in clauses:
             applies = c.applies or read_applicability(c)  # an index written before applicability was read
             for a in applies:
+                wide, phrase = everyone_kind(a.sentence)
+                if not wide and c.context and a.cue and a.cue in c.context:  # an item taking its duty from the lead-in
+                    wide, phrase = everyone_kind(c.context)
+                    phrase = phrase if phrase in a.sentence else ""
+                    wide = "" if wide == "agencies if" and not phrase else wide
                 by_doc.setdefault(c.doc_id, []).append(
                     _Sentence(
                         c,
@@ -479,6 +544,9 @@ class ObligationFinder:
                         frozenset(s for p in a.addressees for s in content_stems(p)),
                         phrases(a.sentence),
                         frozenset(a.actors or [*c.lead, *c.responsible]),
+                        wide,
+                        phrase,
+                        _members(a.addressees),
                     )
                 )
         docs = {}
@@ -490,8 +558,23 @@ class ObligationFinder:
             for i, s in enumerate(ss):
                 for x in s.stems:
                     postings.setdefault(x, []).append(i)
-            everyone = {i for i, s in enumerate(ss) if s.a.everyone}
-            docs[d] = _Doc(ss, dict(df), texts, of, {k: np.array(v) for k, v in postings.items()}, everyone)
+            everyone = {i for i, s in enumerate(ss) if s.wide}
+            title = frozenset(content_stems(self.qa.index.titles.get(d, "")))
+            office = [
+                i
+                for i, s in enumerate(ss)
+                if not s.clause.responsibility_text and (s.clause.lead or s.clause.responsible)
+            ]
+            docs[d] = _Doc(
+                ss,
+                dict(df),
+                texts,
+                of,
+                {k: np.array(v) for k, v in postings.items()},
+                everyone,
+                title_stems=title,
+                office_rows=office,
+            )
         self._docs, self._of = docs, clauses
         return docs
 
@@ -516,8 +599,10 @@ class ObligationFinder:
         profile = read_profile(text, form, qa.registry)
         if re.search(r"[\u4e00-\u9fff]", profile.text):
             # a Chinese profile is matched through the plans' own English words for its words (glossary, dictionary)
-            english = qa.glossary.english_terms(profile.text)
-            english += qa._chinese().english_terms(profile.text)[:CHINESE_TERMS]
+            # (its question about the document, "这项行政令对我们有哪些要求？", is not about the asker)
+            own = _own_text(profile.text)
+            english = qa.glossary.english_terms(own)
+            english += qa._chinese().english_terms(own)[:CHINESE_TERMS]
             profile.facets = list(dict.fromkeys([*profile.facets, *english]))
         if not re.search(r"\w", profile.text):
             raise PolicyQAError(
@@ -552,13 +637,30 @@ class ObligationFinder:
             stems = [x for x in _specific(content_stems(f)) if d.idf(x) >= TOPIC_IDF]
             if not stems or set(stems) <= place_stems:
                 continue
+            if set(stems) <= d.title_stems:
+                continue  # the document's own title words ("energy conservation" in an energy-conservation plan)
+            if all(cues().places.match(w) for w in re.findall(r"[A-Za-z][\w\-]*", f) if w.lower() not in STOPWORDS):
+                continue  # "area", "districts": where, said without saying which kind of place
+            if self._is_office(f):
+                continue  # an office it deals with ("funded by NIH and NSF"): who it deals with, not what it does
             if all(w[:1].isupper() for w in re.findall(r"[A-Za-z][\w\-]*", f)) and not re.search(r"[A-Z]{2}", f):
                 continue  # a proper name (a district, a river) is where, not what
             out.append(Facet(f, stems))
         for said, means in concepts_of(_own_text(profile.text)):
             for m in means:
-                out.append(Facet(m, _specific(content_stems(m)) or content_stems(m), True, said))
+                # a category is matched by all its words ("new buildings", not "build" alone: "Build a team")
+                out.append(Facet(m, content_stems(m), True, said))
         return out
+
+    def _is_office(self, facet: str) -> bool:
+        """Whether a facet is just the name of one of the documents' offices ("NSF", "the Department")."""
+        registry = self.qa.registry
+        if registry is None:
+            return False
+        rest = facet
+        for m in registry.find(facet, informal=True):
+            rest = rest.replace(facet[m.start : m.end], " ")
+        return rest != facet and not re.search(r"[A-Za-z]{2}", rest)
 
     def _match(self, profile: Profile, d: _Doc) -> list[_Match]:
         facets = self.facets(profile, d)
@@ -573,15 +675,46 @@ class ObligationFinder:
             sem[d.chunk_of[starts]] = np.maximum.reduceat(sims, starts, axis=0)
         for j, f in enumerate(facets):  # the share of a facet's weight each sentence holds, from the postings
             total = sum(d.idf(x) for x in f.stems)
+            rows_of = [d.postings[x] for x in f.stems if x in d.postings]
             for x in f.stems:
                 rows = d.postings.get(x)
                 if rows is not None and total:
                     lex[rows, j] += d.idf(x) / total
+            # a kind the sentence lists whose every word the facet holds names the facet ("steel" in "such as steel")
+            held = set(f.stems)
+            for i in set(np.concatenate(rows_of).tolist()) if rows_of else ():
+                if lex[i, j] < 1.0 and any(
+                    m <= held and all(d.idf(x) >= TOPIC_IDF for x in m) for m in d.sentences[i].members
+                ):
+                    lex[i, j] = 1.0
+        # a sentence setting a duty for one of the document's own offices ("the Secretary shall ...") concerns an
+        # enterprise only where it addresses it ("require United States IaaS Providers to ..."): there, a facet is
+        # read in whom the sentence addresses, not in any word it uses in passing ("AI-related education, training")
+        passing = np.zeros((n, len(facets)), dtype=bool)
+        for i in d.office_rows:
+            s = d.sentences[i]
+            held = s.addressee_stems
+            for j, f in enumerate(facets):
+                if lex[i, j] >= 1.0 and s.members and any(m <= set(f.stems) for m in s.members):
+                    continue
+                total = sum(d.idf(x) for x in f.stems)
+                addressed = sum(d.idf(x) for x in f.stems if x in held) / total if total else 0.0
+                if addressed < LEXICAL_MIN - 1e-9:  # named in passing: half the evidence, one such word lists nothing
+                    passing[i, j] = True
         weight = np.array([CONCEPT_WEIGHT if f.concept else 1.0 for f in facets])
         score = np.maximum(np.where(lex >= LEXICAL_MIN - 1e-9, lex, 0.0), np.where(sem >= SEMANTIC_MIN, sem, 0.0))
+        score = np.where(passing, score * IN_PASSING, score)
+        # a category the profile's words stand for ("pollutant discharge" for a boiler) is evidence only in a sentence
+        # that binds or invites; a plain statement of the government's own work ("data on pollutant discharge
+        # permits") names the category without addressing anyone
+        stated = np.array([s.a.strength == "stated" for s in d.sentences], dtype=bool)
+        concept = np.array([f.concept for f in facets], dtype=bool)
+        if facets:
+            score = np.where(stated[:, None] & concept[None, :], 0.0, score)
         score = score * weight if facets else score
         candidates = set(np.nonzero(score.max(axis=1) > 0)[0].tolist()) if facets else set()
-        candidates |= d.everyone
+        kinds = {"agencies", "agencies if"} if profile.agency else {_kind(profile)}
+        candidates |= {i for i in d.everyone if d.sentences[i].wide in kinds}
         if profile.actors:
             candidates |= {i for i, s in enumerate(d.sentences) if set(profile.actors) & s.acting}
         out: list[_Match] = []
@@ -617,7 +750,7 @@ class ObligationFinder:
         wide: list[ObligationItem] = []
         acting = [a for a in profile.actors if any(a in m.actor for m in matches)]
         consulted = [a for a in profile.actors if any(a in m.s.clause.consulted for m in matches)]
-        if acting or consulted:
+        if acting or consulted or (profile.agency and any(m.s.wide.startswith("agencies") for m in matches)):
             # the profile is one of the document's actors: what it is told to do, and where it is consulted
             return self._as_actor(result, profile, by_clause, acting, consulted)
         for _key, ms in by_clause.items():
@@ -627,13 +760,18 @@ class ObligationFinder:
             for m in ms:
                 for f, v in m.per_facet.items():
                     evidence[f] = max(evidence.get(f, 0.0), v)
-            total = sum(evidence.values()) * (1.0 if c.agencies else UNASSIGNED)
+            # a provision that gives no one the work counts for half, unless the sentence naming you in your own
+            # words binds ("require United States IaaS Providers to submit a report")
+            assigned = bool(c.agencies) or any(
+                m.score > 0 and m.s.a.strength == "binding" and m.facet is not None and not m.facet.concept for m in ms
+            )
+            total = sum(evidence.values()) * (1.0 if assigned else UNASSIGNED)
             if not self._heading_meets(profile, c, ms[0].s):
                 total *= OTHERS_SECTION
             actor = [m for m in ms if m.actor]
             if total < SELECT - 1e-6 and not actor:
                 # only sentences that address everyone the document governs: they touch everyone
-                wide_m = next((m for m in ms if m.s.a.everyone), None)
+                wide_m = next((m for m in ms if m.s.wide and m.s.wide == _kind(profile)), None)
                 if wide_m is not None:
                     wide.append(self._item(c, wide_m, wide_m.s.a.strength, "it addresses everyone the plan governs"))
                 continue
@@ -663,22 +801,51 @@ class ObligationFinder:
     def _as_actor(
         self, result: Obligations, profile: Profile, by_clause: dict, acting: list[str], consulted: list[str]
     ) -> Obligations:
-        """Every provision telling the profile's office to act (must), or to be consulted (should know)."""
+        """Every provision telling the profile's office to act (must), or to be consulted (should know); for an
+        agency (or an office heading one), every provision for each agency too ("the heads of agencies shall")."""
         rank = {"binding": 0, "stated": 1, "promoted": 2}
+        inherited: set[str] = set()  # items listed only for the duty of their lead-in
         for _key, ms in by_clause.items():
             c = ms[0].s.clause
             own = [m for m in ms if set(m.actor) & set(acting)]
+            every = [m for m in ms if profile.agency and m.s.wide == "agencies"]
             if own:
                 own.sort(key=lambda m: (not m.s.a.actors, rank.get(m.s.a.strength, 3)))
                 who = [a for a in acting if a in own[0].actor]
                 item = self._item(c, own[0], own[0].s.a.strength, f"{_join(who)} is named to act")
                 (result.must if own[0].s.a.strength == "binding" else result.should_know).append(item)
+                if c.context and not _is_action(own[0].s.a.sentence):
+                    inherited.add(c.clause_id)
+            elif every:
+                # the sentence that says so itself ("Agencies shall use ...") before those taking it from the lead-in
+                every.sort(key=lambda m: (not m.s.wide_phrase, rank.get(m.s.a.strength, 3)))
+                m = every[0]
+                said = f'it is for every agency: "{m.s.wide_phrase}"' if m.s.wide_phrase else "it is for every agency"
+                item = self._item(c, m, m.s.a.strength, said)
+                (result.must if m.s.a.strength == "binding" else result.should_know).append(item)
+                if c.context and not m.s.wide_phrase and not _is_action(m.s.a.sentence):
+                    inherited.add(c.clause_id)
+            elif profile.agency and any(m.s.wide == "agencies if" for m in ms):
+                m = next(m for m in ms if m.s.wide == "agencies if")
+                said = f'binding if yours is one of the "{m.s.wide_phrase}"'
+                result.should_know.append(self._item(c, m, m.s.a.strength, said))
+                result.ask_back.append(f'Is your agency one of the "{m.s.wide_phrase}"? ({c.clause_id})')
             elif set(c.consulted) & set(consulted):
                 who = [a for a in consulted if a in c.consulted]
                 m = ms[0]
                 item = self._item(c, m, m.s.a.strength, f"{_join(who)} is to be consulted")
                 result.should_know.append(item)
-        result.must, result.should_know = result.must[:ACTOR_ITEMS], result.should_know[:ACTOR_ITEMS]
+        # an item completing a lead-in with no act of its own ("(a) for the 2035 milestone year ...", "(iii) an
+        # evaluation of ...") is part of its lead-in's duty: listed once, under the provision that holds the lead-in,
+        # when that provision is listed. An item that is an act ("(i) using apprenticeship contracts to ...") stays.
+        listed = {(i.doc_id, i.clause_id) for i in [*result.must, *result.should_know]}
+
+        def folded(i: ObligationItem) -> bool:
+            parent = _parent_id(i.clause_id)
+            return i.clause_id in inherited and bool(parent) and (i.doc_id, parent) in listed
+
+        result.must = [i for i in result.must if not folded(i)][:ACTOR_ITEMS]
+        result.should_know = [i for i in result.should_know if not folded(i)][:ACTOR_ITEMS]
         if not result.must:
             result.nothing_binds = True
             result.message = "Nothing in this plan binds you specifically."
