@@ -110,6 +110,7 @@ def test_ask_labels_each_citation_with_its_plan(plans_dir, index_dir):
     r = run_cli("ask", URANIUM, data_dir=plans_dir)
     assert r.returncode == 0, r.stderr
     assert "\n[Reinvigorating the Nuclear Industrial Base Sec. 3(d)] " in r.stdout, r.stdout
+    assert "\nRelated (Reinvigorating the Nuclear Industrial Base): " in r.stdout, r.stdout
     r = run_cli("ask", "compare the Chongqing plan and EO 14008 on coal", data_dir=plans_dir)
     heads = [ln for ln in r.stdout.splitlines() if ln.startswith("[")]
     assert any(h.startswith("[Chongqing plan 3.8.") for h in heads), heads

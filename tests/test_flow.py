@@ -83,3 +83,31 @@ def test_later_stages_do_not_change_the_question_read(qa, monkeypatch):
         qa.answer(question)
     for q, before in read:
         assert dataclasses.asdict(q) == before
+
+
+def test_intent_cues_are_a_table_with_a_reason_for_each_group():
+    import re
+
+    import yaml
+    from policyqa.engine.question import CUES, CUES_FILE, classify, read_question
+
+    data = yaml.safe_load(CUES_FILE.read_text(encoding="utf-8"))
+    assert set(data) == set(CUES)
+    for name, cue in data.items():
+        assert cue["why"].strip() and cue["groups"], name
+        for group in cue["groups"]:
+            assert group["why"].strip() and group["patterns"], (name, group)
+            for pattern in group["patterns"]:
+                re.compile(pattern)
+    # the table decides: one way of asking from each cue group of who-leads, in two languages and for two plans
+    from policyqa.engine.agencies import AgencyRegistry
+    from policyqa.engine.glossary import Glossary
+
+    def intent(text: str) -> str:
+        q = read_question(text, AgencyRegistry([]), Glossary([]), 2000)
+        return classify(q)
+
+    assert intent("Who is in charge of the offshore wind review?") == "lead"
+    assert intent("挥发性有机物治理由哪个部门牵头？") == "lead"
+    assert intent("By when must the Secretary of Energy submit the plan?") == "deadline"
+    assert intent("能源部长要在多少天内提交计划？") == "deadline"

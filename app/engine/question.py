@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from pathlib import Path
 
+import yaml
 from policyqa.engine.agencies import AgencyRegistry
 from policyqa.engine.glossary import Glossary
 from policyqa.errors import PolicyQAError
@@ -13,6 +15,19 @@ from policyqa.ingest.structure import normalise_reference
 
 INTENTS = ("clause_lookup", "lead", "agency_duties", "deadline", "target", "obligation", "fact")
 
+CUES_FILE = Path(__file__).with_name("intents.yaml")
+
+
+def load_cues(path: Path = CUES_FILE) -> dict[str, re.Pattern]:
+    """The cues of ``intents.yaml``, each compiled as the alternatives of all its groups (case-insensitive)."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return {
+        name: re.compile("|".join(p for group in cue["groups"] for p in group["patterns"]), re.IGNORECASE)
+        for name, cue in data.items()
+    }
+
+
+CUES = load_cues()
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -21,72 +36,12 @@ _CLAUSE_REF = re.compile(
     r"|(?<![\d.])(\d{1,2}\.\d{1,2}\.\d{1,2})(?![\d.])",
     re.IGNORECASE,
 )
-_INJECTION = re.compile(
-    r"system notice|system message|new instructions?|from now on|override|"
-    r"ignore (?:all |any |the |your |previous |prior |above |earlier )*(?:instructions?|plan|rules|context|"
-    r"prompt|above|everything)|disregard (?:the |all |your |previous )*(?:plan|instructions?|rules|context)|"
-    r"system prompt|you are now|pretend (?:to be|you)|act as (?:a|an)\b|jailbreak|developer mode|"
-    r"forget (?:the|your|all) (?:plan|instructions?|rules)|reveal your|print your (?:instructions|prompt)|"
-    r"忽略|无视|不要管|系统提示|你现在是",
-    re.IGNORECASE,
-)
-_LEAD = re.compile(
-    r"\b(who|which (?:\w+ )?(?:bureau|department|dept|agenc|commission|office|bod(?:y|ies)|authorit|unit|"
-    r"organi[sz]ation|"
-    r"government|regulator)\w*|what (?:bureau|department|agenc|commission|office|body|authorit)\w*)\b.*?"
-    r"\b(lead|leads|leading|in charge|responsib|responsab|charge|oversee|oversees|handle|handles|manag|"
-    r"implement|coordinat|take the lead|takes the lead|do|does|run|runs|supervis|enforc|own|owns|deals? with|"
-    r"looks? after|takes? care|works? on|covers?|tasked|assigned|accountable|charged|heads? up|on the hook|"
-    r"driv(?:e|es|ing)|named|listed|involved|"
-    r"driv(?:ing|er'?s) seat|spearhead\w*|steer\w*|in the lead)|"
-    r"\bwhich (?:\w+ )?(?:agenc(?:y|ies)|bureaus?|departments?|depts?|bodies|units|commission or bureau)\s*[?？]?\s*$|"
-    r"\b(lead (?:agenc(?:y|ies)|bureaus?|departments?|depts?|units?)|leading agency|who leads|who is responsible|"
-    r"whose (?:job|responsibility|task|remit)|"
-    r"(?:responsible|lead|leading|competent) (?:units?|agenc(?:y|ies)|bureaus?|departments?|bod(?:y|ies)|"
-    r"authorit(?:y|ies)|organi[sz]ations?)|takes? the lead)\b|^\s*whos?\b|\bwho(?:'s|s| is| are)\b|"
-    r"牵头|负责|主管|谁|哪个部门|哪些部门|责任单位|哪个单位|哪些单位|责任部门|哪个局|哪个委|归.{0,6}管",
-    re.IGNORECASE,
-)
-_DUTIES = re.compile(
-    r"\b(what|which)\b.*\b(is|are|does|do)\b.*\b(responsible for|in charge of|lead|leads|do|handle|"
-    r"tasks?|duties|dut(?:y|ies)|role|work|clauses|on the hook for|accountable for|tasked with)\b|"
-    r"\b(duties|tasks|role|responsibilities) of\b|\b(?:does|do|has|have)\b.*\b(?:have|has|got)\b.*\b(?:any )?"
-    r"(?:tasks?|duties|role|job|work|responsibilit\w*)\b|\bgot to do with\b|"
-    r"干什么|做什么|负责什么|牵头什么|承担什么|什么任务|什么工作|分工|干啥|做啥|"
-    r"\blist (?:the |all )?(?:tasks|duties|clauses|work)\b|\b(?:has|have) a role\b|\banything to do\b|"
-    r"\bwhich (?:tasks|duties|clauses|work)\b|\bwhat (?:are|is) (?:its|their|the) responsibilit|"
-    r"负责哪些|牵头哪些|职责|哪些工作|哪些任务|\b(involve|involves|mention|mentions|name|names)\b",
-    re.IGNORECASE,
-)
-_TARGET = re.compile(
-    r"\b(how (?:many|much|far)|what (?:\w+ ){0,3}(?:percent|percentage|share|proportion|rate|ratio|level|number|"
-    r"amount|target|goal|figure|threshold|capacity)|(?:target|goal)s? (?:for|of|is|are|set)|"
-    r"(?:target|goal|threshold|percent|percentage|rate|proportion|ratio|capacity|figure)s?\b(?!\s+\w+ing)|"
-    r"shares?\b(?!\s+\w+ing|\s+in\b|\s+responsibilit)|"
-    r"%|(?:by|in) 20\d\d|tons?|reach|number of|by how much)|"
-    r"多少|多大|几(?:座|个|家|辆|台|处|项|成|吨)|比例|目标|到20\d\d|达到|下降|提高|比重|(?<!效)率(?!先)",
-    re.IGNORECASE,
-)
-_OBLIGATION = re.compile(
-    r"\b(?:we|i)(?:'re|'m| are| am) (?:planning|going|about|looking|thinking)\b|"
-    r"\b(?:we|our|i|my)\b.*\b(?:of|for|to|from|on) us\b|\b(?:do|should|must|can|are|will|would) (?:we|i)\b|"
-    r"^\s*(?:do|should|must|can|may|are|will|would) (?:we|i)\b.*\b(?:our|my)\b|"
-    r"\b(?:shop|store|company|plant|factory|mill|firm|business|farm|fleet|workshop|restaurant|hotel)\b.*"
-    r"\b(?:we|our|us)\b|"
-    r"\b(we|our|i|my|us)\b.*\b(run|runs|operate|operates|own|owns|make|makes|produce|produces|plan to|intend|"
-    r"manufactur\w*|company|plant|factory|mill|enterprise|firm|business|farm|use|uses|using|"
-    r"spray|print|build|building|have|has|are|am|applies|apply)\b|"
-    r"\bwhat (?:applies|rules apply|obligations?|requirements?)\b|\b(obligations?|requirements?|"
-    r"comply|compliance|must (?:we|i))\b|"
-    r"我们企业|我厂|我们厂|我们公司|我公司|我们是|我们有|我们的|我们在|我司|企业需要|我单位|本单位|我们单位|本企业|我企业",
-    re.IGNORECASE,
-)
-_FOLLOWUP = re.compile(
-    r"^\s*(and|also|what about|how about|and what|who else|what else|any other|same for|then|"
-    r"those|that one|it|they)\b|^\s*(?:这个|那么|那|还有|另外|其他)|\b(who else|what else|else|that clause|this clause|"
-    r"those|them|it|its|same clause|the same|there|that|this one|these)\b|还有|其他部门|那么|这条|该条",
-    re.IGNORECASE,
-)
+_INJECTION = CUES["injection"]
+_LEAD = CUES["lead"]
+_DUTIES = CUES["duties"]
+_TARGET = CUES["target"]
+_OBLIGATION = CUES["obligation"]
+_FOLLOWUP = CUES["followup"]
 _PRINTED_ID = re.compile(
     r"(?<![\w.])(?:第\s*)?(\d{1,4}(?:\.\d{1,3})*)\s*(?:条|款)?\s*((?:\((?:[a-zA-Z]{1,5}|\d{1,3}(?:\.\d{1,2})?)\))+)"
 )
@@ -112,29 +67,14 @@ _BARE_REF = re.compile(
     r"(?:pls|please|plz|thanks|thx)?\s*[?.!？。]*\s*$",
     re.IGNORECASE,
 )
-_ROLE = re.compile(
-    r"(?:^|\s[-–—:]\s)\s*(?:\w+ )?(?:is|are|does|do|will)\b.*\b(involved|(?:a|any) (?:role|part|say|hand)|on the hook|"
-    r"responsib|responsab|in charge)",
-    re.IGNORECASE,
-)
+_ROLE = CUES["role"]
 # A question asking who ("which bureau besides the DRC leads X?") is no duties question, agency or not.
-_ASKS_WHO = re.compile(
-    r"\b(who|which (?:\w+ )?(?:bureau|agenc|department|minister|secretary|official|officer|office|body|council|"
-    r"commission|authority|director|administrator))|哪些部门|哪个部门|哪些单位|哪个单位|由谁|谁",
-    re.I,
-)
+_ASKS_WHO = CUES["asks_who"]
 # "方案鼓励哪些区县多承担减排任务？" names a target but asks which districts (or how results are used),
 # not a figure.
-_ASKS_WHICH_ZH = re.compile(
-    r"^(?!.*(?:多少|几|比例|百分|比重|率|达到|下降|提高)).*(?:哪些|哪个|哪家|怎么|如何|会不会|是否)"
-)
+_ASKS_WHICH_ZH = CUES["asks_which_zh"]
 # A number is asked for: how many, how much, what share or percentage, by how much, what figure.
-_QUANTITY = re.compile(
-    r"\bhow (?:many|much|far|high|large|big)\b|\b(?:what|which) (?:\w+ ){0,3}(?:percent|percentage|share|proportion|"
-    r"rate|ratio|number|amount|figure|level|capacity|value|quota)s?\b|\bnumber of\b|\bby how much\b|%|\bpercent|"
-    r"\bis there a (?:number|figure)\b|多少|几(?:座|个|家|辆|台|处|项|成|吨|名)|比例|百分|比重|(?<!效)率",
-    re.IGNORECASE,
-)
+_QUANTITY = CUES["quantity"]
 
 
 # "How does the Act define X?", "what is meant by X", "what does 'X' mean", "X是如何定义的": a definition asked for
@@ -148,7 +88,7 @@ _DEFINE_EN = re.compile(
     r"^\s*what(?: is|'s| are)\s+(?:an?\s+|the\s+)?(?P<f>[\w'’ -]{3,60}?)\s*\??\s*$",
     re.IGNORECASE,
 )
-_DEFINE_ZH = re.compile(r"定义|是指|指什么|指的是|什么意思|含义|界定|是什么|是哪几|是哪些|有哪几")
+_DEFINE_ZH = CUES["define_zh"]
 _QUOTED = re.compile(r"[\"“'‘]([^\"”'’]{3,80})[\"”'’]")
 
 
@@ -180,11 +120,7 @@ def defining_pattern(term: str) -> re.Pattern:
 
 # "Does the law stop Canada from reaching net zero earlier than 2050?": answered yes or no by what a
 # provision says; "is there a target for X?" asks for a figure all the same.
-_YES_NO = re.compile(
-    r"^\s*(?:if\b[^,?]*,\s*|(?:and|so|but)\s+)?(?:does|do|did|is|are|can|could|will|would|must|should|may|has|have)\b"
-    r"(?!.*\b(?:(?:a|any)\s+(?:\w+\s+){0,3}(?:targets?|goals?|figures?|numbers?|percent\w*|quotas?))\b)",
-    re.IGNORECASE,
-)
+_YES_NO = CUES["yes_no"]
 
 
 def asks_yes_no(text: str) -> bool:
@@ -198,15 +134,7 @@ def asks_quantity(text: str) -> bool:
 
 
 # By when, how long, how often: a deadline or a recurring duty is asked for.
-_DEADLINE = re.compile(
-    r"\bby when\b|\bhow (?:long|soon|quickly|often|frequently|far ahead|many (?:days|months|years|weeks))\b|"
-    r"\bdeadlines?\b|\bdue\b|\bwithin what\b|"
-    r"\b(?:within|in) how many\b|\btime ?(?:limit|frame|line)s?\b|\bby what (?:date|time)\b|\bwhat date\b|"
-    r"\bwhen (?:must|should|does|do|is|are|will|has|have|did)\b(?!.*\b(?:how many|how much|percent|what share)\b)|"
-    r"\bno later than\b|\bnot later than\b|\bevery (?:year|how many)\b|\b(?:what|which) year\b|"
-    r"什么时候|何时|多少天|几天|多久|期限|截止|之前完成|多长时间|每年|多久一次|哪一年",
-    re.IGNORECASE,
-)
+_DEADLINE = CUES["deadline"]
 _CAPACITY = re.compile(
     r"(\d+(?:\.\d+)?)\s*(?:-\s*)?(t/h|tph|t/hr|tons?\s*/\s*h(?:our)?|tonnes?\s*/\s*h(?:our)?|"
     r"tons?\s+per\s+hour|tonnes?\s+per\s+hour|steam\s+tons?|蒸吨(?:/小时|每小时)?|吨/小时)",

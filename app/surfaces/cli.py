@@ -207,8 +207,9 @@ def render_answer(ans, plans: dict[str, str] | None = None) -> str:
         if c.lead:
             out.append(f"  lead: {'; '.join(c.lead)}")
         out.append(f'  "{c.quote}"')
-    if ans.related:
-        out.append(f"\nRelated: {', '.join(ans.related)}")
+    if ans.related:  # provisions of the document the answer rests on
+        plan = (plans or {}).get(ans.doc_id, "")
+        out.append(f"\nRelated{f' ({plan})' if plan else ''}: {', '.join(ans.related)}")
     return "\n".join(out)
 
 
