@@ -34,7 +34,7 @@ from policyqa.engine.decide import documents_of_kind
 from policyqa.engine.grounding import GroundingResult, check
 from policyqa.engine.index import clause_key
 from policyqa.engine.text import STOPWORDS, stem, words
-from policyqa.engine.titles import short_titles
+from policyqa.engine.titles import instrument_numbers, short_titles
 
 if TYPE_CHECKING:
     from policyqa.engine.clauses import Clause
@@ -43,9 +43,6 @@ if TYPE_CHECKING:
 COMPARE_FILE = Path(__file__).with_name("compare.yaml")
 THE_PLAN = {"en": "the plan", "zh": "规划"}
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-# An instrument number a title or doc id carries ("Executive Order 14008", "us-eo14008-..."), not a year
-_NUMBERED = re.compile(r"(?:\bexecutive[\s-]+order|\beo)[\s-]*(?:no\.?\s*)?(\d{3,6})\b", re.IGNORECASE)
-_YEAR = re.compile(r"^(?:19|20)\d\d$")
 # What people call a document after its name ("the Chongqing plan", "EO 14008's"), taken with the name
 _KINDS = r"(?:plan|order|act|regulation|strategy|document|policy|law|directive|notice|programme|program)"
 _KIND_AFTER = rf"(?:\s+{_KINDS})?"
@@ -113,13 +110,9 @@ def _name_patterns(qa: PolicyQA) -> dict[str, list[str]]:
         for w in dict.fromkeys(re.findall(r"\b[a-z][a-z-]+", title)):
             if w not in STOPWORDS and not re.search(rf"\b{re.escape(w)}\b", others):
                 pats.append(rf"(?:\bthe\s+)?\b{re.escape(w)}\s+{_KINDS}\b{_POSSESSIVE}")
-        for text in (qa.index.titles.get(doc, ""), doc):
-            for number in _NUMBERED.findall(text):
-                if not _YEAR.match(number):
-                    pats.append(
-                        rf"(?:\bthe\s+)?(?:\bexecutive\s+order|\be\.?o\.?)\s*(?:no\.?\s*)?{number}\b{_POSSESSIVE}"
-                    )
-                    pats.append(rf"(?:\bthe\s+)?(?<![\d.,]){number}\b{_KIND_AFTER}{_POSSESSIVE}")
+        for number in instrument_numbers(qa.index.titles.get(doc, ""), doc):
+            pats.append(rf"(?:\bthe\s+)?(?:\bexecutive\s+order|\be\.?o\.?)\s*(?:no\.?\s*)?{number}\b{_POSSESSIVE}")
+            pats.append(rf"(?:\bthe\s+)?(?<![\d.,]){number}\b{_KIND_AFTER}{_POSSESSIVE}")
         out[doc] = list(dict.fromkeys(pats))
     return out
 

@@ -20,6 +20,13 @@ _YEAR = re.compile(r"^(?:19|20)\d\d$")
 _TRAILING_NOTE = re.compile(r"\s*\([^()]*\)\s*$")  # "(English translation)"
 
 
+def instrument_numbers(*texts: str) -> list[str]:
+    """The instrument numbers the texts carry ("Executive Order 14008", "us-eo14008-climate-crisis" →
+    "14008"), years left out."""
+    found = [n for text in texts for n in _NUMBERED.findall(text or "") if not _YEAR.match(n)]
+    return list(dict.fromkeys(found))
+
+
 def short_title(title: str, doc_id: str = "", proper: list[str] | tuple = (), kind: str = "") -> str:
     """A short name for a document, read from its title (and doc id), for labels such as "EO 14008
     Sec. 205(a)" or "Chongqing plan 3.9.2":
@@ -31,10 +38,8 @@ def short_title(title: str, doc_id: str = "", proper: list[str] | tuple = (), ki
     - else the title itself when it is short, or its first words.
     """
     plain = " ".join(title.split())
-    for text in (plain, doc_id):
-        for number in _NUMBERED.findall(text or ""):
-            if not _YEAR.match(number):
-                return f"EO {number}"
+    for number in instrument_numbers(plain, doc_id):
+        return f"EO {number}"
     if proper and kind:
         name = proper[0]
         return f"{name} {'Act' if kind == 'act' else kind}"
