@@ -410,3 +410,29 @@ def test_speed_on_a_large_document(eo14110):
     for para in re.split(r"\n\s*\n", big):
         provision_roles(para, "", reg)
     assert time.perf_counter() - t0 < 1.0
+
+
+def test_a_plans_written_short_form_gives_way_to_another_documents_title():
+    from policyqa.engine.agencies import Agency, AgencyRegistry, with_actors
+
+    base = AgencyRegistry([Agency("Municipal Finance Bureau", short=["treasury", "finance department"])])
+    # alone, the plan's alias names its bureau
+    assert base.names_in("What does the treasury do?", informal=True) == ["Municipal Finance Bureau"]
+    # an order's "Secretary of the Treasury" is its own actor, not the bureau spelled longer ...
+    both = with_actors(base, [{"name": "Secretary of the Treasury", "short": []}])
+    assert "Secretary of the Treasury" in both.by_name
+    # ... and with both indexed "Treasury" names neither; an alias no title holds still names the bureau
+    assert both.names_in("What is Treasury supposed to do?", informal=True) == []
+    assert both.names_in("the finance department's tasks", informal=True) == ["Municipal Finance Bureau"]
+    assert both.names_in("the Secretary of the Treasury shall", informal=True) == ["Secretary of the Treasury"]
+    # a short form a document defines ("(Advisory Council)") stays that document's name
+    read = with_actors(
+        base,
+        [
+            {"name": "White House Environmental Justice Advisory Council", "short": ["Advisory Council"]},
+            {"name": "Health Care System Readiness Advisory Council", "short": []},
+        ],
+    )
+    assert read.names_in("Who sits on the Advisory Council?", informal=True) == [
+        "White House Environmental Justice Advisory Council"
+    ]

@@ -235,3 +235,18 @@ def test_a_glossary_entry_found_by_a_function_word_names_nothing(plans):
     # a glossary term the question names in words of its own still reads it
     ans = plans.answer("挥发性有机物综合治理由哪个部门牵头？")
     assert ans.doc_id == "chongqing-14fyp-energy-emissions" and "3.9.2" in ans.clause_ids, ans.answer
+
+
+def test_a_word_only_one_document_uses_takes_the_question_there(plans):
+    # fused retrieval puts the Act's amendment provisions first; "Kigali" is in the climate order only
+    ans = plans.answer("kigali amendment is about phasing down what exactly?")
+    assert not ans.abstained and ans.doc_id == EO_CLIMATE and "hydrofluorocarbons" in ans.answer, ans.answer
+    # words every document uses tell no document apart: the best hit's document keeps the question
+    ans = plans.answer("When was this implementation plan issued? Need the exact date.")
+    assert ans.doc_id != EO_NUCLEAR or ans.abstained, ans.answer
+
+
+def test_another_plans_alias_does_not_take_an_orders_official(plans):
+    # "treasury" is an alias the Chongqing refinement file gives its finance bureau
+    ans = plans.answer("what is Treasury supposed to do with the US voice and vote at the World Bank and IMF?")
+    assert ans.doc_id == EO_CLIMATE and "voice and vote" in ans.answer, ans.answer

@@ -18,6 +18,7 @@ class Agency:
     variants: list[str] = field(default_factory=list)
     short: list[str] = field(default_factory=list)
     zh: list[str] = field(default_factory=list)
+    read: bool = False  # read from a document at ingest (not a row of the refinement file)
 
     @property
     def zh_name(self) -> str:
@@ -67,6 +68,17 @@ class AgencyRegistry:
         for a in agencies:
             for spelling in (a.name, *a.variants, *a.short, *bare[a.name]):
                 self._lookup.setdefault(_key(spelling), a)
+        # A short form written for one plan inside another agency's formal name ("treasury" in "Secretary of
+        # the Treasury") is the other document's word as much as the plan's: with both indexed, it names
+        # neither. (A short form a document defines, "(Advisory Council)", is that document's own name.)
+        formal_keys = [(f" {_norm(v)} ", a) for a in agencies for v in {a.name, *a.variants}]
+        self._shared_short = {
+            _key(x)
+            for a in agencies
+            if not a.read
+            for x in a.short
+            if any(f" {_norm(x).lower()} " in f and other is not a for f, other in formal_keys)
+        }
         self._formal = self._compile(formal, re.IGNORECASE)
         self._informal = [self._compile(words_short, re.IGNORECASE), self._compile(caps_short, 0)]
         self._zh = sorted(((z, a) for a in agencies for z in a.zh), key=lambda p: -len(p[0]))
@@ -97,7 +109,7 @@ class AgencyRegistry:
                 if any(m.start() < e and s < m.end() for s, e in taken):
                     continue
                 agency = self._lookup.get(_key(m.group(0)))
-                if agency is None:
+                if agency is None or (pattern is not self._formal and _key(m.group(0)) in self._shared_short):
                     continue
                 taken.append((m.start(), m.end()))
                 found.append(Mention(agency, m.start(), m.end()))
@@ -130,6 +142,15 @@ class AgencyRegistry:
         names = self.names_in(spelling, informal=True)
         return self.by_name[names[0]] if len(names) == 1 else None
 
+    def spelled(self, spelling: str) -> Agency | None:
+        """The agency ``spelling`` is one of the spellings of, whole (a short form inside a longer name,
+        "treasury" in "Secretary of the Treasury", is not that name)."""
+        key = _key(spelling)
+        for m in self.find(spelling, informal=True):
+            if m.start == 0 and m.end == len(spelling) or _key(spelling[m.start : m.end]) == key:
+                return m.agency
+        return self._lookup.get(key)
+
     def all_spellings(self, name: str) -> list[str]:
         """Every English spelling of a canonical agency (for grounding checks)."""
         a = self.by_name[name]
@@ -151,10 +172,10 @@ def with_actors(base: AgencyRegistry, actors: list[dict]) -> AgencyRegistry:
     for actor in actors:
         name = actor["name"]
         # collectives ("agencies", "head of each agency") are roles, not names a question picks out
-        if not name[:1].isupper() or name in seen or base.resolve(name) is not None:
+        if not name[:1].isupper() or name in seen or base.spelled(name) is not None:
             continue
         seen.add(name)
-        rows.append(Agency(name, short=[s for s in actor.get("short", []) if s != name]))
+        rows.append(Agency(name, short=[s for s in actor.get("short", []) if s != name], read=True))
     return AgencyRegistry(rows) if len(rows) > len(base.agencies) else base
 
 

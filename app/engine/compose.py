@@ -61,12 +61,11 @@ def best_sentences(
     k: int = 2,
     prefer_numbers: bool = False,
     must_match: list[str] | None = None,
-    idf: dict[str, float] | None = None,
 ) -> list[str]:
     """The ``k`` sentences of a clause that best match the query, in the clause's order.
 
-    Shared words count by their rarity in the corpus (``idf``) when it is given.
-    """
+    Shared words count alike: weighting them by rarity was measured and lost follow-ups whose words are
+    the plan's commonest ("the 2025 numbers for that"), docs/evaluation.md."""
     q = set(content_stems(query))
     asked_prefixes = {w[:5] for w in words(query)}
     sentences = body_sentences(clause)
@@ -74,8 +73,7 @@ def best_sentences(
     for i, s in enumerate(sentences):
         stems = set(content_stems(s))
         shared = q & stems
-        weight = sum(idf.get(t, 1.0) for t in shared) if idf else len(shared)
-        score = weight / (1 + 0.02 * len(stems))
+        score = len(shared) / (1 + 0.02 * len(stems))
         if prefer_numbers and any(t.sentence == s for t in clause.targets):
             score += 3.0  # a figure question is answered by a sentence that sets a figure
             # ... in the unit it asks for ("what percentage": the sentence setting a percent)
@@ -141,15 +139,14 @@ def duty_sentences(clause: Clause, agency: str, k: int, place_words: frozenset[s
 class Composer:
     """Builds extractive answers for each intent."""
 
-    def __init__(self, registry: AgencyRegistry, idf=None, children=None, naming_words=None) -> None:
+    def __init__(self, registry: AgencyRegistry, children=None, naming_words=None) -> None:
         self.registry = registry
         self._naming_words = naming_words or frozenset  # a callable: the words that name the indexed documents
-        self._idf = idf  # a callable giving the live index's idf table
         self._children = children or (lambda clause: [])  # the provisions a clause's list introduces
 
     def best(self, clause: Clause, query: str, **kwargs) -> list[str]:
-        """:func:`best_sentences` weighted by the live corpus's word rarity."""
-        return best_sentences(clause, query, idf=self._idf() if self._idf else None, **kwargs)
+        """:func:`best_sentences` of ``clause`` for ``query``."""
+        return best_sentences(clause, query, **kwargs)
 
     def name(self, agency: str, q: Question) -> str:
         """An agency's canonical name, with its Chinese name for Chinese questions."""

@@ -68,8 +68,10 @@ ABSTAIN_PREFIX = "The plan does not say"
 LOOKUP_CHILDREN = 6  # provisions under a looked-up section shown with it
 CHINESE_TERMS = 8  # dictionary words a Chinese question is searched with, rarest in the plans first
 HEAD_OF_BODY = 0.01  # fused-score boost of a provision saying who heads the body a "who leads" question names
-ZH_DOCUMENT_DEPTH = 3  # a Chinese question's hits looked at (× top_k) for the document that speaks to it most
-ZH_DOCUMENT_MARGIN = 0.15  # ... by this much more of its words
+DOCUMENT_DEPTH = 2  # hits looked at (× top_k) for the document that speaks to a question most
+ZH_DOCUMENT_DEPTH = 3  # ... of a Chinese one, read loosely word by word
+DOCUMENT_MARGIN = 0.15  # ... by this much more of its words
+DOCUMENT_COVERAGE = 0.5  # ... holding at least this much of an English question's words (by rarity)
 ZH_OBLIGATION_COVERAGE = 0.3  # ... of an enterprise describing itself (as OBLIGATION_COVERAGE in English)
 ZH_COVERAGE = 0.5  # share of a Chinese question's words the best clause holds for it to count as supported
 TRANSLATED_HELD = 3  # of those words the best clause must hold (or half of them) for the question to count as supported
@@ -111,9 +113,7 @@ class PolicyQA:
         self.places: Places = places_for(self.settings.corpus_dir)
         self.index = LiveIndex(self.settings)
         self.retriever = HybridRetriever(index=self.index, k=self.settings.top_k)
-        self.composer = Composer(
-            self.registry, idf=lambda: self.index.idf, children=self.children, naming_words=self._naming_words
-        )
+        self.composer = Composer(self.registry, children=self.children, naming_words=self._naming_words)
         self._sync_registry()
         self._lock = threading.Lock()
         self._views_of: list[Clause] | None = None
@@ -121,6 +121,7 @@ class PolicyQA:
         self._names: dict[str, list[str]] = {}
         self._asking_stems: frozenset[str] = _QUESTION_WORDS
         self._naming: frozenset[str] = frozenset()
+        self._stems_of: dict[str, frozenset[str]] = {}
         self._naming_pattern: re.Pattern | None = None
         self._chinese_of: list[Clause] | None = None
         self._reader: ChineseReader | None = None
@@ -309,10 +310,11 @@ class PolicyQA:
                 missing.append(w)
         return missing
 
-    def coverage(self, q: Question, text: str) -> float:
+    def coverage(self, q: Question, text: str, weighted: bool = False) -> float:
         """Share of the question's content words that ``text`` contains (by stem, stem prefix,
         or a glossary alias whose plan term it contains); of a Chinese question read through the dictionary,
-        the share of its Chinese words ``text`` holds a reading of."""
+        the share of its Chinese words ``text`` holds a reading of. ``weighted`` counts each English word
+        by its rarity in the index, so a rare word ("Kigali") outweighs a common one."""
         if q.language == "zh" and not q.terms:
             return self._chinese().coverage(q.text, text)
         stems = set(content_stems(text))
@@ -331,15 +333,16 @@ class PolicyQA:
         if not asked:
             return 1.0
         low = text.lower()
+        weight = {w: max(self.index.idf[stem(w)], 0.1) if weighted else 1.0 for w in asked}
         # "nitrogen oxides" is written "nitrogen oxide" in one clause: a term counts in either number.
         hit = sum(
-            1
+            weight[w]
             for w in asked
             if stem(w) in stems
             or stem(w)[:5] in prefixes
             or any(t.lower().removesuffix("s") in low for t in alias.get(w, ()))
         )
-        return hit / len(asked)
+        return hit / sum(weight[w] for w in asked)
 
     def _naming_words(self) -> frozenset[str]:
         """The one-word names of the indexed documents' places or issuers ("chongqing", read from their
@@ -377,6 +380,7 @@ class PolicyQA:
                 for doc_id, cs in by_doc.items()
             ]
             self._names = document_names(self.index.titles, {v.doc_id: v.text for v in self._views})
+            self._stems_of = {v.doc_id: frozenset(content_stems(v.text)) for v in self._views}
             # read once per index load: the document names, the question words they join, their pattern
             self._naming = frozenset(p for phrases in self._names.values() for p in phrases if " " not in p)
             self._asking_stems = _QUESTION_WORDS | {stem(w) for w in self._naming}
@@ -481,22 +485,35 @@ class PolicyQA:
         names = {a for c in self._clauses_of(docs) for a in [*c.lead, *c.responsible]}
         return sorted(a for a in names if a != body and pattern.search(a))
 
-    def _zh_document_first(self, q: Question, hits: list[ClauseHit]) -> list[ClauseHit]:
-        """A Chinese question read word by word matches loosely across documents: when the best hit's
-        document speaks to less of the question than another document's best hit does (by the share of
-        its Chinese words each holds), that document's hits go first."""
+    def _document_first(self, q: Question, hits: list[ClauseHit]) -> list[ClauseHit]:
+        """Hits match loosely across documents: when another document's best hit speaks to more of the
+        question than the best hit's document does (by the share of its words each holds; an English word
+        weighted by its rarity, a Chinese one read through the dictionary), that document's hits go first."""
         if q.terms or len({h.clause.doc_id for h in hits}) < 2:
             return hits
-        reader = self._chinese()
         best: dict[str, float] = {}
         for h in hits:
             if h.clause.doc_id not in best:
-                best[h.clause.doc_id] = reader.coverage(q.text, f"{h.clause.heading_text} {h.clause.text}")
+                best[h.clause.doc_id] = self.coverage(q, f"{h.clause.heading_text} {h.clause.text}", weighted=True)
         first = hits[0].clause.doc_id
         doc = max(best, key=lambda d: best[d])
-        if doc == first or best[doc] < max(ZH_COVERAGE, best[first] + ZH_DOCUMENT_MARGIN):
+        floor = ZH_COVERAGE if q.language == "zh" else DOCUMENT_COVERAGE
+        if doc == first or best[doc] < max(floor, best[first] + DOCUMENT_MARGIN):
             return hits
+        if q.language == "en" and not self._own_words(q, doc):
+            return hits  # words every document uses ("when was it issued") tell no document apart
         return [h for h in hits if h.clause.doc_id == doc] + [h for h in hits if h.clause.doc_id != doc]
+
+    def _own_words(self, q: Question, doc: str) -> list[str]:
+        """The question's words that ``doc`` alone of the indexed documents uses ("Kigali")."""
+        self.documents()
+        mine = self._stems_of.get(doc, frozenset())
+        others = [s for d, s in self._stems_of.items() if d != doc]
+        return [
+            w
+            for w in content_stems(q.text)
+            if w in mine and w not in self._asking() and not any(w in s for s in others)
+        ]
 
     def _heads_of(self, bodies: list[str], docs: set[str]) -> set[str]:
         """Keys of the provisions of ``docs`` that say who heads one of ``bodies`` ("X shall serve as Chair
@@ -640,15 +657,14 @@ class PolicyQA:
         q_vec = self.index.embed_query(q.search_text)
         hits = self.retriever.search(
             self._unnamed(q.search_text),  # "Chongqing's work": which plan, not a word to match
-            k=self.settings.top_k * (ZH_DOCUMENT_DEPTH if q.language == "zh" else 1),
+            k=self.settings.top_k * (ZH_DOCUMENT_DEPTH if q.language == "zh" else DOCUMENT_DEPTH),
             boost=boost,
             vector=q_vec,
             booster=lambda keys: self._structure_boosts(q, keys),
             docs=docs,
             restrict=within or None,
         )
-        if q.language == "zh":
-            hits = self._zh_document_first(q, hits)[: self.settings.top_k]
+        hits = self._document_first(q, hits)[: self.settings.top_k]
         # An answer rests on one document: the one the best hit is in.
         hits = [h for h in hits if hits and h.clause.doc_id == hits[0].clause.doc_id]
         retrieve_ms = (time.perf_counter() - t_r) * 1000

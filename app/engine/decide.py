@@ -89,8 +89,11 @@ def decide(q: Question, docs: list[DocumentView]) -> Decision:
     return decision
 
 
+# "the Act", "the plan's", and "this implementation plan" (what "this" points at may be described first)
 _KIND_ASKED = re.compile(
-    rf"\b(?:the|this|that|its)\s+({'|'.join(DOCUMENT_KINDS)})\b|\b({'|'.join(DOCUMENT_KINDS)})'s\b", re.I
+    rf"\b(?:(?:the|that|its)\s+|this\s+(?:[a-z-]+\s+){{0,2}}?)({'|'.join(DOCUMENT_KINDS)})\b"
+    rf"|\b({'|'.join(DOCUMENT_KINDS)})'s\b",
+    re.I,
 )
 
 
