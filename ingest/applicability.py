@@ -221,8 +221,11 @@ def addressees(sentence: str) -> list[str]:
     return list(dict.fromkeys(p for p in out if p))
 
 
-def places(sentence: str) -> tuple[list[str], list[str]]:
-    """Place phrases of a sentence: (where it applies, where it applies outside of)."""
+def places(sentence: str, named_kind: bool = False) -> tuple[list[str], list[str]]:
+    """Place phrases of a sentence: (where it applies, where it applies outside of).
+
+    ``named_kind``: a named place of a kind ("the Tongliang industrial park") counts as that kind ("industrial
+    park"), as where a site is; a rule about one named place covers no other, so a document's is left out."""
     c = cues()
     toks = _tokens(sentence)
     inside: list[str] = []
@@ -234,7 +237,10 @@ def places(sentence: str) -> tuple[list[str], list[str]]:
         if start == i:
             continue  # a bare "areas" names no place
         phrase = sentence[toks[start].start() : t.end()].strip(" ,")
-        if any(w[:1].isupper() for w in phrase.split()[1:]) or (toks[start].start() > 0 and phrase[:1].isupper()):
+        kind = re.sub(r"^(?:[A-Z][\w\-']*\s+)+", "", phrase) if named_kind else ""
+        if kind and kind != phrase and not any(w[:1].isupper() for w in kind.split()) and len(kind.split()) >= 2:
+            phrase = kind  # "Tongliang industrial park": an industrial park
+        elif any(w[:1].isupper() for w in phrase.split()[1:]) or (toks[start].start() > 0 and phrase[:1].isupper()):
             continue  # a named place ("Liangjiang New Area") is no kind of place a rule covers
         before = sentence[max(0, toks[start].start() - 20) : toks[start].start()]
         (outside if c.outside.search(before) else inside).append(phrase)

@@ -261,3 +261,27 @@ def test_a_category_counts_only_where_a_sentence_binds_or_invites(qa):
     assert "4.2.3" in ids(r.must)  # the pollutant discharge permit system binds a fixed source
     assert all("data on pollutant discharge permits" not in i.sentence for i in r.items)
     assert_verbatim_and_grounded(qa, r)
+
+
+def test_a_named_site_is_a_place_of_its_kind_and_words_of_number_or_deed_are_no_facets():
+    from policyqa.engine.obligations import read_profile
+
+    p = read_profile(
+        "We are a printing plant in the Tongliang industrial park with a 4 t/h natural gas boiler; "
+        "two hundred staff, trained in safety."
+    )
+    assert p.inside == ["industrial park"]  # a named park is still an industrial park
+    assert "natural gas boiler" in p.facets and "printing plant" in p.facets
+    assert not {"two hundred staff", "trained", "hundred"} & set(p.facets)
+    # a named area that is no kind of place a rule covers says nothing about where the site is
+    assert read_profile("We run a sewage plant in Liangjiang New Area").inside == []
+
+
+def test_a_fuel_listed_for_vehicles_does_not_name_a_boiler_burning_it(qa):
+    # 3.4.3 lists "pure electric, hydrogen energy, natural gas and other ... vehicles": the kind listed must hold
+    # what the facet is (a boiler), not only what it burns
+    r = qa.obligations("A brewery with a 4 t/h natural gas boiler", doc=CQ)
+    assert "3.4.3" not in ids(r.items)
+    assert "4.2.3" in ids(r.must)  # a boiler is a fixed pollution source: the permit system binds it
+    steel = qa.obligations("We are a city-owned steel group running a blast furnace mill", doc=CQ)
+    assert "3.8.1" in ids(steel.items)  # where the listed kind is what the profile is, it still names it

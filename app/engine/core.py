@@ -488,7 +488,11 @@ class PolicyQA:
     def _document_first(self, q: Question, hits: list[ClauseHit]) -> list[ClauseHit]:
         """Hits match loosely across documents: when another document's best hit speaks to more of the
         question than the best hit's document does (by the share of its words each holds; an English word
-        weighted by its rarity, a Chinese one read through the dictionary), that document's hits go first."""
+        weighted by its rarity, a Chinese one read through the dictionary), that document's hits go first.
+
+        A word of the question only one document uses ("Kigali", or "offtake" written into a Chinese
+        question) says which document that is: with none, words every document uses ("when was it
+        issued") move an English question nowhere."""
         if q.terms or len({h.clause.doc_id for h in hits}) < 2:
             return hits
         best: dict[str, float] = {}
@@ -496,23 +500,27 @@ class PolicyQA:
             if h.clause.doc_id not in best:
                 best[h.clause.doc_id] = self.coverage(q, f"{h.clause.heading_text} {h.clause.text}", weighted=True)
         first = hits[0].clause.doc_id
-        doc = max(best, key=lambda d: best[d])
         floor = ZH_COVERAGE if q.language == "zh" else DOCUMENT_COVERAGE
-        if doc == first or best[doc] < max(floor, best[first] + DOCUMENT_MARGIN):
-            return hits
-        if q.language == "en" and not self._own_words(q, doc):
-            return hits  # words every document uses ("when was it issued") tell no document apart
+        owning = [d for d in best if self._own_words(q, d)]
+        if len(owning) == 1 and owning[0] != first and best[owning[0]] >= max(floor, best[first]):
+            doc = owning[0]
+        else:
+            doc = max(best, key=lambda d: best[d])
+            if doc == first or best[doc] < max(floor, best[first] + DOCUMENT_MARGIN):
+                return hits
+            if q.language == "en" and doc not in owning:
+                return hits
         return [h for h in hits if h.clause.doc_id == doc] + [h for h in hits if h.clause.doc_id != doc]
 
     def _own_words(self, q: Question, doc: str) -> list[str]:
-        """The question's words that ``doc`` alone of the indexed documents uses ("Kigali")."""
+        """The question's words (of a Chinese question, the English it writes) that ``doc`` alone of the
+        indexed documents uses ("Kigali")."""
         self.documents()
         mine = self._stems_of.get(doc, frozenset())
         others = [s for d, s in self._stems_of.items() if d != doc]
+        text = q.text if q.language == "en" else " ".join(q.written_english)
         return [
-            w
-            for w in content_stems(q.text)
-            if w in mine and w not in self._asking() and not any(w in s for s in others)
+            w for w in content_stems(text) if w in mine and w not in self._asking() and not any(w in s for s in others)
         ]
 
     def _heads_of(self, bodies: list[str], docs: set[str]) -> set[str]:

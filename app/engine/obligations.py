@@ -54,7 +54,9 @@ _PROFILE_WORDS = frozenset(
     planning plans do does us also currently now today want know tell manager director head officer
     hi hello hey re ve ll im funded identify provision provisions applicable comply compliance worry worried
     considering consider preparing prepare next year years soon due lots lot act acts please list
-    question questions anything something hit hits affect affects mostly mainly roughly around per""".split()
+    question questions anything something hit hits affect affects mostly mainly roughly around per
+    one two three four five six seven eight nine ten eleven twelve dozen dozens hundred hundreds thousand
+    thousands several few many couple comes come goes go went sent gets get got""".split()
 )
 # Heads that name an organisation of any kind: a match on them alone says nothing about what one does.
 _GENERIC = frozenset(
@@ -271,6 +273,8 @@ def _add_facet(piece: str, out: list[str]) -> None:
         if w.lower() in STOPWORDS or stem(w) in _PROFILE_WORDS or _UNIT_TOKEN.match(w):
             continue
         kept.append(w)
+    if len(kept) == 1 and re.fullmatch(r"[a-z]+ed", kept[0]):
+        return  # a lone past form ("trained", "pretreated") says what was done, not what one is or has
     if kept and any(stem(w) not in _GENERIC for w in kept):
         out.append(" ".join(kept))
 
@@ -314,7 +318,7 @@ def read_profile(text: str, form: dict | None = None, registry=None) -> Profile:
             location if re.match(r"(?i)\s*(in|inside|outside|within|at|not)\b", location) else f"in {location}"
         )
     full = ". ".join(p.strip().rstrip(".") for p in parts if p and p.strip())
-    found, outside = places(full)
+    found, outside = places(full, named_kind=True)
     # "in a rural county", "outside any industrial park": the place phrase and its side
     inside = []
     for p in found:
@@ -496,6 +500,15 @@ def _head(phrase: str) -> str:
     """The last word of a phrase before its qualifier ("coal-fired boilers below 35 tons/hour" → "boilers")."""
     core = re.split(r"\s+(?:below|over|above|under|with|whose|of|that|which)\b", phrase)[0]
     return (core.split() or ["equipment"])[-1]
+
+
+def _facet_head(f: Facet) -> str:
+    """The stem of what a facet is ("boiler" of "10 t/h coal-fired boiler for brewhouse steam"); "" when that word
+    is a generic one ("plant", "group": the modifiers say what it is) or not among its stems."""
+    core = re.split(r"\s+(?:for|below|over|above|under|with|whose|of|that|which|in|at|on)\b", f.text)[0]
+    last = re.findall(r"[A-Za-z][\w\-]*", core)
+    head = stem(last[-1].lower()) if last else ""
+    return head if head in f.stems else ""
 
 
 def _line_phrase(sentence: str, th: Threshold) -> str:
@@ -680,11 +693,14 @@ class ObligationFinder:
                 rows = d.postings.get(x)
                 if rows is not None and total:
                     lex[rows, j] += d.idf(x) / total
-            # a kind the sentence lists whose every word the facet holds names the facet ("steel" in "such as steel")
-            held = set(f.stems)
+            # a kind the sentence lists whose every word the facet holds names the facet ("steel" in "such as steel"
+            # names "a city-owned steel group") when it holds the facet's head: "natural gas" listed among fuels
+            # does not name a "natural gas boiler"
+            held, head = set(f.stems), _facet_head(f)
             for i in set(np.concatenate(rows_of).tolist()) if rows_of else ():
                 if lex[i, j] < 1.0 and any(
-                    m <= held and all(d.idf(x) >= TOPIC_IDF for x in m) for m in d.sentences[i].members
+                    m <= held and (not head or head in m) and all(d.idf(x) >= TOPIC_IDF for x in m)
+                    for m in d.sentences[i].members
                 ):
                     lex[i, j] = 1.0
         # a sentence setting a duty for one of the document's own offices ("the Secretary shall ...") concerns an
