@@ -1086,7 +1086,9 @@ _POST_CONSULT = re.compile(
 )
 _POST_SHARED = re.compile(
     r"\b(?:jointly\s+with|together\s+with|with\s+(?:the\s+)?(?:support|assistance)\s+"
-    r"(?:of|from))\b",
+    r"(?:of|from)"
+    # "shall have a staff headed by X": X heads what the duty sets up
+    r"|(?:headed|chaired|co-chaired|led|directed|convened)\s+by)\b",
     re.IGNORECASE,
 )
 _CLAUSE_JOIN = re.compile(r"(?:[,;]\s*(?:and|but|or|while|whereas)\b|;|\band\s+then\b)", re.IGNORECASE)
@@ -1263,7 +1265,8 @@ def _subject_roles(region: str, offset: int, mentions: list[tuple[int, int, str]
 
 
 def _post_roles(pred: str, offset: int, mentions: list[tuple[int, int, str]], parse: _Parse) -> None:
-    """Consulted and sharing parties named after the verb ("shall, in consultation with X, ...")."""
+    """Consulted and sharing parties named after the verb ("shall, in consultation with X, ...", "shall have a
+    staff headed by X")."""
     for pattern, role in ((_POST_CONSULT, "consulted"), (_POST_SHARED, "responsible")):
         for m in pattern.finditer(pred):
             rest = pred[m.end() :]
@@ -1283,7 +1286,8 @@ def _post_roles(pred: str, offset: int, mentions: list[tuple[int, int, str]], pa
                     if text.strip() and not re.match(r"^\s*as\s+(?:appropriate|needed|necessary)", text):
                         break
                     continue
-                parse.add(role, names)
+                # "shall be chaired by X" made X the lead already
+                parse.add(role, [n for n in names if n not in parse.roles["lead"]])
 
 
 def _parse_sentence(sent: str, offset: int, registry: ActorRegistry, parse: _Parse) -> None:

@@ -142,6 +142,11 @@ def test_eo14008_no_lead_where_nobody_must_act(eo14008):
     assert provision_roles(created, "", reg) == Roles()
     roles = provision_roles(_between(text, "Sec. 202.", "Sec.203."), "", reg)
     assert roles.established == ["White House Office of Domestic Climate Policy"]
+    # "shall have a staff headed by X": X is named, beside the Office that has the staff
+    assert roles.responsible == ["Assistant to the President and National Climate Advisor"]
+    # "shall be chaired by X" makes X the lead, once
+    roles = provision_roles(_between(text, "Sec.203.", "(a)  Membership."), "", reg)
+    assert roles.lead == ["Assistant to the President and National Climate Advisor"] and roles.responsible == []
     # A membership list is no duty of the Task Force, and its items inherit nothing.
     lead_in = "(a)  Membership.  The Task Force shall consist of the following additional members:"
     assert provision_roles("the Secretary of the Treasury;", lead_in, reg) == Roles()
