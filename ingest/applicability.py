@@ -330,6 +330,18 @@ _DEFINITION = re.compile(
 )
 
 
+_DEFINED = re.compile(r"^\W*(?:\(\w+\)\s*)?(?:the\s+terms?\s+)?[“\"‘](?P<term>[^”\"’]{1,80})[”\"’]", re.IGNORECASE)
+
+
+def defined_kind(sentence: str) -> str:
+    """The term a definition sentence defines ("The term “dual-use foundation model” means ..." → "dual-use
+    foundation model"); "" for any other sentence."""
+    if not _DEFINITION.match(sentence):
+        return ""
+    m = _DEFINED.match(sentence)
+    return m.group("term").strip() if m else ""
+
+
 def everyone_kind(sentence: str) -> tuple[str, str]:
     """Whom a sentence for everyone governs: ("agencies", phrase) for every agency ("the head of each agency
     shall"), ("agencies if", phrase) for the agencies that do something ("all agencies that fund life-sciences

@@ -285,3 +285,32 @@ def test_a_fuel_listed_for_vehicles_does_not_name_a_boiler_burning_it(qa):
     assert "4.2.3" in ids(r.must)  # a boiler is a fixed pollution source: the permit system binds it
     steel = qa.obligations("We are a city-owned steel group running a blast furnace mill", doc=CQ)
     assert "3.8.1" in ids(steel.items)  # where the listed kind is what the profile is, it still names it
+
+
+def test_a_definition_names_the_kind_a_profile_is():
+    from policyqa.ingest.applicability import defined_kind
+
+    assert (
+        defined_kind("(k)  The term “dual-use foundation model” means an AI model that") == "dual-use foundation model"
+    )
+    assert defined_kind("“milestone year” means 2030, 2035, 2040 and 2045.") == "milestone year"
+    assert defined_kind("The Secretary shall define the term for the purposes of this order.") == ""
+
+
+@pytest.mark.slow
+def test_a_profile_matching_a_defined_term_gets_what_binds_that_kind(plans):
+    # the order never says "language model with billions of parameters": it defines "dual-use foundation model"
+    # in those words (3(k)) and binds "companies developing ... dual-use foundation models" (4.2(a)(i))
+    r = plans.obligations(
+        "Our lab is building a model with tens of billions of parameters, trained by self-supervision on broad "
+        "data scraped from the web.",
+        doc=AI_EO,
+    )
+    assert "4.2(a)(i)" in ids(r.items)
+    assert "3(k)" not in ids(r.items)  # the definition itself binds no one
+    item = next(i for i in r.items if i.clause_id == "4.2(a)(i)")
+    assert "dual-use foundation model" in item.condition and "self-supervision" in item.condition
+    assert_verbatim_and_grounded(plans, r)
+    # a profile that shares one word with a definition is not made that kind
+    small = plans.obligations("We fine-tune a small open model for customer emails.", doc=AI_EO)
+    assert not any("as the document defines it" in i.condition for i in small.items)

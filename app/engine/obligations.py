@@ -36,6 +36,7 @@ from policyqa.ingest.applicability import (
     concepts_of,
     cue_reason,
     cues,
+    defined_kind,
     everyone_kind,
     is_agency_office,
     normalise_units,
@@ -99,6 +100,7 @@ _UNIT_TOKEN = re.compile(r"^(?:\w*/\w+|\w*[²³]\w*|[kMGT]?Wh|tce|mg|kg|km|MW|GW
 # Calibrated on the dev profiles (eval/cases/<doc>/obligations/dev.jsonl).
 LEXICAL_MIN = 0.8  # share of a facet's informative weight a sentence must hold to count as naming it
 SEMANTIC_MIN = 0.7  # cosine between a facet and a phrase of the sentence that counts as naming it
+DEFINITION_FACETS = 2  # facets of a profile a document's definition of a term must hold to make it that kind
 CONCEPT_WEIGHT = 0.8  # a category the profile's words stand for is a little weaker evidence than its own words
 TOPIC_IDF = 1.0  # stems in more than about a third of a document's sentences are its topic, not a facet
 SELECT = 0.8  # a provision is listed when the evidence of the profile's facets in it adds up to this much
@@ -409,6 +411,7 @@ class _Doc:
     vectors: np.ndarray | None = None
     title_stems: frozenset[str] = frozenset()  # the words of the document's title: its topic, not a facet
     office_rows: list[int] = field(default_factory=list)  # sentences of provisions tasking the document's offices
+    definitions: dict[int, str] = field(default_factory=dict)  # sentences defining a term → the term
 
     def idf(self, s: str) -> float:
         import math
@@ -424,6 +427,7 @@ class Facet:
     stems: list[str]
     concept: bool = False  # a category the profile's words stand for ("volatile organic compounds")
     said: str = ""  # for a concept, the profile's own words
+    defined_in: str = ""  # for a term the document defines, the provision defining it ("Sec. 3(k)")
 
 
 @dataclass
@@ -587,6 +591,7 @@ class ObligationFinder:
                 everyone,
                 title_stems=title,
                 office_rows=office,
+                definitions={i: t for i, s in enumerate(ss) if (t := defined_kind(s.a.sentence))},
             )
         self._docs, self._of = docs, clauses
         return docs
@@ -677,6 +682,51 @@ class ObligationFinder:
 
     def _match(self, profile: Profile, d: _Doc) -> list[_Match]:
         facets = self.facets(profile, d)
+        score, sem = self._scores(d, facets)
+        defined = self._defined_kinds(d, facets, score)
+        if defined:
+            facets = facets + defined
+            score, sem = self._scores(d, facets)
+        candidates = set(np.nonzero(score.max(axis=1) > 0)[0].tolist()) if facets else set()
+        candidates -= set(d.definitions)  # a definition says what a word means; it binds no one
+        kinds = {"agencies", "agencies if"} if profile.agency else {_kind(profile)}
+        candidates |= {i for i in d.everyone if d.sentences[i].wide in kinds}
+        if profile.actors:
+            candidates |= {i for i, s in enumerate(d.sentences) if set(profile.actors) & s.acting}
+        out: list[_Match] = []
+        for i in sorted(candidates):
+            s = d.sentences[i]
+            per = {f.text: float(score[i, j]) for j, f in enumerate(facets) if score[i, j] > 0}
+            matched = list(dict.fromkeys(f.said or f.text for j, f in enumerate(facets) if score[i, j] > 0))
+            best_j = int(np.argmax(score[i])) if per else -1
+            actor = [a for a in profile.actors if a in s.acting]
+            out.append(
+                _Match(
+                    s,
+                    float(score[i, best_j]) if per else 0.0,
+                    matched,
+                    actor,
+                    float(sem[i, best_j]) if per else 0.0,
+                    facets[best_j] if per else None,
+                    per,
+                )
+            )
+        return out
+
+    def _defined_kinds(self, d: _Doc, facets: list[Facet], score: np.ndarray) -> list[Facet]:
+        """The terms a document defines whose definition holds several of the profile's own facets: a model
+        "trained on broad data" with "billions of parameters" is what the order calls a "dual-use foundation
+        model", and what binds those binds it."""
+        out = []
+        own = [j for j, f in enumerate(facets) if not f.concept]
+        for i, term in d.definitions.items():
+            held = [facets[j].text for j in own if score[i, j] > 0]
+            if len(held) >= DEFINITION_FACETS and stem(term.lower()) not in {x for f in facets for x in f.stems}:
+                out.append(Facet(term, content_stems(term), True, ", ".join(held), d.sentences[i].clause.display_id))
+        return out
+
+    def _scores(self, d: _Doc, facets: list[Facet]) -> tuple[np.ndarray, np.ndarray]:
+        """How strongly each sentence of ``d`` names each facet (sentences × facets), and the cosine part of it."""
         n = len(d.sentences)
         sem = np.zeros((n, len(facets)))
         lex = np.zeros((n, len(facets)))
@@ -728,30 +778,7 @@ class ObligationFinder:
         if facets:
             score = np.where(stated[:, None] & concept[None, :], 0.0, score)
         score = score * weight if facets else score
-        candidates = set(np.nonzero(score.max(axis=1) > 0)[0].tolist()) if facets else set()
-        kinds = {"agencies", "agencies if"} if profile.agency else {_kind(profile)}
-        candidates |= {i for i in d.everyone if d.sentences[i].wide in kinds}
-        if profile.actors:
-            candidates |= {i for i, s in enumerate(d.sentences) if set(profile.actors) & s.acting}
-        out: list[_Match] = []
-        for i in sorted(candidates):
-            s = d.sentences[i]
-            per = {f.text: float(score[i, j]) for j, f in enumerate(facets) if score[i, j] > 0}
-            matched = list(dict.fromkeys(f.said or f.text for j, f in enumerate(facets) if score[i, j] > 0))
-            best_j = int(np.argmax(score[i])) if per else -1
-            actor = [a for a in profile.actors if a in s.acting]
-            out.append(
-                _Match(
-                    s,
-                    float(score[i, best_j]) if per else 0.0,
-                    matched,
-                    actor,
-                    float(sem[i, best_j]) if per else 0.0,
-                    facets[best_j] if per else None,
-                    per,
-                )
-            )
-        return out
+        return score, sem
 
     # matches → the answer
     def _compose(self, profile: Profile, matches: list[_Match], docs: list[str]) -> Obligations:
@@ -904,6 +931,10 @@ class ObligationFinder:
         asks: list[str] = []
         if m.actor:
             said.append(f"{_join(m.actor)} is named to act")
+        elif m.facet is not None and m.facet.defined_in:
+            said.append(
+                f"it covers {m.facet.text}, as the document defines it in words your profile uses ({m.facet.said})"
+            )
         elif m.facet is not None and m.facet.concept:
             said.append(f"it covers {m.facet.text}, as your {m.facet.said} is")
         elif m.matched:
