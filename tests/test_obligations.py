@@ -260,6 +260,8 @@ def test_a_category_counts_only_where_a_sentence_binds_or_invites(qa):
     r = qa.obligations("A brewery in an industrial park with a 10 t/h coal-fired boiler", doc=CQ)
     assert "4.2.3" in ids(r.must)  # the pollutant discharge permit system binds a fixed source
     assert all("data on pollutant discharge permits" not in i.sentence for i in r.items)
+    # nor does an invitation addressed to no one: "promote ... for the management of stationary pollution sources"
+    assert all("management of stationary pollution sources" not in i.sentence for i in r.items)
     assert_verbatim_and_grounded(qa, r)
 
 

@@ -772,8 +772,12 @@ class ObligationFinder:
         score = np.where(passing, score * IN_PASSING, score)
         # a category the profile's words stand for ("pollutant discharge" for a boiler) is evidence only in a sentence
         # that binds or invites; a plain statement of the government's own work ("data on pollutant discharge
-        # permits") names the category without addressing anyone
-        stated = np.array([s.a.strength == "stated" for s in d.sentences], dtype=bool)
+        # permits") names the category without addressing anyone; nor does an invitation addressed to no one
+        # ("promote ... for the management of stationary pollution sources": the government's management)
+        stated = np.array(
+            [s.a.strength == "stated" or (s.a.strength == "promoted" and not s.a.addressees) for s in d.sentences],
+            dtype=bool,
+        )
         concept = np.array([f.concept for f in facets], dtype=bool)
         if facets:
             score = np.where(stated[:, None] & concept[None, :], 0.0, score)
