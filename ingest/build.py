@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import hashlib
+import inspect
 import logging
 import re
 import shutil
@@ -12,6 +14,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -157,6 +160,24 @@ def _indexed_documents(settings: Settings, rebuild: bool) -> list[SourceDocument
     return sources
 
 
+@cache
+def reader_version() -> str:
+    """A fingerprint of the code that reads a document into provisions (the ``ingest`` package and the
+    clause model): an index read by other code is read again, so an upgrade reaches documents
+    whose files did not change."""
+    here = Path(__file__).resolve().parent
+    files = sorted(here.glob("*.py")) + sorted(here.glob("*.yaml")) + [Path(inspect.getfile(Clause))]
+    digest = hashlib.sha256()
+    for f in files:
+        digest.update(f.name.encode() + b"\0" + f.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _up_to_date(info: dict, source: SourceDocument) -> bool:
+    """Whether an indexed document's entry holds this file's text as this code reads it."""
+    return info.get("hash") == source.content_hash and info.get("reader") == reader_version()
+
+
 def _build(
     settings: Settings,
     sources: list[SourceDocument],
@@ -194,7 +215,7 @@ def _build(
     if (
         old is not None
         and not drop
-        and all(old.docs.get(p.source.doc_id, {}).get("hash") == p.source.content_hash for p in parsed)
+        and all(_up_to_date(old.docs.get(p.source.doc_id, {}), p.source) for p in parsed)
         # an index written before issuer and date were read gets them without re-embedding anything
         and all(old.docs[p.source.doc_id].get("provenance") == provenance[p.source.doc_id] for p in parsed)
     ):
@@ -220,9 +241,8 @@ def _build(
     keep = set()
     if old is not None:
         for doc_id, info in old.docs.items():
-            changed = (
-                doc_id in named
-                and next(p for p in parsed if p.source.doc_id == doc_id).source.content_hash != info["hash"]
+            changed = doc_id in named and not _up_to_date(
+                info, next(p for p in parsed if p.source.doc_id == doc_id).source
             )
             if not changed and doc_id not in drop:
                 keep.add(doc_id)
@@ -255,6 +275,7 @@ def _build(
         )
         new.docs[p.source.doc_id] = {
             "hash": p.source.content_hash,
+            "reader": reader_version(),  # the code that read it: other code reads it again
             "title": p.source.title,
             "path": str(p.source.path),
             "clauses": len(p.clauses),
@@ -454,7 +475,12 @@ def _save_target_vectors(
             missing, batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
         )
         known.update(zip(missing, vectors, strict=True))
-    matrix = np.array([known[t] for t in texts], dtype=np.float32).reshape(len(texts), -1)
+    # a set of documents with no targets has an empty matrix (reshape cannot infer a width from nothing)
+    matrix = (
+        np.array([known[t] for t in texts], dtype=np.float32).reshape(len(texts), -1)
+        if texts
+        else np.zeros((0, 0), dtype=np.float32)
+    )
     np.save(data_dir / new.target_vectors_file, matrix, allow_pickle=False)
 
 

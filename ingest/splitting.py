@@ -120,24 +120,40 @@ def _heading_level(par: str) -> int | None:
 
 
 def split_generic(text: str) -> list[RawClause]:
-    """Split any document into clauses under its numbered or Markdown headings."""
+    """Split any document into clauses under its numbered or Markdown headings.
+
+    A heading with nothing under it (the next heading is not below it, or the document ends) is a
+    clause of its own: a short numbered paragraph read as a heading ("1. Fleets The Bureau shall act.")
+    is never dropped."""
     out: list[RawClause] = []
     titles: list[str] = []
     counters: list[int] = [0]
     item = 0
+    empty: list[tuple[int, RawClause]] = []  # headings nothing was found under yet, with their level
+
+    def close(level: int) -> None:
+        closed = []
+        while empty and empty[-1][0] >= level:
+            closed.append(empty.pop()[1])
+        out.extend(reversed(closed))  # in document order
+
     for par in paragraphs(text):
         level = _heading_level(par)
         if level is not None:
             level = min(level, len(titles) + 1)
+            close(level)
             titles = titles[: level - 1] + [par.lstrip("# ").strip()]
-            counters = counters[:level] + [0] * 0
             while len(counters) < level:
                 counters.append(0)
             counters[level - 1] += 1
             counters = counters[:level]
             item = 0
+            path = ".".join(str(c) for c in counters if c)
+            empty.append((level, RawClause(path, titles[:-1], titles[-1])))
             continue
+        empty.clear()
         item += 1
         path = ".".join(str(c) for c in counters if c) or "0"
         out.append(RawClause(f"{path}.{item}" if path != "0" else str(item), list(titles), par))
+    close(1)
     return out

@@ -100,6 +100,23 @@ def test_ingest_summarises_what_it_read(tmp_path):
     assert "note: no targets found" in got.stderr and "no one named to act" in got.stderr
 
 
+def test_a_plan_with_no_targets_is_the_first_thing_indexed(tmp_path):
+    # alone in a new data dir: nothing else brings a target to embed
+    plain = tmp_path / "note.txt"
+    plain.write_text("A short note.\n\nThe Parks Office shall keep the gardens open.\n", encoding="utf-8")
+    got = run_cli("ingest", str(plain), data_dir=tmp_path / "data")
+    assert got.returncode == 0, got.stderr
+    asked = run_cli("ask", "--json", "who keeps the gardens open?", data_dir=tmp_path / "data")
+    assert "Parks Office" in json.loads(asked.stdout)["answer"], asked.stdout + asked.stderr
+
+
+def test_a_numbered_paragraph_read_as_a_heading_is_kept_as_a_provision():
+    from policyqa.ingest.splitting import split_generic
+
+    raw = split_generic("Plan\n\n1. Fleets\nThe Bureau shall act.\n\n## Annex\n")
+    assert ["1. Fleets The Bureau shall act.", "Annex"] == [r.text for r in raw if r.text != "Plan"]
+
+
 def test_a_rebuild_keeps_the_plans_a_user_added(tmp_path):
     data = tmp_path / "data"
     assert run_cli("ingest", str(SHARED_CORPORA / f"{EO_NUCLEAR}.txt"), data_dir=data).returncode == 0

@@ -142,6 +142,32 @@ def test_thresholds_are_targets_too(clauses):
     assert inks and "inks" in inks[0].measure and inks[0].reading
 
 
+def test_a_document_read_by_other_code_is_read_again(tmp_path):
+    """An upgrade reaches plans already indexed: a file whose text did not change is read and
+    embedded again when the index says other code read it, and skipped once this code has."""
+    from policyqa.engine.store import write_state
+    from policyqa.ingest.build import ingest, reader_version
+
+    plan = tmp_path / "plan.txt"
+    plan.write_text(
+        "Plan for clean fleets\n\n1. Fleets\nThe Transport Bureau shall replace 40 percent of buses by 2027.\n",
+        encoding="utf-8",
+    )
+    settings = Settings(data_dir=tmp_path / "d")
+    first = ingest(settings, [plan], progress=False)
+    assert first.embedded > 0
+    assert read_state(settings.data_dir).docs["plan"]["reader"] == reader_version()
+    assert ingest(settings, [plan], progress=False).unchanged
+
+    state = read_state(settings.data_dir)
+    state.docs["plan"]["reader"] = "an-earlier-reader"
+    write_state(settings.data_dir, state)
+    again = ingest(settings, [plan], progress=False)
+    assert not again.unchanged and again.embedded == first.embedded
+    assert read_state(settings.data_dir).docs["plan"]["reader"] == reader_version()
+    assert ingest(settings, [plan], progress=False).unchanged
+
+
 def test_reingest_replaces_rather_than_duplicates(tmp_path):
     from policyqa.ingest.build import ingest
 
