@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from policyqa.engine.grounding import check
@@ -316,3 +317,26 @@ def test_a_profile_matching_a_defined_term_gets_what_binds_that_kind(plans):
     # a profile that shares one word with a definition is not made that kind
     small = plans.obligations("We fine-tune a small open model for customer emails.", doc=AI_EO)
     assert not any("as the document defines it" in i.condition for i in small.items)
+
+
+@pytest.mark.parametrize(
+    "profile",
+    [
+        "We are a city-owned state-owned steel group running a long-process mill in Changshou, with a captive "
+        "coal-fired power plant; we are a designated key energy-using unit.",
+        "We operate a data centre in Liangjiang New Area (about 3,000 racks, roughly 60 GWh of electricity a year) "
+        "and are listed as a key energy-using unit.",
+        "Fine chemicals maker in a chemical park, one 20 t/h coal-fired steam boiler, total energy use 30,000 tce.",
+    ],
+)
+def test_a_why_that_says_names_quotes_a_sentence_holding_the_words(qa, profile):
+    # "it names 'X'" is a claim about the quoted sentence; a match by meaning alone is said to be one
+    from policyqa.engine.text import content_stems
+
+    result = qa.obligations(profile).to_dict()
+    items = result["must"] + result["should_know"]
+    assert items
+    for item in items:
+        claim = re.search(r"it names ((?:'[^']+'(?:, )?)+)", item["condition"])
+        for named in re.findall(r"'([^']+)'", claim.group(1)) if claim else []:
+            assert set(content_stems(named)) & set(content_stems(item["sentence"])), (item["clause_id"], item)

@@ -942,7 +942,13 @@ class ObligationFinder:
         elif m.facet is not None and m.facet.concept:
             said.append(f"it covers {m.facet.text}, as your {m.facet.said} is")
         elif m.matched:
-            said.append(f"it names {', '.join(repr(f) for f in m.matched[:2])}")
+            # a facet none of whose words the sentence holds was matched by meaning alone: said so, not "names"
+            named = [f for f in m.matched if set(content_stems(f)) & m.s.stems]
+            close = [f for f in m.matched if f not in named]
+            if named:
+                said.append(f"it names {', '.join(repr(f) for f in named[:2])}")
+            else:
+                said.append(f"it speaks of something close to your {', '.join(repr(f) for f in close[:2])}")
         lines = [(th, x.s.a) for x in [m, *[o for o in others if o is not m]] for th in x.s.a.thresholds]
         for th, where in lines:
             q = next((q for q in profile.quantities if q.unit.lower() == th.unit.lower()), None)
