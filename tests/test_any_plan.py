@@ -33,6 +33,15 @@ def test_a_section_is_looked_up_by_the_number_the_document_prints(plans):
     assert ans.clause_ids[0] == "4.1(a)(i)(A)" and ans.doc_id == EO_AI
 
 
+def test_a_provision_two_documents_number_alike_is_taken_from_the_one_the_citation_word_fits(plans):
+    # the Chongqing plan is numbered by position (its "clauses"), the AI order prints "Sec. 5.2"
+    clause = plans.answer("Quote clause 5.2 for me.")
+    assert clause.doc_id == "chongqing-14fyp-energy-emissions" and clause.clause_ids[0] == "5.2"
+    assert any("also in" in n for n in clause.notes)  # the other document is named, not dropped
+    section = plans.answer("Quote section 5.2 for me.")
+    assert section.doc_id == EO_AI and section.clause_ids[0] == "5.2"
+
+
 def test_who_must_act_is_read_from_the_sentence(plans):
     ans = plans.answer("Under the nuclear order, who has to update the excess uranium management policy?")
     assert not ans.abstained and ans.doc_id == EO_NUCLEAR

@@ -66,6 +66,13 @@ _SHORT_FORM = re.compile(r"\b([A-Z]{3,6})s?\b")  # "ERP", "ERPs": a short form t
 _ASKS_WHAT_IT_SAYS = re.compile(r"\b(?:say|says|said|mention|mentions|anything about)\b", re.IGNORECASE)
 ABSTAIN_PREFIX = "The plan does not say"
 LOOKUP_CHILDREN = 6  # provisions under a looked-up section shown with it
+# The word a question cites a provision by, and the printed labels of the documents that use it: a
+# document printing "Sec. 5.2" is cited as a section, one numbered by position (no label) as a clause.
+_UNIT_WORDS = (
+    (re.compile(r"\b(?:sections?|sec\.|§)", re.IGNORECASE), re.compile(r"^(?:sec\.|section)\b", re.IGNORECASE)),
+    (re.compile(r"\b(?:articles?|art\.)", re.IGNORECASE), re.compile(r"^(?:art\.|article)\b", re.IGNORECASE)),
+    (re.compile(r"\bclauses?\b", re.IGNORECASE), re.compile(r"^$")),
+)
 CHINESE_TERMS = 8  # dictionary words a Chinese question is searched with, rarest in the plans first
 HEAD_OF_BODY = 0.01  # fused-score boost of a provision saying who heads the body a "who leads" question names
 DOCUMENT_DEPTH = 2  # hits looked at (× top_k) for the document that speaks to a question most
@@ -452,6 +459,14 @@ class PolicyQA:
         question's other words ("what policy does section 2 set out"); ties go to the nearest by retrieval."""
         if len(found) == 1:
             return next(iter(found))
+        for asked, printed in _UNIT_WORDS:  # "clause 5.2": the document numbered by position, not "Sec. 5.2"
+            if asked.search(q.text):
+                citing = {d: cs for d, cs in found.items() if printed.search(cs[0].label)}
+                if citing and len(citing) < len(found):
+                    found = citing
+                    if len(found) == 1:
+                        return next(iter(found))
+                break
         cover = {d: self.coverage(q, " ".join(f"{c.heading_text} {c.text}" for c in cs)) for d, cs in found.items()}
         best = max(cover.values())
         tied = [d for d, v in cover.items() if v == best]
