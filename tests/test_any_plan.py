@@ -42,6 +42,24 @@ def test_a_provision_two_documents_number_alike_is_taken_from_the_one_the_citati
     assert section.doc_id == EO_AI and section.clause_ids[0] == "5.2"
 
 
+def test_a_term_one_documents_best_provision_writes_out_says_which_document(plans):
+    # three orders have "General Provisions"; only the plan has "general requirements", and the
+    # provision moved first is judged by how close in meaning it is, not by a lane that missed it
+    ans = plans.answer("what are the general requirements of the plan")
+    assert not ans.abstained and ans.doc_id == "chongqing-14fyp-energy-emissions", ans.answer
+    assert ans.clause_ids[0] == "1"
+
+
+def test_a_hit_only_the_word_lane_found_gets_its_closeness_in_meaning(plans):
+    q, boost = plans.read("what are the general requirements of the plan")
+    vector = plans.index.embed_query(q.search_text)
+    hits = plans.retriever.search(q.search_text, k=40, vector=vector)
+    unknown = [h for h in hits if h.dense_rank is None]
+    assert unknown and all(h.dense_sim == 0.0 for h in unknown)
+    plans.retriever.fill_dense_sims(unknown, vector)
+    assert all(h.dense_sim > 0.1 for h in unknown), [(h.key, h.dense_sim) for h in unknown]
+
+
 def test_who_must_act_is_read_from_the_sentence(plans):
     ans = plans.answer("Under the nuclear order, who has to update the excess uranium management policy?")
     assert not ans.abstained and ans.doc_id == EO_NUCLEAR

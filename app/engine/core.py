@@ -508,7 +508,19 @@ class PolicyQA:
         A word of the question only one document uses ("Kigali", or "offtake" written into a Chinese
         question) says which document that is: with none, words every document uses ("when was it
         issued") move an English question nowhere."""
-        if q.terms or len({h.clause.doc_id for h in hits}) < 2:
+        if len({h.clause.doc_id for h in hits}) < 2:
+            return hits
+        if q.terms:
+            # a term of the question written out in one document's best provision ("general requirements",
+            # beside three orders' "General Provisions") says which document that is
+            firsts = {}
+            for h in hits:
+                firsts.setdefault(h.clause.doc_id, f"{h.clause.heading_text} {h.clause.text}".lower())
+            holding = [d for d, text in firsts.items() if any(t.lower() in text for t in q.terms)]
+            if len(holding) == 1 and holding[0] != hits[0].clause.doc_id:
+                return [h for h in hits if h.clause.doc_id == holding[0]] + [
+                    h for h in hits if h.clause.doc_id != holding[0]
+                ]
             return hits
         best: dict[str, float] = {}
         for h in hits:
@@ -690,6 +702,8 @@ class PolicyQA:
         hits = self._document_first(q, hits)[: self.settings.top_k]
         # An answer rests on one document: the one the best hit is in.
         hits = [h for h in hits if hits and h.clause.doc_id == hits[0].clause.doc_id]
+        if hits and hits[0].dense_rank is None:  # how close in meaning it is decides whether it is weak
+            self.retriever.fill_dense_sims(hits, q_vec)
         retrieve_ms = (time.perf_counter() - t_r) * 1000
         if not hits:
             return self._abstain(q, "anything that matches this question.")

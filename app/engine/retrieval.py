@@ -96,6 +96,25 @@ class HybridRetriever(BaseRetriever):
             ranked = [h for h in ranked if h.key in restrict]
         return ranked[:k]
 
+    def fill_dense_sims(self, hits: list[ClauseHit], vector) -> None:
+        """Give hits that only the word lane found (``dense_sim`` unknown, 0.0) their closeness in meaning,
+        from a dense search within their documents: a document's best provision moved first by
+        :meth:`PolicyQA._document_first` may lie below the dense lane's depth over all documents."""
+        unknown = [h for h in hits if h.dense_rank is None]
+        if not unknown:
+            return
+        index: LiveIndex = self.index
+        sims: dict[str, float] = {}
+        for doc in sorted({h.clause.doc_id for h in unknown}):
+            ids = sorted({h.clause.clause_id for h in unknown if h.clause.doc_id == doc})
+            where = {"$and": [{"doc_id": doc}, {"clause_id": {"$in": ids}}]}
+            wanted = {h.key for h in unknown if h.clause.doc_id == doc}
+            n = sum(1 for k in index.chunk_keys if k in wanted)  # every chunk of those provisions
+            for i, sim in index.dense_search(vector, max(n, 1), where=where):
+                sims[index.chunk_keys[i]] = max(sims.get(index.chunk_keys[i], 0.0), sim)
+        for h in unknown:
+            h.dense_sim = sims.get(h.key, 0.0)
+
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
         return [
             Document(
