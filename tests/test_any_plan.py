@@ -60,6 +60,17 @@ def test_a_hit_only_the_word_lane_found_gets_its_closeness_in_meaning(plans):
     assert all(h.dense_sim > 0.1 for h in unknown), [(h.key, h.dense_sim) for h in unknown]
 
 
+def test_the_plan_is_the_document_titled_a_plan_among_orders_and_acts(plans):
+    # "the plan" beside three orders and an Act is the one document whose title makes it a plan ...
+    ans = plans.answer("What public awareness events does the plan mention?")
+    assert ans.doc_id == "chongqing-14fyp-energy-emissions" and "Energy Conservation Week" in ans.answer
+    zh = plans.answer("这个方案的总体要求是什么？")
+    assert zh.doc_id == "chongqing-14fyp-energy-emissions" and not zh.abstained
+    # ... but not a plan another document calls for
+    ans = plans.answer("deadline for the plan to expand domestic uranium conversion and enrichment capacity?")
+    assert ans.doc_id == EO_NUCLEAR and "120 days" in ans.answer, ans.answer
+
+
 def test_who_must_act_is_read_from_the_sentence(plans):
     ans = plans.answer("Under the nuclear order, who has to update the excess uranium management policy?")
     assert not ans.abstained and ans.doc_id == EO_NUCLEAR

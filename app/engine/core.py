@@ -66,6 +66,11 @@ _SHORT_FORM = re.compile(r"\b([A-Z]{3,6})s?\b")  # "ERP", "ERPs": a short form t
 _ASKS_WHAT_IT_SAYS = re.compile(r"\b(?:say|says|said|mention|mentions|anything about)\b", re.IGNORECASE)
 ABSTAIN_PREFIX = "The plan does not say"
 LOOKUP_CHILDREN = 6  # provisions under a looked-up section shown with it
+_THE_PLAN = re.compile(
+    r"\b(?:this|the|our|your)\s+plan\b(?!\s+(?:to|for|of|that|under|on|by)\b)|方案",
+    re.IGNORECASE,
+)
+_PLAN_TITLE = re.compile(r"\bplan\b|方案|规划", re.IGNORECASE)
 # The word a question cites a provision by, and the printed labels of the documents that use it: a
 # document printing "Sec. 5.2" is cited as a section, one numbered by position (no label) as a clause.
 _UNIT_WORDS = (
@@ -410,7 +415,7 @@ class PolicyQA:
             return [doc]
         # "the Act", or in Chinese "该法" / "这项行政令" read through the dictionary
         pointing = q.text if q.language == "en" else " ".join(self._chinese().self_references(q.text))
-        named = named_documents(q.text, self._names) or documents_of_kind(pointing, views)
+        named = named_documents(q.text, self._names) or documents_of_kind(pointing, views) or self._plans_meant(q)
         if named:
             return named
         if q.clause_ids:  # a provision only some documents have ("set up in 10.1(a)") says which, before a name does
@@ -422,6 +427,14 @@ class PolicyQA:
             if naming:
                 return naming
         return [v.doc_id for v in views]
+
+    def _plans_meant(self, q: Question) -> list[str]:
+        """"The plan" ("这个方案") said of a set of documents where only some are plans by their titles (a work
+        plan beside orders and Acts): those. Not "the plan to expand ..." (a plan the document calls for)."""
+        if not _THE_PLAN.search(q.text):
+            return []
+        plans = [d for d, title in self.index.titles.items() if _PLAN_TITLE.search(title)]
+        return plans if 0 < len(plans) < len(self.index.titles) else []
 
     def _abstain(self, q: Question, why: str, hits: list[ClauseHit] | None = None) -> Answer:
         related = [h.clause.clause_id for h in (hits or [])[:3]]
