@@ -87,6 +87,7 @@ _BARE_OK = frozenset(
         "vice-president",
         "vice president",
         "prime minister",
+        "minister",  # a statute's "the Minister" is the minister administering it
         "premier",
         "mayor",
         "governor",

@@ -80,11 +80,17 @@ def corpus_documents(corpus_dir: Path) -> list[SourceDocument]:
     return docs
 
 
+TITLE_LINES = 20  # the lines a document's title is looked for in
+
+
 def file_document(path: Path) -> SourceDocument:
     """A document given on the command line (doc id from its file name)."""
     text = read_text(path)
-    first_line = next((line.strip() for line in text.splitlines() if line.strip()), path.stem)
-    return SourceDocument(slug(path.stem), first_line.lstrip("# ")[:200], path, text)
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    # a Markdown title ("# Climate Change Authority Act 2011") under a note or a date line is the title
+    h1 = next((line for line in lines[:TITLE_LINES] if re.match(r"#\s+\S", line)), None)
+    title = (h1 or (lines[0] if lines else path.stem)).lstrip("# ")
+    return SourceDocument(slug(path.stem), title[:200], path, text)
 
 
 def _provisions(source: SourceDocument) -> list[Provision]:

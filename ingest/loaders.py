@@ -99,6 +99,33 @@ def _read_pdf(path: Path) -> str:
     return text
 
 
+def _read_markdown(path: Path) -> str:
+    return markdown_text(_read_plain(path))
+
+
+_MD_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+_MD_LINK = re.compile(r"\[([^\]]+)\]\((?:[^()]|\([^)]*\))*\)")
+_MD_BULLET = re.compile(r"^([ \t]*)(?:[*+-]|\d+\.(?=[ \t]+\d))[ \t]+", re.MULTILINE)
+# **bold**, __bold__, *em*, _em_ (not inside a word: "snake_case" stays)
+_MD_EMPHASIS = re.compile(r"(?<![\w*])(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1(?![\w*])", re.DOTALL)
+_MD_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+
+
+def markdown_text(text: str) -> str:
+    """A Markdown document as the plain text it shows: list markers, emphasis, link and image syntax
+    and comments are markup, not words ("    * (1) This Act binds **_the Crown_**" reads as
+    "    (1) This Act binds the Crown"); headings keep their "#" (they mark the document's structure)."""
+    text = _MD_COMMENT.sub("", text)
+    text = _MD_IMAGE.sub(r"\1", text)
+    text = _MD_LINK.sub(r"\1", text)
+    text = _MD_BULLET.sub(r"\1", text)
+    for _ in range(3):  # nested emphasis ("**_term_**")
+        text, n = _MD_EMPHASIS.subn(r"\2", text)
+        if not n:
+            break
+    return text
+
+
 def _read_docx(path: Path) -> str:
     import docx2txt
 
@@ -118,7 +145,7 @@ def _read_html(path: Path) -> str:
 
 _READERS = {
     ".txt": _read_plain,
-    ".md": _read_plain,
+    ".md": _read_markdown,
     ".pdf": _read_pdf,
     ".docx": _read_docx,
     ".html": _read_html,

@@ -155,6 +155,54 @@ def test_a_numbered_paragraph_read_as_a_heading_is_kept_as_a_provision():
     assert ["1. Fleets The Bureau shall act.", "Annex"] == [r.text for r in raw if r.text != "Plan"]
 
 
+MARKDOWN_ACT = """Note: this copy is not the authoritative source; see [the register](https://example.org/act).
+
+# Harbour Authority Act 2020
+
+### Part 1--Preliminary
+
+##### 6  Crown to be bound
+
+    * (1) This Act binds the **_Crown_** in each of its capacities.
+
+    * (2) This Act does not make the Crown liable to be prosecuted for an offence.
+
+##### 7  Membership of the Authority
+
+    * The Authority consists of the following members:
+
+     * (a) a Chair;
+
+     * (b) at least 2, and not more than 4, other members.
+
+##### 8  Appointment of members
+
+    * (1) Each member of the Authority is to be appointed by the Minister by written instrument.
+
+    * (2) A member holds office for the period specified in the instrument of appointment. The period must not
+exceed 5 years.
+"""
+
+
+def test_a_markdown_act_is_read_as_the_text_it_shows(tmp_path):
+    from policyqa.engine.agencies import registry_for
+    from policyqa.ingest.documents import file_document, parse_document
+    from policyqa.settings import Settings
+
+    path = tmp_path / "harbour-authority-act.md"
+    path.write_text(MARKDOWN_ACT, encoding="utf-8")
+    source = file_document(path)
+    assert source.title == "Harbour Authority Act 2020"  # the "# " title, not the note above it
+    parsed = parse_document(source, registry_for(Settings().corpus_dir))
+    by_id = {c.clause_id: c for c in parsed.clauses}
+    # bulleted subsections are the Act's own numbering, and markup is no part of the words
+    assert {"6(1)", "6(2)", "7(a)", "7(b)", "8(1)", "8(2)"} <= set(by_id), sorted(by_id)
+    assert by_id["6(1)"].text == "This Act binds the Crown in each of its capacities."
+    assert not any(ch in c.text for c in parsed.clauses for ch in "*_[]")
+    # a statute's "the Minister" is an actor without a definition of its own
+    assert by_id["8(1)"].lead == ["Minister"]
+
+
 def test_a_rebuild_keeps_the_plans_a_user_added(tmp_path):
     data = tmp_path / "data"
     assert run_cli("ingest", str(SHARED_CORPORA / f"{EO_NUCLEAR}.txt"), data_dir=data).returncode == 0
