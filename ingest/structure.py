@@ -959,10 +959,43 @@ def _ends_open(text: str) -> bool:
     return bool(t) and (t[-1] in ":—–-," or t[-1].isalnum())
 
 
+_CONTENTS_HEADING = re.compile(
+    r"^[#*\s]*(?:table of contents|contents|arrangement of (?:sections|clauses|provisions|articles))[\s:]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_PAGE_NUMBER = re.compile(r"(?:[\s.…·]|\t)+\d{1,4}\s*$")
+
+
+def _key(line: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", _PAGE_NUMBER.sub("", line).lower())
+
+
+def without_contents(text: str) -> str:
+    """``text`` without its table of contents: the lines from a "Contents" heading to the line that
+    repeats its first entry as a heading ("Part 1 Preliminary" ... "Part 1--Preliminary"). Its entries
+    would otherwise number every section twice; what it lists is all in the body. Unchanged when no
+    entry comes back."""
+    m = _CONTENTS_HEADING.search(text)
+    if not m:
+        return text
+    lines = text[m.end() :].splitlines(keepends=True)
+    entries = [(i, line) for i, line in enumerate(lines) if line.strip()]
+    if len(entries) < 3:
+        return text
+    first = _key(entries[0][1])
+    offset = m.end()
+    for n, (i, line) in enumerate(entries):
+        if n >= 2 and first and _key(line) == first:
+            start = offset + sum(len(x) for x in lines[:i])
+            return text[: m.start()] + text[start:]
+    return text
+
+
 def split_provisions(text: str) -> list[Provision] | None:
     """Provisions under the document's printed numbering, or None when the document has no consistent
-    printed numbering (the caller then numbers paragraphs by position)."""
-    paras = _paragraphs(text)
+    printed numbering (the caller then numbers paragraphs by position). A table of contents is left
+    out (:func:`without_contents`)."""
+    paras = _paragraphs(without_contents(text))
     if not paras:
         return None
     builder = _Builder(paras)
@@ -1033,12 +1066,12 @@ def split_provisions(text: str) -> list[Provision] | None:
 
 
 _REF_WORD = (
-    r"(?:sub)?sections?|secs?\.?|ss?\.|§§?|(?:sub)?paragraphs?|paras?\.?|¶|articles?|arts?\.|clauses?|cl\.|"
+    r"(?:sub)?sections?|secs?\.?|ss?\.|s(?=\s+\d)|§§?|(?:sub)?paragraphs?|paras?\.?|¶|articles?|arts?\.|clauses?|cl\.|"
     r"parts?|chapters?|annex(?:es)?|schedules?|appendix"
 )
 _REF_NUM = r"(\d+[A-Za-z]?(?:\.\d+)*|(?-i:[IVXLC]+)\b)"
 _REF_TAIL = r"((?:\s*\((?:[A-Za-z]{1,5}|\d{1,3})(?:\.\d{1,2})?\))*)"
-_REF = re.compile(rf"(?<![\w.])({_REF_WORD})\s*{_REF_NUM}\.?{_REF_TAIL}", re.IGNORECASE)
+_REF = re.compile(rf"(?<![\w.'’])({_REF_WORD})\s*{_REF_NUM}\.?{_REF_TAIL}", re.IGNORECASE)
 _REF_TAIL_RE = re.compile(_REF_TAIL)
 _REF_OF = re.compile(
     rf"(?<![\w.])(?:(?:sub)?paragraphs?|paras?\.?|points?|items?)\s*(\d+|\([A-Za-z0-9.]+\))"

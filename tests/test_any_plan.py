@@ -159,6 +159,16 @@ MARKDOWN_ACT = """Note: this copy is not the authoritative source; see [the regi
 
 # Harbour Authority Act 2020
 
+## Contents
+
+  Part 1 Preliminary
+
+       6 Crown to be bound
+
+       7 Membership of the Authority
+
+       8 Appointment of members
+
 ### Part 1--Preliminary
 
 ##### 6  Crown to be bound
@@ -201,6 +211,20 @@ def test_a_markdown_act_is_read_as_the_text_it_shows(tmp_path):
     assert not any(ch in c.text for c in parsed.clauses for ch in "*_[]")
     # a statute's "the Minister" is an actor without a definition of its own
     assert by_id["8(1)"].lead == ["Minister"]
+    # the table of contents numbers nothing: each section once, with its text
+    assert [c.clause_id for c in parsed.clauses].count("8") == 1
+
+
+def test_who_acts_under_a_section_heading_is_read_from_the_provision_under_it(tmp_path):
+    path = tmp_path / "harbour-authority-act.md"
+    path.write_text(MARKDOWN_ACT, encoding="utf-8")
+    data = tmp_path / "data"
+    assert run_cli("ingest", str(path), data_dir=data).returncode == 0
+    got = run_cli("ask", "--json", "Who appoints the members of the Authority?", data_dir=data)
+    ans = json.loads(got.stdout)
+    assert "Minister" in ans["answer"] and "names no" not in ans["answer"], ans["answer"]
+    lookup = json.loads(run_cli("ask", "--json", "what does s 7 cover?", data_dir=data).stdout)
+    assert lookup["intent"] == "clause_lookup" and "a Chair" in lookup["answer"], lookup["answer"]
 
 
 def test_a_rebuild_keeps_the_plans_a_user_added(tmp_path):

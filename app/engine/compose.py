@@ -173,6 +173,18 @@ class Composer:
 
     # -- intents ----------------------------------------------------------------------------
     def lead(self, q: Question, hits: list[ClauseHit]) -> Composed:
+        top = hits[0].clause
+        if not top.text.strip():
+            # a section heading with nothing of its own ("18 Appointment of members") names no one: the
+            # provision under it that names someone answers ("... appointed by the Minister")
+            under = [
+                h
+                for h in hits[1:5]
+                if h.clause.doc_id == top.doc_id
+                and h.clause.clause_id.startswith((f"{top.clause_id}(", f"{top.clause_id}."))
+                and (h.clause.lead or h.clause.responsible)
+            ]
+            hits = under[:1] + [h for h in hits if h not in under[:1]] if under else hits
         chosen = [hits[0]]
         for h in hits[1:3]:
             same_section = h.clause.clause_id.rsplit(".", 1)[0] == hits[0].clause.clause_id.rsplit(".", 1)[0]
