@@ -191,6 +191,16 @@ MARKDOWN_ACT = """Note: this copy is not the authoritative source; see [the regi
 
     * (2) A member holds office for the period specified in the instrument of appointment. The period must not
 exceed 5 years.
+
+##### 9  Meetings
+
+    * (1) The Chair may convene a meeting of the Authority at any time.
+
+    * (2) The Minister may remove a member who is absent from 3 consecutive meetings of the Authority.
+
+##### 10  Acting members
+
+    * The Minister may appoint a person to act as a member of the Authority during a vacancy in an office.
 """
 
 
@@ -225,6 +235,23 @@ def test_who_acts_under_a_section_heading_is_read_from_the_provision_under_it(tm
     assert "Minister" in ans["answer"] and "names no" not in ans["answer"], ans["answer"]
     lookup = json.loads(run_cli("ask", "--json", "what does s 7 cover?", data_dir=data).stdout)
     assert lookup["intent"] == "clause_lookup" and "a Chair" in lookup["answer"], lookup["answer"]
+
+
+def test_an_act_says_when_and_how_many_in_its_own_words(tmp_path):
+    path = tmp_path / "harbour-authority-act.md"
+    path.write_text(MARKDOWN_ACT, encoding="utf-8")
+    data = tmp_path / "data"
+    assert run_cli("ingest", str(path), data_dir=data).returncode == 0
+    lines = [
+        "When can the Chair call a meeting of the Authority?",  # "at any time": a when in words
+        "How many consecutive meetings can a member miss before the Minister may remove them?",  # a count in digits
+        "When may the Minister appoint someone to act as a member of the Authority?",  # a statute's words, no injection
+    ]
+    got = run_cli("ask", "--json", data_dir=data, stdin="\n".join(lines))
+    answers = [json.loads(line) for line in got.stdout.splitlines()]
+    assert "at any time" in answers[0]["answer"] and not answers[0]["abstained"], answers[0]["answer"]
+    assert "3 consecutive meetings" in answers[1]["answer"] and not answers[1]["abstained"], answers[1]["answer"]
+    assert "set the plan aside" not in answers[2]["answer"] and "vacancy" in answers[2]["answer"], answers[2]["answer"]
 
 
 def test_a_rebuild_keeps_the_plans_a_user_added(tmp_path):

@@ -24,6 +24,12 @@ _SPAN = re.compile(
     r"(?:\s+sitting)?\s+(?:days?|weeks?|months?|years?)\b",
     re.IGNORECASE,
 )
+# "when" said in words: the moment a duty or an act takes effect ("on the day it is received", "at any time")
+_WHEN_IN_WORDS = re.compile(
+    r"\b(?:on the day (?:it|on which|that|of)|at any time|as soon as (?:practicable|possible|feasible)|without delay|"
+    r"forthwith|at least once (?:a|in|every)|from time to time)\b",
+    re.IGNORECASE,
+)
 _YEAR = re.compile(
     r"\b(?:by|in|before|until|from|for|after|during|of) (?:(?:fiscal )?year )?(?:19|20)\d\d\b", re.IGNORECASE
 )
@@ -94,7 +100,11 @@ def dated_sentences(clause: Clause) -> list[str]:
     time ("within 90 days", "five years before"), in the clause's order; for a list item with none of
     its own, the lead-in sentences that set its deadline."""
     phrases = [d.text for d in clause.deadlines] + [str(t.year) for t in clause.targets if t.year]
-    own = [s for s in body_sentences(clause) if any(p in s for p in phrases) or _YEAR.search(s) or _SPAN.search(s)]
+    own = [
+        s
+        for s in body_sentences(clause)
+        if any(p in s for p in phrases) or _YEAR.search(s) or _SPAN.search(s) or _WHEN_IN_WORDS.search(s)
+    ]
     if own or not clause.context:
         return own
     # the deadline of a list item is in the lead-in it completes

@@ -13,7 +13,7 @@ from functools import lru_cache
 from policyqa.engine.agencies import AgencyRegistry, registry_for, with_actors
 from policyqa.engine.answer import Answer
 from policyqa.engine.clauses import Clause, Target, target_text
-from policyqa.engine.compose import Composed, Composer, dated_sentences
+from policyqa.engine.compose import Composed, Composer, body_sentences, dated_sentences
 from policyqa.engine.crosslingual import CHINESE_STOPWORDS, HEAD_TITLES_EN, ChineseReader, document_vocabulary
 from policyqa.engine.decide import DocumentView, decide, document_names, documents_of_kind, named_documents
 from policyqa.engine.glossary import Glossary, glossary_for
@@ -767,6 +767,17 @@ class PolicyQA:
                 and _SPELLED_COUNT.search(" ".join(best_sentences(h.clause, q.focus_text, k=1)))
                 and (within or self.coverage(q, f"{h.clause.heading_text} {h.clause.text}") >= GOAL_IN_WORDS)
             ]
+            # ... or counts in digits the very thing asked ("how many consecutive meetings": "3 consecutive
+            # meetings"; "how many members": "not more than 4, other members")
+            noun = _counted_noun(q.text) if q.language == "en" else ""
+            counted += [
+                h
+                for h in hits[:3]
+                if noun
+                and h not in counted
+                and any(_counts_noun(sent, noun) for sent in body_sentences(h.clause))
+                and (within or self.coverage(q, f"{h.clause.heading_text} {h.clause.text}") >= GOAL_IN_WORDS)
+            ]
             in_words = q.language == "en" and (
                 (not asks_quantity(q.text) and (cov >= GOAL_IN_WORDS or asks_yes_no(q.text))) or bool(counted)
             )
@@ -940,6 +951,28 @@ class PolicyQA:
             ans.notes.append(f"{len(grounding.dropped)} sentence(s) dropped by the grounding check")
         ans.timings["compose_ms"] = round((time.perf_counter() - t0) * 1000, 2)
         return ans
+
+
+_HOW_MANY = re.compile(
+    r"\bhow many\s+((?:[a-z-]+\s+){0,2}?[a-z-]+?)(?=\s+(?:does|do|did|is|are|can|could|must|should|will|"
+    r"would|may|of|in|on|for|at|under|has|have|make|sit|serve)\b|\s*[?,.]|$)",
+    re.IGNORECASE,
+)
+_NUMBER = r"(?:\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty)"
+
+
+def _counted_noun(question: str) -> str:
+    """The stem of what a "how many" question counts ("how many consecutive meetings can ..." → "meet")."""
+    m = _HOW_MANY.search(question)
+    return stem(m.group(1).split()[-1]) if m else ""
+
+
+def _counts_noun(sentence: str, noun: str) -> bool:
+    """Whether ``sentence`` gives a number of ``noun`` ("3 consecutive meetings", "4, other members")."""
+    for m in re.finditer(rf"(?<![\w.,$§(/-]){_NUMBER},?((?:\s+[A-Za-z-]+){{1,3}})", sentence, re.IGNORECASE):
+        if any(stem(w) == noun for w in m.group(1).split()):
+            return True
+    return False
 
 
 def composed_clauses(qa: PolicyQA, composed: Composed) -> list[Clause]:
