@@ -201,6 +201,12 @@ exceed 5 years.
 ##### 10  Acting members
 
     * The Minister may appoint a person to act as a member of the Authority during a vacancy in an office.
+
+##### 11  Leave of absence
+
+    * (1) The Minister may grant leave of absence to a fulltime member of the Authority.
+
+    * (2) The Chair may grant leave of absence to a parttime member of the Authority.
 """
 
 
@@ -246,12 +252,14 @@ def test_an_act_says_when_and_how_many_in_its_own_words(tmp_path):
         "When can the Chair call a meeting of the Authority?",  # "at any time": a when in words
         "How many consecutive meetings can a member miss before the Minister may remove them?",  # a count in digits
         "When may the Minister appoint someone to act as a member of the Authority?",  # a statute's words, no injection
+        "Who can grant leave of absence to a part-time member?",  # printed closed up: "parttime"
     ]
     got = run_cli("ask", "--json", data_dir=data, stdin="\n".join(lines))
     answers = [json.loads(line) for line in got.stdout.splitlines()]
     assert "at any time" in answers[0]["answer"] and not answers[0]["abstained"], answers[0]["answer"]
     assert "3 consecutive meetings" in answers[1]["answer"] and not answers[1]["abstained"], answers[1]["answer"]
     assert "set the plan aside" not in answers[2]["answer"] and "vacancy" in answers[2]["answer"], answers[2]["answer"]
+    assert answers[3]["citations"][0]["clause_id"] == "11(2)" and "Chair" in answers[3]["answer"], answers[3]["answer"]
 
 
 def test_a_rebuild_keeps_the_plans_a_user_added(tmp_path):

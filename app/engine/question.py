@@ -180,9 +180,12 @@ class Question:
         """What retrieval searches for: English text plus the plan's terms for what it names."""
         base = self.text if self.language == "en" else _CJK.sub(" ", self.text)
         extra = [t for t in self.terms if t.lower() not in base.lower()]
-        return " ".join([base, *extra, *self.translated, *self.agencies]).strip()
+        # "part-time" is also found where a document prints it closed up ("parttime", "GovernorGeneral")
+        closed = [m.group(0).replace("-", "") for m in _HYPHENATED.finditer(base)] if self.language == "en" else []
+        return " ".join([base, *extra, *closed, *self.translated, *self.agencies]).strip()
 
 
+_HYPHENATED = re.compile(r"\b[A-Za-z]{3,}(?:-[A-Za-z]{3,})+\b")
 _LATIN_SPAN = re.compile(r"[A-Za-z][A-Za-z0-9'’&/-]*(?:[ .-]+[A-Za-z0-9][A-Za-z0-9'’&/-]*)*")
 
 
