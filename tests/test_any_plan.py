@@ -71,6 +71,11 @@ def test_the_plan_is_the_document_titled_a_plan_among_orders_and_acts(plans):
     assert ans.doc_id == EO_NUCLEAR and "120 days" in ans.answer, ans.answer
 
 
+def test_where_an_office_is_located_is_refused_with_a_possessive_in_the_question(plans):
+    ans = plans.answer("Where is the Council on Environmental Quality's head office located?")
+    assert ans.abstained, ans.answer
+
+
 def test_who_must_act_is_read_from_the_sentence(plans):
     ans = plans.answer("Under the nuclear order, who has to update the excess uranium management policy?")
     assert not ans.abstained and ans.doc_id == EO_NUCLEAR
