@@ -9,8 +9,9 @@ Registry (``read_actors``)
     Sustainability Officer"). Heads that are titles make an ``official``, the others a ``body``. A bare head
     ("the Secretary", "the Council", "the Minister") is an actor only when the document defines it
     ("the Secretary of Commerce (the “Secretary”)", "Minister means ..."); otherwise it is left alone rather
-    than guessed. A few offices that are unique by themselves are kept bare (President, Senate, Parliament,
-    Mayor ...).
+    than guessed, unless the document gives it duties ("the Commission shall ...") and names exactly one actor
+    with that head ("the European Commission"): then it is that actor. A few offices that are unique by
+    themselves are kept bare (President, Senate, Parliament, Mayor ...).
 
     Short forms come from the document: "Office of Management and Budget (OMB)" (an acronym is matched
     against the initials of the words before it, so "Director of the National Institute of Standards and
@@ -897,6 +898,7 @@ def read_actors(text: str) -> ActorRegistry:
             g = groups.pop(pk)
             groups[lk].first = min(groups[lk].first, g.first)
         alias.setdefault(pk, lk)
+    alias.update(_bare_subjects(segs, groups, alias, lex, text))
     for seg in segs:
         if seg.bare:
             k = lex.key(seg.words)
@@ -955,6 +957,36 @@ def read_actors(text: str) -> ActorRegistry:
     ]
     phrase_names = {p: names[lk] for p, lk in phrases.items() if lk in names}
     return ActorRegistry(actors, keys, lex, derived, phrase_names, collectives)
+
+
+_DUTY_AFTER = re.compile(r"\s+(?:shall|must|may|should|will|is to|is required to)\b")
+BARE_SUBJECT_USES = 2  # times a bare head must be the subject of a duty to stand for the one actor with that head
+
+
+def _bare_subjects(
+    segs: list[_Seg], groups: dict[tuple[str, ...], _Group], alias: dict, lex: _Lexicon, text: str
+) -> dict[tuple[str, ...], tuple[str, ...]]:
+    """Bare heads the document gives duties to ("the Commission shall ...") that stand for the one actor it names
+    with that head ("the European Commission"): an EU act never defines "the Commission". A head two named
+    actors share ("the Secretary" beside the Secretaries of State and of Energy) stays unresolved."""
+    uses: Counter = Counter()
+    for seg in segs:
+        if seg.bare and len(seg.words) == 1 and _DUTY_AFTER.match(text, seg.end):
+            k = lex.key(seg.words)
+            if k not in alias and k not in groups:
+                uses[k] += 1
+    if not uses:
+        return {}
+    by_head: dict[str, list[tuple[str, ...]]] = {}
+    for k, g in groups.items():
+        if not k[0].startswith("\x00") and g.forms:
+            by_head.setdefault(_head_word(g.forms.most_common(1)[0][0].split()), []).append(k)
+    out = {}
+    for k, n in uses.items():
+        named = by_head.get(k[0], [])
+        if n >= BARE_SUBJECT_USES and len(named) == 1:
+            out[k] = named[0]
+    return out
 
 
 def _merge_local_prefix(groups: dict[tuple[str, ...], _Group], lex: _Lexicon) -> dict[tuple[str, ...], tuple[str, ...]]:

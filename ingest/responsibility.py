@@ -1,6 +1,6 @@
 """Parse the responsibility parenthesis that ends most clauses of a plan.
 
-Phrasings handled (all seen in the Chongqing plan):
+Phrasings handled (the closing notes of plans translated from Chinese):
 - "X takes the lead, and Y, Z are responsible according to the division of duties"
 - "X and Y take the lead; Y, Z are responsible ..."
 - "Under the leadership of X and Y, Z, W ... are responsible ..."

@@ -4,6 +4,7 @@ document itself, on real documents the system was not built around (../shared/co
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -417,3 +418,46 @@ def test_another_plans_alias_does_not_take_an_orders_official(plans):
     # "treasury" is an alias the Chongqing refinement file gives its finance bureau
     ans = plans.answer("what is Treasury supposed to do with the US voice and vote at the World Bank and IMF?")
     assert ans.doc_id == EO_CLIMATE and "voice and vote" in ans.answer, ans.answer
+
+
+# A small EU-style regulation, made up for the tests: recitals after "Whereas:", then articles.
+HARBOUR_REGULATION = (Path(__file__).parent / "fixtures" / "harbour-regulation.md").read_text(encoding="utf-8")
+
+
+def test_a_regulation_is_answered_from_its_articles_not_its_recitals(tmp_path):
+    path = tmp_path / "harbour-regulation.md"
+    path.write_text(HARBOUR_REGULATION, encoding="utf-8")
+    data = tmp_path / "data"
+    assert run_cli("ingest", str(path), data_dir=data).returncode == 0
+    lines = [
+        "Who has to propose the 2040 harbour emissions target?",  # recital 2 says it in "should"
+        "What is the 2040 harbour emissions target?",  # 2040 is named, but no figure is set for it
+        "What is the EU's harbour emissions target for 2030?",
+        "What percentage cut is set for 2040 compared to 2020 levels?",  # 2020 is the baseline, 2040 the year asked
+        # recital 3 says nearly the same in "should": the article that binds answers
+        "Who must ensure harbours offer shore-side electricity to ships at berth?",
+        "Which harbours must offer shore-side electricity?",
+        "Why should harbours offer shore-side electricity?",  # the reasons are the recital's
+    ]
+    got = run_cli("ask", "--json", data_dir=data, stdin="\n".join(lines))
+    who, later, now, baseline, must, which, why = [json.loads(line) for line in got.stdout.splitlines()]
+    assert [c["clause_id"] for c in must["citations"]] == ["3(1)"] and "Member States" in must["answer"]
+    assert which["citations"][0]["clause_id"] == "3(1)" and "100 ship calls" in which["answer"], which["answer"]
+    assert why["citations"][0]["clause_id"] == "recital.3", why["answer"]
+    # "the Commission shall" is the European Commission the regulation names once, in its preamble
+    assert who["citations"][0]["clause_id"] == "2(2)" and "European Commission" in who["answer"], who["answer"]
+    assert later["abstained"] and "40 %" not in later["answer"], later["answer"]
+    assert not now["abstained"] and "40 %" in now["answer"] and now["citations"][0]["clause_id"] == "2(1)"
+    assert baseline["abstained"], baseline["answer"]
+
+
+def test_a_short_form_in_one_documents_title_names_it():
+    from policyqa.engine.decide import document_names, named_documents
+
+    titles = {"harbours": "Regulation (EU) 2030/77 on clean harbours", "city": "Work Plan for Clean Air (2021-2025)"}
+    texts = {"harbours": HARBOUR_REGULATION, "city": "The Municipal Bureau shall monitor the air. The EU is far away."}
+    assert "eu" not in document_names(titles, texts)["harbours"]  # the other document uses it too
+    texts["city"] = "The Municipal Bureau shall monitor the air."
+    names = document_names(titles, texts)
+    assert "eu" in names["harbours"]
+    assert named_documents("Which EU agency gets the shore-side electricity reports?", names) == ["harbours"]

@@ -36,7 +36,10 @@ def test_synthetic_plans_are_deterministic_parseable_and_sized():
 
 @pytest.mark.slow
 def test_run_bench_writes_sane_json_and_a_chart(tmp_path):
-    from policyqa.tools.bench import QUESTIONS, run_bench
+    from policyqa.settings import get_settings
+    from policyqa.tools.bench import bench_questions, run_bench
+
+    asked = bench_questions(get_settings().corpus_dir)
 
     out = tmp_path / "bench"
     result = run_bench([49], out_dir=out)
@@ -49,6 +52,28 @@ def test_run_bench_writes_sane_json_and_a_chart(tmp_path):
     assert row["ingest_s"] > 0 and row["encode_s"] > 0 and row["open_s"] >= 0
     assert 0 < row["p50_ms"] <= row["p95_ms"]
     assert 100 < row["rss_mb"] < 8192 and row["disk_mb"] > 0
-    assert row["detail"]["questions"] == len(QUESTIONS) >= 50
+    assert row["detail"]["questions"] == len(asked.questions) >= 50
     assert 0 < result["ingest_vs_encode"] <= 1.5
     assert result["machine"]["nproc"] >= 1 and result["machine"]["torch_threads"] >= 1
+
+
+def test_bench_asks_the_corpus_plans_own_dev_questions(tmp_path):
+    from policyqa.errors import PolicyQAError
+    from policyqa.eval.harness import CASES_DIR, load_cases
+    from policyqa.tools.bench import PER_TYPE, PROFILE_COUNT, ZH_COUNT, bench_questions
+
+    corpus = Settings().corpus_dir
+    asked = bench_questions(corpus)
+    dev = {c["question"]: c for c in load_cases(CASES_DIR / "chongqing-14fyp-energy-emissions" / "dev")}
+    assert len(asked.questions) == 4 * PER_TYPE and set(asked.questions) <= set(dev)
+    assert {dev[q]["type"] for q in asked.questions} == {"lead", "target", "obligation", "fact"}
+    assert len(asked.zh_questions) == ZH_COUNT and all(dev[q]["lang"] == "zh" for q in asked.zh_questions)
+    assert len(asked.profiles) == PROFILE_COUNT
+
+    other = tmp_path / "corpus"
+    other.mkdir()
+    (other / "plan.txt").write_text("1. Energy\nThe Office shall save energy.\n", encoding="utf-8")
+    manifest = "documents:\n  - doc_id: no-cases-plan\n    file: plan.txt\n"
+    (other / "manifest.yaml").write_text(manifest, encoding="utf-8")
+    with pytest.raises(PolicyQAError, match="eval/cases"):
+        bench_questions(other)

@@ -112,6 +112,11 @@ class Clause:
         return self.clause_id.split(".")[0]
 
     @property
+    def preamble(self) -> bool:
+        """Whether the clause is a recital or preamble paragraph: the reasons for the rules, not the rules."""
+        return self.clause_id.startswith(("recital.", "preamble."))
+
+    @property
     def agencies(self) -> list[str]:
         """Lead agencies first, then those sharing responsibility."""
         return self.lead + [a for a in self.responsible if a not in self.lead]

@@ -30,7 +30,7 @@ from policyqa.engine.question import (
     read_question,
 )
 from policyqa.engine.retrieval import ClauseHit, HybridRetriever
-from policyqa.engine.rules import document_text
+from policyqa.engine.rules import document_text, years_in
 from policyqa.engine.text import STOPWORDS, content_stems, numbers, stem, stem_pairs, words
 from policyqa.errors import PolicyQAError
 from policyqa.settings import Settings, get_settings
@@ -62,6 +62,7 @@ _QUESTION_WORDS = frozenset(
 _SPELLED_COUNT = re.compile(
     r"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|fifty|hundred)\b", re.I
 )
+_ASKS_COUNT = re.compile(r"\bhow many\b|\bnumber of\b|\bhow (?:big|large)\b|\bsize\b", re.IGNORECASE)
 _SHORT_FORM = re.compile(r"\b([A-Z]{3,6})s?\b")  # "ERP", "ERPs": a short form the asker uses
 _ASKS_WHAT_IT_SAYS = re.compile(r"\b(?:say|says|said|mention|mentions|anything about)\b", re.IGNORECASE)
 ABSTAIN_PREFIX = "The plan does not say"
@@ -105,6 +106,14 @@ TERM_NAMED = 0.05
 # ... and a target whose sentence has more of the question's words beats one close in meaning only
 # ("centralized treatment of urban domestic sewage": the urban figure, not the rural one)
 TARGET_WORDS = 0.1
+# A recital restates an article in "should" ("the Commission should propose ..."): who must act, what figure
+# and by when are the operative provision's to say, when it holds (nearly) as much of the question.
+PREAMBLE_MARGIN = 0.05
+PREAMBLE_STEP_BACK = 0.004  # ... and a preamble paragraph steps back this much in the fused ranking
+_ASKS_WHY = re.compile(
+    r"\bwhy\b|\breasons?\b|\bpurpose\b|\brationale\b|\brecitals?\b|\bpreamble\b|\bwhereas\b|为什么|为何|目的|序言|前言",
+    re.IGNORECASE,
+)
 PHRASE_BOOST = 0.003  # per question phrase (two neighbouring content words) in at most two candidates
 # An enterprise describes itself in words the plan need not use ("a cement clinker line on a greenfield
 # site"): its question is weak only when even fewer of its words are in the best clause (dev split).
@@ -429,7 +438,7 @@ class PolicyQA:
         return [v.doc_id for v in views]
 
     def _plans_meant(self, q: Question) -> list[str]:
-        """"The plan" ("这个方案") said of a set of documents where only some are plans by their titles (a work
+        """ "The plan" ("这个方案") said of a set of documents where only some are plans by their titles (a work
         plan beside orders and Acts): those. Not "the plan to expand ..." (a plan the document calls for)."""
         if not _THE_PLAN.search(q.text):
             return []
@@ -551,6 +560,23 @@ class PolicyQA:
             if q.language == "en" and doc not in owning:
                 return hits
         return [h for h in hits if h.clause.doc_id == doc] + [h for h in hits if h.clause.doc_id != doc]
+
+    def _operative_first(self, q: Question, hits: list[ClauseHit]) -> list[ClauseHit]:
+        """``hits`` with the operative provisions first when a recital leads and they hold
+        (nearly) as much of the question: the article binds, the recital gives its reasons. Not when the
+        question asks for the reasons or the recitals themselves."""
+        if not hits or not hits[0].clause.preamble or _ASKS_WHY.search(q.text) or q.language != "en":
+            return hits
+
+        def held(h: ClauseHit) -> float:
+            return self.coverage(q, f"{h.clause.heading_text} {h.clause.text}")
+
+        top = held(hits[0])
+        doc = hits[0].clause.doc_id
+        ahead = [
+            h for h in hits if not h.clause.preamble and h.clause.doc_id == doc and held(h) >= top - PREAMBLE_MARGIN
+        ]
+        return ahead + [h for h in hits if h not in ahead]
 
     def _own_words(self, q: Question, doc: str) -> list[str]:
         """The question's words (of a Chinese question, the English it writes) that ``doc`` alone of the
@@ -689,7 +715,8 @@ class PolicyQA:
             if q.intent == "agency_duties" and q.agencies
             else []
         )
-        in_docs = self._clauses_of(docs) if acting else []
+        # (a recital's "the Commission should ..." gives reasons: it is no duty of the Commission's)
+        in_docs = [c for c in self._clauses_of(docs) if not c.preamble] if acting else []
         if any(a in c.lead or a in c.responsible for c in in_docs for a in acting):
             composed = self.composer.agency_duties(q, [], in_docs, acting)
             cited = [self.index.by_key[clause_key(c.doc_id, c.clause_id)] for c in composed_clauses(self, composed)]
@@ -713,6 +740,7 @@ class PolicyQA:
             restrict=within or None,
         )
         hits = self._document_first(q, hits)[: self.settings.top_k]
+        hits = self._operative_first(q, hits)
         # An answer rests on one document: the one the best hit is in.
         hits = [h for h in hits if hits and h.clause.doc_id == hits[0].clause.doc_id]
         if hits and hits[0].dense_rank is None:  # how close in meaning it is decides whether it is weak
@@ -764,6 +792,7 @@ class PolicyQA:
                 h
                 for h in hits
                 if q.language == "en"
+                and _ASKS_COUNT.search(q.text)  # "what percentage" is not answered by "the first ten-year period"
                 and _SPELLED_COUNT.search(" ".join(best_sentences(h.clause, q.focus_text, k=1)))
                 and (within or self.coverage(q, f"{h.clause.heading_text} {h.clause.text}") >= GOAL_IN_WORDS)
             ]
@@ -781,6 +810,11 @@ class PolicyQA:
             in_words = q.language == "en" and (
                 (not asks_quantity(q.text) and (cov >= GOAL_IN_WORDS or asks_yes_no(q.text))) or bool(counted)
             )
+            asked_years = target_years_asked(q.own_text or q.text)
+            if in_words and not chosen and asked_years:
+                # "what is the 2040 target?" is not answered in words by the sentence on the 2030 one
+                said = " ".join(best_sentences((counted or hits)[0].clause, q.focus_text, k=2))
+                in_words = any(str(y) in said for y in asked_years)
             if not chosen and counted:
                 hits = counted[:1] + [h for h in hits if h is not counted[0]]
             if not chosen and not in_words:
@@ -842,10 +876,14 @@ class PolicyQA:
                 return in_view[:1]
         focus_vec = q_vec if not q.own_text else self.index.embed_query(q.focus_text)
         no_unknown_words = not self._unsupported_terms(own)
+        asked_years = target_years_asked(q.own_text or q.text)
         passing: list[tuple[float, ClauseHit, set[str]]] = []
         for h in hits[:3]:
             if not h.clause.targets:
                 continue
+            dated = {t.year for t in h.clause.targets if t.year}
+            if asked_years and dated and not dated & asked_years:
+                continue  # "the 2040 target" is not the 2030 one, however alike the sentences
             sim = float(np.max(self.index.text_vectors([target_text(t) for t in h.clause.targets]) @ focus_vec))
             sentence = best_sentences(h.clause, q.focus_text, k=1, prefer_numbers=True)
             # the question's plan terms its targets name, in any of the glossary's spellings
@@ -902,9 +940,10 @@ class PolicyQA:
         q_pairs = stem_pairs(q.own_text or q.text) if q.language == "en" else frozenset()
         pairs = {key: q_pairs & stem_pairs(self.index.by_key[key].text) for key in keys} if q_pairs else {}
         seen = Counter(p for found in pairs.values() for p in found)
+        operative = not _ASKS_WHY.search(q.text)
         for key in keys:
             c = self.index.by_key[key]
-            extra = 0.0
+            extra = -PREAMBLE_STEP_BACK if operative and c.preamble else 0.0
             if q.agencies and q.intent in {"lead", "agency_duties"}:
                 if any(a in c.lead for a in q.agencies):
                     extra += 0.004
@@ -959,6 +998,23 @@ _HOW_MANY = re.compile(
     re.IGNORECASE,
 )
 _NUMBER = r"(?:\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty)"
+
+
+# A year the figure is measured against ("compared to 1990 levels", "below 2005", "from 2020") is no year
+# the target is asked for.
+_BASELINE_YEAR = re.compile(
+    r"(?:\b(?:compared (?:with|to)|relative to|from|than|below|above|over|since|versus|vs\.?|baseline)\s+"
+    r"(?:(?:the|that of|its|levels? (?:of|in))\s+)?((?:19|20)\d\d)\b"
+    r"|\b((?:19|20)\d\d)(?:年)?\s*(?:levels?|baseline|基准|水平)"
+    r"|(?:比|较|与|和|同)\s*((?:19|20)\d\d)年?)",
+    re.IGNORECASE,
+)
+
+
+def target_years_asked(question: str) -> set[int]:
+    """The years a question asks a figure for ("the 2040 target", "by 2030"), not those it measures from."""
+    base = {int(y) for m in _BASELINE_YEAR.finditer(question) for y in m.groups() if y}
+    return {y for y in years_in(question) if y not in base}
 
 
 def _counted_noun(question: str) -> str:

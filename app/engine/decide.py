@@ -118,7 +118,7 @@ def named_documents(text: str, names: dict[str, list[str]]) -> list[str]:
     return [doc for doc, phrases in names.items() if any(re.search(rf"\b{re.escape(p)}\b", low) for p in phrases)]
 
 
-_TITLE_WORD = re.compile(r"[A-Za-z][A-Za-z'-]{3,}")
+_TITLE_WORD = re.compile(r"[A-Za-z][A-Za-z'-]{3,}|\b(?![IVXLC]+\b)[A-Z]{2,5}\b")  # words; short forms ("EU")
 _TITLE_LEAD = re.compile(
     r"^(?:an? |the )?(?:executive order|act|regulation|plan|order|notice|decision)\s+(?:on|of|for|respecting)\s+", re.I
 )
@@ -130,8 +130,8 @@ def _plain(text: str) -> str:
 
 def document_names(titles: dict[str, str], texts: dict[str, str]) -> dict[str, list[str]]:
     """Phrases that name each document in a question: its title (with or without a leading
-    "Executive Order on"), and the proper names of its title that no other indexed document uses
-    ("Chongqing"): words its own text capitalises mid-sentence. Read from the titles and texts at
+    "Executive Order on"), and the proper names and short forms of its title that no other indexed
+    document uses ("Chongqing", "EU"): words its own text capitalises mid-sentence. Read from the titles and texts at
     load; nothing is written per plan. With one document indexed there is nothing to tell apart."""
     names: dict[str, list[str]] = {}
     for doc, title in titles.items():
@@ -155,6 +155,8 @@ def document_names(titles: dict[str, str], texts: dict[str, str]) -> dict[str, l
 def _proper(word: str, text: str) -> bool:
     """A name, not a topic word: capitalised in the title and, in its own document's text, written
     mostly capitalised ("Chongqing", not "Crisis"; a word only the title has is no name people use)."""
+    if word.isupper():  # a short form ("EU") is a name when its document writes it
+        return len(re.findall(rf"\b{re.escape(word)}\b", text)) >= 2
     upper = len(re.findall(rf"\b{re.escape(word[:1].upper() + word[1:].lower())}\b", text))
     lower = len(re.findall(rf"\b{re.escape(word.lower())}\b", text))
     return word[:1].isupper() and upper >= 2 and upper >= 2 * lower

@@ -16,115 +16,58 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
+from policyqa.errors import PolicyQAError
 from policyqa.settings import PROJECT_ROOT, Settings, get_settings
 from policyqa.tools.servers import chroma_server
 
 SERVER_CLAUSES = 5000
 ENCODE_SAMPLE = 12_000  # chunks encoded for the raw-encode floor; larger corpora are sampled
 WARMUP = 3
-QUESTIONS: tuple[str, ...] = (
-    # lead
-    "Which bureau leads VOC remediation?",
-    "Who takes the lead on biogas projects at livestock farms?",
-    "Who is responsible for prefabricated buildings and sponge cities?",
-    "Which department leads kitchen waste recycling and household waste incineration?",
-    "Who is in charge of energy conservation in public institutions?",
-    "Which agency leads the upgrading of urban sewage treatment plants?",
-    "Who leads source substitution with low-VOC coatings and inks?",
-    "Who is responsible for joint air pollution control with Sichuan?",
-    "Which agency leads the dual control of energy consumption?",
-    "Who leads statistical and monitoring capacity building for energy use?",
-    "Who is responsible for green parks and non-waste enterprises?",
-    "Which bureau handles hydrogen fueling stations?",
-    "Who takes the lead on agricultural non-point source pollution?",
-    "Who is responsible for green logistics and express packaging?",
-    # target
-    "By how much will energy consumption per unit of GDP drop by 2025?",
-    "How many tons of chemical oxygen demand will be reduced?",
-    "What is the target for nitrogen oxide emission reduction?",
-    "What water reuse rate should regulated industrial enterprises reach by 2025?",
-    "How many green parks and green factories will be built?",
-    "What share of new buildings will meet green building standards by 2025?",
-    "What share of motorized public transport trips in central urban areas is targeted?",
-    "How many new energy vehicles will the city produce by 2025?",
-    "What comprehensive utilization rate of crop straw is targeted?",
-    "What share of rural domestic sewage will be treated by 2025?",
-    "How much renewable energy will be used in buildings by 2025?",
-    "By how much will energy consumption per unit of industrial value added fall?",
-    "What is the target for volatile organic compound emission reduction?",
-    "What utilization rate of pesticides and fertilizers on major crops is targeted?",
-    # obligation
-    "I run a 20 tons/hour coal-fired boiler in an industrial park; must it be phased out?",
-    "My printing company uses solvent inks; what does the plan require of us?",
-    "I operate a steel mill; what must we do about ultra-low emissions?",
-    "We run a data center; what energy efficiency level must we reach?",
-    "My factory discharges a lot of wastewater; what is expected of us?",
-    "We own diesel trucks under National 3 emission standards; what happens to them?",
-    "I run a furniture factory that uses coatings; what are my obligations?",
-    "We operate a cement kiln; what must we do about nitrogen oxides?",
-    "I manage a hotel; what energy-saving transformation applies to us?",
-    "We are an express delivery company; what packaging rules apply?",
-    "I run a livestock farm; what must I do with manure?",
-    "Our park has many VOC-related enterprises; what facilities should we build?",
-    "We are building a new project; must it meet the energy efficiency benchmark?",
-    "I run a taxi fleet; what vehicles should we buy?",
-    # fact
-    "What does the plan say about the carbon emissions trading market?",
-    "What does the plan say about green finance?",
-    "How will the plan curb energy-intensive and high-emission projects?",
-    "What does the plan say about clean and efficient use of coal?",
-    "What is said about energy conservation professionals and training?",
-    "How will supervision, evaluation and assessment be strengthened?",
-    "What does the plan say about cleaner production audits?",
-    "How will the plan promote rail and waterway freight?",
-    "What does the plan say about solar photovoltaics on roofs?",
-    "What is the plan's approach to total pollutant discharge control?",
-    "What does the plan say about electricity price policies?",
-    "How will rural household garbage be collected and treated?",
-    "What does the plan say about regional cooperation with neighbouring provinces?",
-    "What does the plan say about energy performance contracting?",
-)
+PER_TYPE = 14  # English dev questions per type timed (lead, target, obligation, fact)
+ZH_COUNT = 20  # Chinese dev questions, timed on their own line (the Chinese issue's p95 bar)
+PROFILE_COUNT = 12  # enterprise profiles, timed on their own line (the obligations issue's 100 ms p95 bar)
 
-# Enterprises describing themselves (``policyqa obligations``), timed on their own line (the issue's 100 ms p95 bar).
-PROFILES: tuple[str, ...] = (
-    "We run a printing plant with solvent-based inks and a 4 t/h gas boiler in an industrial park.",
-    "A furniture workshop in a rural county with spray booths and a 6 t/h coal-fired boiler.",
-    "We are a cement plant planning a second clinker line outside the industrial park.",
-    "A hospital with two gas-fired steam boilers and 40 official vehicles.",
-    "City-owned bus company with 3,000 buses, planning to buy 200 new ones.",
-    "We operate a data centre listed as a key energy-using unit.",
-    "A pig farm with a biogas digester.",
-    "Brewery inside an industrial park with a 10 t/h coal-fired boiler.",
-    "Urban sewage treatment plant, influent BOD about 70 mg/L.",
-    "A small bakery with electric ovens.",
-    "Trucking firm with diesel trucks and diesel forklifts.",
-    "Steel mill with a captive coal-fired power plant, a designated key energy-using unit.",
-)
-# Chinese questions, timed on their own line (the Chinese issue's p95 bar).
-ZH_QUESTIONS: tuple[str, ...] = (
-    "哪个部门牵头挥发性有机物综合治理？",
-    "到2025年单位地区生产总值能耗要下降多少？",
-    "化学需氧量减排多少吨？",
-    "氮氧化物重点工程减排量是多少？",
-    "加氢站建设由谁负责？",
-    "我们厂有一台燃煤锅炉，方案有什么要求？",
-    "秸秆综合利用率要达到多少？",
-    "新能源汽车推广由哪个部门牵头？",
-    "绿色工厂和绿色园区由谁负责？",
-    "公共机构节能由哪个部门牵头？",
-    "两高项目怎么管控？",
-    "农村生活污水治理率到2025年要达到多少？",
-    "城镇生活污水集中处理率要达到多少？",
-    "我们是印刷企业，使用溶剂型油墨，有什么要求？",
-    "第3.9.2条说了什么？",
-    "市生态环境局负责哪些工作？",
-    "碳排放权交易市场方面方案怎么说？",
-    "钢铁企业超低排放改造有什么要求？",
-    "数据中心能效要达到什么水平？",
-    "罚款是多少？",
-)
+
+@dataclass(frozen=True)
+class BenchQuestions:
+    """What the bench asks: the corpus plans' own dev questions and profiles (the synthetic plans are made
+    of those plans' sentences, so their questions find matter of the same kind)."""
+
+    questions: tuple[str, ...]
+    zh_questions: tuple[str, ...]
+    profiles: tuple[str, ...]
+
+
+def bench_questions(corpus_dir: Path) -> BenchQuestions:
+    """The first :data:`PER_TYPE` single-turn English dev questions of each type, :data:`ZH_COUNT` Chinese
+    ones and :data:`PROFILE_COUNT` obligations profiles of the documents in ``corpus_dir``, in file order."""
+    from policyqa.eval.harness import CASES_DIR, load_cases
+    from policyqa.eval.obligations import load_profiles
+    from policyqa.ingest.documents import corpus_documents
+
+    by_type: dict[str, list[str]] = {t: [] for t in ("lead", "target", "obligation", "fact")}
+    zh: list[str] = []
+    profiles: list[str] = []
+    for doc in (s.doc_id for s in corpus_documents(corpus_dir)):
+        dev = CASES_DIR / doc / "dev"
+        for case in load_cases(dev) if dev.is_dir() else []:
+            if case.get("history") or case.get("abstain"):
+                continue
+            if case["lang"] == "zh":
+                zh.append(case["question"])
+            elif case.get("type") in by_type:
+                by_type[case["type"]].append(case["question"])
+        profiles += [p["profile"] for p in load_profiles("dev", doc)]
+    questions = [q for qs in by_type.values() for q in dict.fromkeys(qs[:PER_TYPE])]
+    if not questions:
+        raise PolicyQAError(
+            f"No evaluation questions for the documents in {corpus_dir}: the bench asks the dev questions of "
+            f"eval/cases/<doc_id>/dev/. Write some for these documents, or bench the bundled corpus."
+        )
+    return BenchQuestions(tuple(questions), tuple(zh[:ZH_COUNT]), tuple(profiles[:PROFILE_COUNT]))
 
 
 def _log(message: str) -> None:
@@ -245,6 +188,7 @@ def probe_main() -> None:
     from policyqa.engine.index import LiveIndex
 
     settings = get_settings()
+    asked = bench_questions(settings.corpus_dir)
     t1 = time.perf_counter()
     qa = PolicyQA(settings)  # as the app opens it: questions are embedded by ONNX Runtime, no torch
     t2 = time.perf_counter()
@@ -253,12 +197,12 @@ def probe_main() -> None:
     for name in ("embed_query", "text_vectors"):
         setattr(qa.index, name, _timed(getattr(qa.index, name), model_ms))
     first = time.perf_counter()
-    qa.answer(QUESTIONS[0], use_llm=False)
+    qa.answer(asked.questions[0], use_llm=False)
     first_ms = (time.perf_counter() - first) * 1000
-    for q in QUESTIONS[1:WARMUP]:
+    for q in asked.questions[1:WARMUP]:
         qa.answer(q, use_llm=False)
     latencies, without_model, abstained = [], [], 0
-    for q in QUESTIONS:
+    for q in asked.questions:
         model_ms[0] = 0.0
         s = time.perf_counter()
         ans = qa.answer(q, use_llm=False)
@@ -266,20 +210,20 @@ def probe_main() -> None:
         without_model.append(latencies[-1] - model_ms[0])
         abstained += bool(ans.abstained)
     zh = []
-    for q in ZH_QUESTIONS:
+    for q in asked.zh_questions:
         s = time.perf_counter()
         qa.answer(q, use_llm=False)
         zh.append((time.perf_counter() - s) * 1000)
     first_obl = time.perf_counter()
-    qa.obligations(PROFILES[0])  # embeds the documents' phrases once, as a server's first profile does
+    qa.obligations(asked.profiles[0])  # embeds the documents' phrases once, as a server's first profile does
     obligations_first_ms = (time.perf_counter() - first_obl) * 1000
     obligations = []
-    for p in PROFILES:
+    for p in asked.profiles:
         s = time.perf_counter()
         qa.obligations(p)
         obligations.append((time.perf_counter() - s) * 1000)
     embeds = []  # the model's share of an answer: one query embedding
-    for q in QUESTIONS:
+    for q in asked.questions:
         s = time.perf_counter()
         qa.index.embed_query(q)
         embeds.append((time.perf_counter() - s) * 1000)

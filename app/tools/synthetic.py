@@ -2,9 +2,10 @@
 
 Each synthetic document is written in the plan text format ``ingest.splitting.split_plan`` reads:
 an opening paragraph, then chapters of sections of numbered items, every item ending with a
-responsibility parenthesis naming agencies from ``corpus/agencies.yaml``. Sentences are drawn
-across the real clauses, districts of Chongqing stand in for "the city" and scale numbers move by
-up to ±30 %, so the vocabulary, lengths and structure stay those of the real plan.
+responsibility parenthesis naming agencies the real plan names as leads or responsible. Sentences are drawn
+across the real clauses, a numbered district stands in for "the city" and scale numbers move by
+up to ±30 %, so the vocabulary, lengths and structure stay those of the real plan. Nothing here names
+the plan: its title, sentences, headings and agencies are all read from the corpus.
 """
 
 from __future__ import annotations
@@ -22,11 +23,6 @@ from policyqa.ingest.documents import SourceDocument, corpus_documents, parse_do
 SEED = 14
 CLAUSES_PER_DOC = 50
 REAL_CLAUSES = 49
-PLACES = (
-    "Wanzhou", "Fuling", "Jiangjin", "Hechuan", "Yongchuan", "Nanchuan", "Qijiang", "Dazu", "Bishan",
-    "Tongliang", "Tongnan", "Rongchang", "Kaizhou", "Liangping", "Wulong", "Changshou", "Banan", "Beibei",
-    "Yubei", "Jiulongpo", "Shapingba", "Jiangbei", "Dadukou", "Qianjiang", "Fengdu", "Dianjiang",
-)  # fmt: skip
 _LEAD_TEMPLATES = (
     "({a} takes the lead, and {b} and {c} are responsible according to the division of duties)",
     "(The {a}, the {b} and the {c} shall be responsible according to their respective duties)",
@@ -37,12 +33,13 @@ _LEAD_TEMPLATES = (
 _ITEM_PREFIX = re.compile(r"^\(?\s*(\d+|[IVX]+)\s*[.)、]\s*")
 _CITY = re.compile(r"\b(?:the whole city|the city|our city)\b", re.IGNORECASE)
 _SCALE_NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?![\w,]|\.\d)")
-_SKIP_AGENCIES = {"Municipal departments"}
 
 
 @dataclass(frozen=True)
 class _Material:
-    """What the generator draws from: the real plan's sentences, headings and agency names."""
+    """What the generator draws from: the real plan's title, sentences, headings and agency names."""
+
+    title: str
 
     openings: tuple[str, ...]
     first_sentences: tuple[str, ...]
@@ -59,7 +56,8 @@ def _strip_number(heading: str) -> str:
 @lru_cache(maxsize=4)
 def _material(corpus_dir: Path) -> _Material:
     registry = registry_for(corpus_dir)
-    clauses = [c for s in corpus_documents(corpus_dir) for c in parse_document(s, registry).clauses]
+    sources = corpus_documents(corpus_dir)
+    clauses = [c for s in sources for c in parse_document(s, registry).clauses]
     items = [c for c in clauses if c.responsibility_text]
     firsts, rest = [], []
     for c in items:
@@ -69,8 +67,10 @@ def _material(corpus_dir: Path) -> _Material:
     openings = tuple(c.text for c in clauses if not c.responsibility_text and len(c.text) > 200)
     chapters = tuple(dict.fromkeys(_strip_number(c.heading[0]) for c in items if len(c.heading) > 1))
     sections = tuple(dict.fromkeys(_strip_number(c.heading[-1]) for c in items if len(c.heading) > 1))
-    agencies = tuple(a.name for a in registry.agencies if a.name not in _SKIP_AGENCIES)
-    return _Material(openings, tuple(firsts), tuple(rest), chapters, sections, agencies)
+    # Only the agencies the plan's own parentheses name, by their registered names; a collective
+    # ("Municipal departments", its last word not capitalised) is no agency to put in the lead.
+    agencies = tuple(sorted({a for c in items for a in c.agencies if a.split()[-1][:1].isupper()}))
+    return _Material(sources[0].title, openings, tuple(firsts), tuple(rest), chapters, sections, agencies)
 
 
 def _vary_numbers(text: str, rng: random.Random) -> str:
@@ -90,7 +90,7 @@ def _vary_numbers(text: str, rng: random.Random) -> str:
 
 
 def _localise(text: str, place: str, rng: random.Random) -> str:
-    return _vary_numbers(_CITY.sub(f"{place} District", text), rng)
+    return _vary_numbers(_CITY.sub(place, text), rng)
 
 
 def _note(rng: random.Random, agencies: tuple[str, ...]) -> str:
@@ -110,14 +110,14 @@ def synthetic_plan(doc_no: int, clauses: int, corpus_dir: Path, seed: int = SEED
     """The text of synthetic plan ``doc_no`` with exactly ``clauses`` clauses (opening included)."""
     rng = random.Random(f"{seed}:{doc_no}")
     m = _material(corpus_dir)
-    place = PLACES[doc_no % len(PLACES)]
-    title = f"{place} District work plan for energy conservation and emission reduction No. {doc_no}"
+    place = f"District {doc_no + 1}"
+    title = f"{m.title} for {place}, synthetic No. {doc_no}"  # a title ending in ")" would read as a body
     pars = [title, _localise(rng.choice(m.openings), place, rng)]
     left = clauses - 1
     chapter = 0
     while left > 0:
         chapter += 1
-        pars.append(f"{chapter}. {rng.choice(m.chapters)} in {place} District")
+        pars.append(f"{chapter}. {rng.choice(m.chapters)} in {place}")
         for section in range(1, rng.randint(2, 5) + 1):
             if left <= 0:
                 break
