@@ -438,9 +438,13 @@ def test_a_regulation_is_answered_from_its_articles_not_its_recitals(tmp_path):
         "Who must ensure harbours offer shore-side electricity to ships at berth?",
         "Which harbours must offer shore-side electricity?",
         "Why should harbours offer shore-side electricity?",  # the reasons are the recital's
+        "What is Germany's harbour emissions target for 2030?",  # a name the regulation never writes
+        "I run a harbour in Hamburg: who must make sure we offer shore-side electricity?",  # the asker's own place
     ]
     got = run_cli("ask", "--json", data_dir=data, stdin="\n".join(lines))
-    who, later, now, baseline, must, which, why = [json.loads(line) for line in got.stdout.splitlines()]
+    who, later, now, baseline, must, which, why, germany, hamburg = [json.loads(x) for x in got.stdout.splitlines()]
+    assert germany["abstained"] and "never mentions Germany" in germany["answer"], germany["answer"]
+    assert not hamburg["abstained"] and "Member States" in hamburg["answer"], hamburg["answer"]
     assert [c["clause_id"] for c in must["citations"]] == ["3(1)"] and "Member States" in must["answer"]
     assert which["citations"][0]["clause_id"] == "3(1)" and "100 ship calls" in which["answer"], which["answer"]
     assert why["citations"][0]["clause_id"] == "recital.3", why["answer"]

@@ -305,8 +305,6 @@ def test_generic_lane_covers_the_hand_glossary():
     assert hits / total >= 0.8, f"{hits}/{total}"
 
 
-
-
 # ---------------------------------------------------------------------------------------------
 # Reading a question against the documents: every word searched, coverage, the document, its officials
 

@@ -85,6 +85,4 @@ def test_each_document_is_held_to_its_own_bar():
         }
     }
     # 0.93 misses the tuned plan's bar (0.95) and meets a new plan's (0.90)
-    assert gate_failures(report) == [
-        "chongqing-14fyp-energy-emissions heldout answer_accuracy = 0.93 (bar >= 0.95)"
-    ]
+    assert gate_failures(report) == ["chongqing-14fyp-energy-emissions heldout answer_accuracy = 0.93 (bar >= 0.95)"]

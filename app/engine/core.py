@@ -397,6 +397,7 @@ class PolicyQA:
                     # who it names: its clauses' agencies and the actors read from it at ingest
                     {a["name"] for a in self.index.state.docs.get(doc_id, {}).get("actors", [])}
                     | {a for c in cs for a in [*c.agencies, *c.consulted]},
+                    self.index.titles.get(doc_id, ""),
                 )
                 for doc_id, cs in by_doc.items()
             ]

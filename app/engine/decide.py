@@ -22,10 +22,19 @@ class DocumentView:
     places: Places | None = None  # the optional places file, when it refines this document
     agencies: set[str] = field(default_factory=set)  # who it names: its clauses' agencies and its actors
 
+    title: str = ""
+
     def __post_init__(self) -> None:
         # An off-topic cue it writes itself ("the Secretary of Energy shall") is not off-topic for it:
         # the words each cue matches in its text, lower-cased.
         self.cues_written = {_cue_key(m.group(0)) for p in rules().cues.values() for m in p.finditer(self.text)}
+        self.words = frozenset(re.findall(r"[a-z]+", f"{self.title} {self.text}".lower()))
+
+    def mentions(self, name: str) -> bool:
+        """Whether the document writes ``name`` (any case; "Germany's" as "Germany")."""
+        asked = re.findall(r"[a-z]+", re.sub(r"['’]s\b", "", name.lower()))
+        # ... or a word it shortens ("Labs" for "Laboratories")
+        return all(w in self.words or any(x.startswith(w.removesuffix("s")) for x in self.words) for w in asked)
 
 
 @dataclass
@@ -55,6 +64,12 @@ def refusal(q: Question, doc: DocumentView) -> str | None:
         for m in cue.finditer(q.text):
             if _cue_key(m.group(0)) not in doc.cues_written:
                 return "that: it sets out tasks, targets and responsible agencies, not this."
+    # A name the document never writes ("Germany's 2030 target") is asked of another document; not when the
+    # asker describes themselves ("my farm in Rongchang": the plan's provisions for everyone still apply).
+    if q.language == "en" and q.intent != "obligation" and not _FIRST_PERSON.search(q.own_text or q.text):
+        unknown = [n for n in proper_names(q.own_text or q.text) if not doc.mentions(n)]
+        if unknown:
+            return f"anything about {unknown[0]}: it never mentions {unknown[0]}."
     context_years = {int(y) for y in r.context_year.findall(q.text)}
     missing = [y for y in dict.fromkeys(years_in(q.text)) if y not in doc.facts.years and y not in context_years]
     if missing:
@@ -75,6 +90,21 @@ def refusal(q: Question, doc: DocumentView) -> str | None:
         if unset:
             return f"any figure for {unset[0]}: none of its targets measures it."
     return None
+
+
+_FIRST_PERSON = re.compile(r"\bI\b|\bI'm\b|\b(?:we|we're|my|our|ours|us|me)\b", re.IGNORECASE)
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]{3,}\b")
+
+
+def proper_names(text: str) -> list[str]:
+    """Capitalised words inside a sentence of ``text`` ("What is Germany's target?" → "Germany"): the names
+    a question uses. A word opening a sentence, a quote or a bracket is capitalised for that reason alone."""
+    out = []
+    for m in _CAPITALISED.finditer(text):
+        before = text[: m.start()].rstrip()
+        if before and before[-1] not in ".?!:;\"“‘'(（-–—" and not before.endswith("\n"):
+            out.append(m.group(0))
+    return list(dict.fromkeys(out))
 
 
 def decide(q: Question, docs: list[DocumentView]) -> Decision:
