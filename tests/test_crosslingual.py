@@ -336,6 +336,7 @@ def test_coverage_of_a_chinese_question_by_a_provision(corpus_reader):
         ("该行政令是否规定了甲烷减排目标？", "the order"),
         ("本法里说的部长是谁？", "the law"),
         ("这部法律何时生效？", "the law"),
+        ("按照该条例，我们是否必须建立对话？", "the regulation"),  # the dictionary's plural, as one regulation
     ],
 )
 def test_a_demonstrative_points_at_the_document(corpus_reader, question, kind):

@@ -51,6 +51,7 @@ from functools import lru_cache
 from importlib.resources import files
 from typing import NamedTuple
 
+from policyqa.engine.rules import DOCUMENT_KINDS
 from policyqa.engine.text import stem
 
 __all__ = ["EXTRA_SENSES", "ChineseReader", "chinese_reader", "document_vocabulary", "read_numbers"]
@@ -863,7 +864,10 @@ class ChineseReader:
                 else:
                     continue
                 for w in [rest, *after] if rest else after:
-                    out.extend(f"the {s.word}" for s in self._dict.senses(w) if s.weight >= SURE_SENSE)
+                    for sense in (x.word for x in self._dict.senses(w) if x.weight >= SURE_SENSE):
+                        # "该条例": the dictionary's "regulations" is the one regulation pointed at
+                        one = sense.removesuffix("s")
+                        out.append(f"the {one if one in DOCUMENT_KINDS else sense}")
         return list(dict.fromkeys(out))
 
     def actors_named(self, text: str, names: Iterable[str]) -> list[str]:
