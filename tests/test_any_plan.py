@@ -465,3 +465,11 @@ def test_a_short_form_in_one_documents_title_names_it():
     names = document_names(titles, texts)
     assert "eu" in names["harbours"]
     assert named_documents("Which EU agency gets the shore-side electricity reports?", names) == ["harbours"]
+
+
+def test_the_names_a_question_uses_are_its_capitalised_words_inside_a_sentence():
+    from policyqa.engine.decide import proper_names
+
+    assert proper_names("What is Germany's national 2030 target under this Regulation?") == ["Germany"]
+    # a capital after an article names a thing ("the federal Crown"); one opening a sentence is no name
+    assert proper_names("Is the federal Crown bound? Which body reports to the National Labs?") == []

@@ -93,6 +93,7 @@ def refusal(q: Question, doc: DocumentView) -> str | None:
 
 
 _FIRST_PERSON = re.compile(r"\bI\b|\bI'm\b|\b(?:we|we're|my|our|ours|us|me)\b", re.IGNORECASE)
+_AFTER_ARTICLE = re.compile(r"\b(?:the|a|an|this|that|its|their|your)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]{3,}\b")
 
 
@@ -102,7 +103,8 @@ def proper_names(text: str) -> list[str]:
     out = []
     for m in _CAPITALISED.finditer(text):
         before = text[: m.start()].rstrip()
-        if before and before[-1] not in ".?!:;\"“‘'(（-–—" and not before.endswith("\n"):
+        # ... and one after an article is a thing named with a capital ("the federal Crown"), not a name
+        if before and before[-1] not in ".?!:;\"“‘'(（-–—" and not _AFTER_ARTICLE.search(text[: m.start()]):
             out.append(m.group(0))
     return list(dict.fromkeys(out))
 
