@@ -127,3 +127,24 @@ def test_a_long_document_takes_well_under_a_second():
     start = time.perf_counter()
     extract_deadlines(text)
     assert time.perf_counter() - start < 0.5
+
+
+def test_how_often_is_answered_by_the_recurring_duty_not_the_first_date():
+    from policyqa.engine.agencies import AgencyRegistry
+    from policyqa.engine.clauses import Clause
+    from policyqa.engine.compose import Composer, asked_deadline_kind
+    from policyqa.engine.question import Question
+    from policyqa.engine.retrieval import ClauseHit
+    from policyqa.ingest.deadlines import extract_deadlines
+
+    text = (
+        "The head of each agency shall submit a progress report on the action plan to the Task Force within 120 "
+        "days. After that, progress reports are due annually."
+    )
+    clause = Clause("doc", "211(c)", ["Action plans"], text, deadlines=extract_deadlines(text))
+    question = "how often must the head of each agency submit a progress report on the action plan?"
+    assert asked_deadline_kind(question) == "recurring" and asked_deadline_kind("by when is it due?") == ""
+    assert asked_deadline_kind("部长多久要审查并报告一次？") == "recurring"
+    q = Question(raw=question, text=question, intent="deadline", language="en")
+    answer = Composer(AgencyRegistry([])).deadline(q, [ClauseHit("doc:211(c)", clause, 1.0)]).text
+    assert "annually" in answer and "120" not in answer, answer

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from policyqa.engine.agencies import AgencyRegistry
 from policyqa.engine.answer import Citation
-from policyqa.engine.clauses import Clause, split_sentences
+from policyqa.engine.clauses import Clause, Deadline, split_sentences
 from policyqa.engine.question import Question, defined_term, defining_pattern
 from policyqa.engine.retrieval import ClauseHit
 from policyqa.engine.text import content_stems, numbers, words
@@ -109,6 +109,29 @@ def dated_sentences(clause: Clause) -> list[str]:
         return own
     # the deadline of a list item is in the lead-in it completes
     return [s for s in split_sentences(clause.context) if any(p in s for p in phrases)]
+
+
+# What a "when" question asks for: how often (a recurring duty) or how far ahead ("five years before")
+_ASKS_HOW_OFTEN = re.compile(
+    r"\bhow (?:often|frequently)\b|\bhow many times\b|\bfrequency\b|\bevery how\b"
+    r"|多久.{0,12}一次|多长时间.{0,12}一次|每隔多|频率|频次",
+    re.IGNORECASE,
+)
+_ASKS_HOW_FAR_AHEAD = re.compile(r"\bhow (?:far|long) (?:ahead|in advance|before)\b|\bin advance\b|提前多", re.I)
+
+
+def asked_deadline_kind(question: str) -> str:
+    """ "recurring" for "how often", "ahead" for "how far ahead", else "" (any deadline answers)."""
+    if _ASKS_HOW_OFTEN.search(question):
+        return "recurring"
+    return "ahead" if _ASKS_HOW_FAR_AHEAD.search(question) else ""
+
+
+def fits_kind(deadline: Deadline, kind: str) -> bool:
+    """Whether ``deadline`` is of the ``kind`` :func:`asked_deadline_kind` reads."""
+    if kind == "recurring":
+        return deadline.kind == "recurring"
+    return kind == "ahead" and bool(re.search(r"\b(?:before|in advance|prior to)\b", deadline.text, re.I))
 
 
 LIST_ITEMS = 8  # items quoted under a sentence that introduces a list
@@ -302,6 +325,10 @@ class Composer:
         duty or a target year, quoted."""
         c = hits[0].clause
         dated = dated_sentences(c)
+        kind = asked_deadline_kind(q.text)
+        if kind:  # "how often": the sentence that sets the recurring duty, before the clause's other dates
+            fitting = {d.sentence for d in c.deadlines if fits_kind(d, kind)}
+            dated = [s for s in dated if s in fitting] or dated
         if dated and not any(d in c.text for d in dated):  # the deadline is in the lead-in: quote it, then the item
             item = self.best(c, q.focus_text, k=1)
             line = " … ".join(f'"{s}"' for s in [dated[0], *item])

@@ -13,7 +13,14 @@ from functools import lru_cache
 from policyqa.engine.agencies import AgencyRegistry, registry_for, with_actors
 from policyqa.engine.answer import Answer
 from policyqa.engine.clauses import Clause, Target, target_text
-from policyqa.engine.compose import Composed, Composer, body_sentences, dated_sentences
+from policyqa.engine.compose import (
+    Composed,
+    Composer,
+    asked_deadline_kind,
+    body_sentences,
+    dated_sentences,
+    fits_kind,
+)
 from policyqa.engine.crosslingual import CHINESE_STOPWORDS, HEAD_TITLES_EN, ChineseReader, document_vocabulary
 from policyqa.engine.decide import DocumentView, decide, document_names, documents_of_kind, named_documents
 from policyqa.engine.glossary import Glossary, glossary_for
@@ -831,6 +838,9 @@ class PolicyQA:
             # the deadline of the clause about what is asked (or one nearly as close): another clause's
             # deadline would be a confident wrong answer
             chosen = [h for h in hits[:3] if h.score >= DATED_NEAR * hits[0].score and dated_sentences(h.clause)]
+            kind = asked_deadline_kind(q.text)
+            fitting = [h for h in chosen if any(fits_kind(d, kind) for d in h.clause.deadlines)]
+            chosen = fitting + [h for h in chosen if h not in fitting]
             if not chosen:
                 ans = self._abstain(q, "when: the nearest clauses give no date, deadline or year for it.", hits)
                 ans.retrieved = ans_hits
