@@ -473,3 +473,11 @@ def test_the_names_a_question_uses_are_its_capitalised_words_inside_a_sentence()
     assert proper_names("What is Germany's national 2030 target under this Regulation?") == ["Germany"]
     # a capital after an article names a thing ("the federal Crown"); one opening a sentence is no name
     assert proper_names("Is the federal Crown bound? Which body reports to the National Labs?") == []
+
+
+def test_a_lookup_takes_the_document_a_word_of_its_title_names_and_quotes_a_definitions_section(plans):
+    nuclear = plans.answer("What does section 2 of the nuclear order say?", use_llm=False)
+    assert nuclear.doc_id == "us-eo2025-nuclear-industrial-base" and not nuclear.abstained, nuclear.answer
+    # a definitions section whose French terms sit between its definitions is still quoted, each part verbatim
+    definitions = plans.answer("What does section 2 of the net-zero act say?", use_llm=False)
+    assert not definitions.abstained and "Convention means" in definitions.answer, definitions.answer

@@ -405,17 +405,29 @@ class Composer:
     def clause_lookup(self, q: Question, c: Clause, under: list[Clause] | None = None) -> Composed:
         """The clause verbatim with who must act, then the provisions under it (a section's subsections)."""
         under = under or []
-        body = " ".join(body_sentences(c)) or c.text
+        body = _quoted(body_sentences(c) or [c.text], c.text)
         name = f"{'Clause' if not c.label else ''} {c.display_id}".strip()
-        said = f': "{body}"' if body else ""  # a section may be a heading over its subsections
+        said = f": {body}" if body else ""  # a section may be a heading over its subsections
         lines = [f"{name} ({c.heading_text or 'opening'}){said} [{c.clause_id}]"]
         if c.lead:
             lines.append(f"Lead: {self.names(c.lead, q)} [{c.clause_id}].")
         if c.responsible:
             lines.append(f"Responsible according to their duties: {self.names(c.responsible, q)} [{c.clause_id}].")
         for sub in under:
-            lines.append(f'{sub.display_id}: "{" ".join(body_sentences(sub)) or sub.text}" [{sub.clause_id}]')
+            lines.append(f"{sub.display_id}: {_quoted(body_sentences(sub) or [sub.text], sub.text)} [{sub.clause_id}]")
         return Composed("\n".join(lines), [self.cite(x, body_sentences(x) or [x.text]) for x in [c, *under]])
+
+
+def _quoted(sentences: list[str], text: str) -> str:
+    """``sentences`` of ``text`` as one quotation when they run on in it, else each quoted, joined by "…" (a
+    definition's French term, "(Convention)", left out between two of them is no part of the quote)."""
+    sentences = [x for x in sentences if x.strip()]
+    if not sentences:
+        return ""
+    joined = " ".join(sentences)
+    if re.sub(r"\s+", " ", joined) in re.sub(r"\s+", " ", text):
+        return f'"{joined}"'
+    return " … ".join(f'"{x}"' for x in sentences)
 
 
 def quoted_numbers(text: str) -> list[str]:

@@ -37,7 +37,7 @@ from policyqa.engine.question import (
     read_question,
 )
 from policyqa.engine.retrieval import ClauseHit, HybridRetriever
-from policyqa.engine.rules import document_text, years_in
+from policyqa.engine.rules import DOCUMENT_KINDS, document_text, years_in
 from policyqa.engine.text import STOPWORDS, content_stems, numbers, stem, stem_pairs, words
 from policyqa.errors import PolicyQAError
 from policyqa.settings import Settings, get_settings
@@ -86,6 +86,7 @@ _UNIT_WORDS = (
     (re.compile(r"\b(?:articles?|art\.)", re.IGNORECASE), re.compile(r"^(?:art\.|article)\b", re.IGNORECASE)),
     (re.compile(r"\bclauses?\b", re.IGNORECASE), re.compile(r"^$")),
 )
+_KIND_STEMS = frozenset(stem(k) for k in (*DOCUMENT_KINDS, "executive", "plan", "section", "article", "clause"))
 CHINESE_TERMS = 8  # dictionary words a Chinese question is searched with, rarest in the plans first
 HEAD_OF_BODY = 0.01  # fused-score boost of a provision saying who heads the body a "who leads" question names
 DOCUMENT_DEPTH = 2  # hits looked at (× top_k) for the document that speaks to a question most
@@ -489,6 +490,12 @@ class PolicyQA:
         question's other words ("what policy does section 2 set out"); ties go to the nearest by retrieval."""
         if len(found) == 1:
             return next(iter(found))
+        # "section 2 of the nuclear order": a word of one document's title says which
+        asked = set(content_stems(q.text)) - _KIND_STEMS
+        titled = {d: len(asked & set(content_stems(self.index.titles.get(d, "")))) for d in found}
+        most = max(titled.values())
+        if most and sum(1 for v in titled.values() if v == most) == 1:
+            return max(titled, key=titled.get)
         for asked, printed in _UNIT_WORDS:  # "clause 5.2": the document numbered by position, not "Sec. 5.2"
             if asked.search(q.text):
                 citing = {d: cs for d, cs in found.items() if printed.search(cs[0].label)}
