@@ -109,5 +109,8 @@ def test_intent_cues_are_a_table_with_a_reason_for_each_group():
 
     assert intent("Who is in charge of the offshore wind review?") == "lead"
     assert intent("挥发性有机物治理由哪个部门牵头？") == "lead"
+    # a statute's duty verbs: "which body reviews", "which minister tables" ask who, whatever the verb
+    assert intent("Which body proposes the 2040 target for harbour emissions?") == "lead"
+    assert intent("Which minister tables the progress report in Parliament?") == "lead"
     assert intent("By when must the Secretary of Energy submit the plan?") == "deadline"
     assert intent("能源部长要在多少天内提交计划？") == "deadline"
