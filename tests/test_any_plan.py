@@ -440,9 +440,14 @@ def test_a_regulation_is_answered_from_its_articles_not_its_recitals(tmp_path):
         "Why should harbours offer shore-side electricity?",  # the reasons are the recital's
         "What is Germany's harbour emissions target for 2030?",  # a name the regulation never writes
         "I run a harbour in Hamburg: who must make sure we offer shore-side electricity?",  # the asker's own place
+        "In what year must harbours offer shore-side electricity?",
+        "In what year must harbour authorities report to the European Environment Agency?",  # "every year": no year
     ]
     got = run_cli("ask", "--json", data_dir=data, stdin="\n".join(lines))
-    who, later, now, baseline, must, which, why, germany, hamburg = [json.loads(x) for x in got.stdout.splitlines()]
+    answers = [json.loads(x) for x in got.stdout.splitlines()]
+    who, later, now, baseline, must, which, why, germany, hamburg, year, no_year = answers
+    assert not year["abstained"] and "31 December 2032" in year["answer"], year["answer"]
+    assert no_year["abstained"] and "no year" in no_year["answer"], no_year["answer"]
     assert germany["abstained"] and "never mentions Germany" in germany["answer"], germany["answer"]
     assert not hamburg["abstained"] and "Member States" in hamburg["answer"], hamburg["answer"]
     assert [c["clause_id"] for c in must["citations"]] == ["3(1)"] and "Member States" in must["answer"]

@@ -69,6 +69,8 @@ _QUESTION_WORDS = frozenset(
 _SPELLED_COUNT = re.compile(
     r"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|fifty|hundred)\b", re.I
 )
+_ASKS_YEAR = re.compile(r"\b(?:what|which) year\b|\bin what year\b|哪一年|哪年|哪个年份", re.IGNORECASE)
+_YEAR_IN = re.compile(r"\b(?:19|20)\d\d\b")
 _ASKS_COUNT = re.compile(r"\bhow many\b|\bnumber of\b|\bhow (?:big|large)\b|\bsize\b", re.IGNORECASE)
 _SHORT_FORM = re.compile(r"\b([A-Z]{3,6})s?\b")  # "ERP", "ERPs": a short form the asker uses
 _ASKS_WHAT_IT_SAYS = re.compile(r"\b(?:say|says|said|mention|mentions|anything about)\b", re.IGNORECASE)
@@ -845,6 +847,12 @@ class PolicyQA:
             # the deadline of the clause about what is asked (or one nearly as close): another clause's
             # deadline would be a confident wrong answer
             chosen = [h for h in hits[:3] if h.score >= DATED_NEAR * hits[0].score and dated_sentences(h.clause)]
+            if _ASKS_YEAR.search(q.text):  # "by what year": "within 90 days of this order" names none
+                chosen = [h for h in chosen if any(_YEAR_IN.search(x) for x in dated_sentences(h.clause))]
+                if not chosen:
+                    ans = self._abstain(q, "when: the nearest clauses give no year for it.", hits)
+                    ans.retrieved = ans_hits
+                    return ans
             kind = asked_deadline_kind(q.text)
             fitting = [h for h in chosen if any(fits_kind(d, kind) for d in h.clause.deadlines)]
             chosen = fitting + [h for h in chosen if h not in fitting]
@@ -857,7 +865,7 @@ class PolicyQA:
             result.timings["retrieve_ms"] = round(retrieve_ms, 2)
             return result
 
-        if re.search(r"\b(what|which) year\b|\bwhen will\b|\bby when\b|哪一年|何时", q.text, re.IGNORECASE):
+        if _ASKS_YEAR.search(q.text) or re.search(r"\bwhen will\b|\bby when\b|何时", q.text, re.IGNORECASE):
             from policyqa.engine.compose import best_sentences
 
             said = " ".join(best_sentences(hits[0].clause, q.focus_text, k=2))
