@@ -81,6 +81,13 @@ def corpus_documents(corpus_dir: Path) -> list[SourceDocument]:
 
 
 TITLE_LINES = 20  # the lines a document's title is looked for in
+# A line about the copy rather than the document: a note, a source or a link, a date alone.
+_NOTE_LINE = re.compile(
+    r"^(?:\[?(?:note|notes|source|sources|retrieved|downloaded|accessed|copied|disclaimer|url|link|see|from)\b[^\n]*"
+    r"|this (?:copy|version|file|text|document is)\b.*|(?:https?://|www\.)\S+.*|[\d./\-\s]{6,}"
+    r"|\d{1,2} \w+ \d{4}|\w+ \d{1,2}, \d{4})$",
+    re.IGNORECASE,
+)
 
 
 def file_document(path: Path) -> SourceDocument:
@@ -89,7 +96,9 @@ def file_document(path: Path) -> SourceDocument:
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     # a Markdown title ("# Climate Change Authority Act 2011") under a note or a date line is the title
     h1 = next((line for line in lines[:TITLE_LINES] if re.match(r"#\s+\S", line)), None)
-    title = (h1 or (lines[0] if lines else path.stem)).lstrip("# ")
+    # ... else the first line that is not a note about the copy ("Note: ...", "Source: https://...", a date)
+    first = next((line for line in lines[:TITLE_LINES] if not _NOTE_LINE.match(line)), lines[0] if lines else "")
+    title = (h1 or first or path.stem).lstrip("# ")
     return SourceDocument(slug(path.stem), title[:200], path, text)
 
 

@@ -486,3 +486,15 @@ def test_a_lookup_takes_the_document_a_word_of_its_title_names_and_quotes_a_defi
     # a definitions section whose French terms sit between its definitions is still quoted, each part verbatim
     definitions = plans.answer("What does section 2 of the net-zero act say?", use_llm=False)
     assert not definitions.abstained and "Convention means" in definitions.answer, definitions.answer
+
+
+def test_a_text_file_is_titled_by_its_first_line_that_is_not_a_note_about_the_copy(tmp_path):
+    from policyqa.ingest.documents import file_document
+
+    path = tmp_path / "clean-air-strategy.txt"
+    path.write_text(
+        "Note: unofficial copy, see https://example.org/strategy\nSource: https://example.org\nMarch 3, 2021\n\n"
+        "Clean Air Strategy\n\n1. The Office shall publish an air quality report every year.\n",
+        encoding="utf-8",
+    )
+    assert file_document(path).title == "Clean Air Strategy"
