@@ -898,7 +898,11 @@ def read_actors(text: str) -> ActorRegistry:
             g = groups.pop(pk)
             groups[lk].first = min(groups[lk].first, g.first)
         alias.setdefault(pk, lk)
-    alias.update(_bare_subjects(segs, groups, alias, lex, text))
+    for bare, lk in _bare_subjects(segs, groups, alias, lex, text).items():
+        alias[bare] = lk
+        short = bare[0].capitalize()  # "the Commission": how the document and its readers say it
+        if short not in groups[lk].short:
+            groups[lk].short.append(short)
     for seg in segs:
         if seg.bare:
             k = lex.key(seg.words)

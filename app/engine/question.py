@@ -10,6 +10,7 @@ from pathlib import Path
 import yaml
 from policyqa.engine.agencies import AgencyRegistry
 from policyqa.engine.glossary import Glossary
+from policyqa.engine.text import content_stems, stem
 from policyqa.errors import PolicyQAError
 from policyqa.ingest.structure import normalise_reference
 
@@ -301,6 +302,26 @@ def classify(q: Question) -> str:
         and not _ASKS_WHICH_ZH.search(text)
     ):
         return "target"
-    if q.agencies and re.search(r"\b(what|which)\b|哪些|什么", text, re.I):
+    if q.agencies and re.search(r"\b(what|which)\b|哪些|什么", text, re.I) and not _has_own_topic(q):
         return "agency_duties"
     return "fact"
+
+
+# Words a question asking what an agency does uses around its name ("what does X have to do under the Act?").
+_DUTY_WORDS = frozenset(
+    stem(w)
+    for w in "what which does do did have has must should shall need required require under act law plan order "
+    "regulation document say says work task tasks duty duties role job responsible responsibility mention mentioned "
+    "play part involved hook here even".split()
+)
+OWN_TOPIC_WORDS = 4  # content words besides the agency's name that make a question about something it does
+
+
+def _has_own_topic(q: Question) -> bool:
+    """Whether an English question naming an agency asks about something in particular ("what benchmark does
+    the Commission use to judge progress?"): then it is a question of fact, not a list of the agency's duties."""
+    if q.language != "en":
+        return False
+    named = {stem(w) for a in q.agencies for w in re.findall(r"[A-Za-z]+", a)}
+    own = [w for w in content_stems(q.text) if w not in named and w not in _DUTY_WORDS]
+    return len(own) >= OWN_TOPIC_WORDS
