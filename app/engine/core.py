@@ -493,8 +493,8 @@ class PolicyQA:
         if len(found) == 1:
             return next(iter(found))
         # "section 2 of the nuclear order": a word of one document's title says which
-        asked = set(content_stems(q.text)) - _KIND_STEMS
-        titled = {d: len(asked & set(content_stems(self.index.titles.get(d, "")))) for d in found}
+        own = set(content_stems(q.text)) - _KIND_STEMS
+        titled = {d: len(own & set(content_stems(self.index.titles.get(d, "")))) for d in found}
         most = max(titled.values())
         if most and sum(1 for v in titled.values() if v == most) == 1:
             return max(titled, key=titled.get)

@@ -64,12 +64,6 @@ def refusal(q: Question, doc: DocumentView) -> str | None:
         for m in cue.finditer(q.text):
             if _cue_key(m.group(0)) not in doc.cues_written:
                 return "that: it sets out tasks, targets and responsible agencies, not this."
-    # A name the document never writes ("Germany's 2030 target") is asked of another document; not when the
-    # asker describes themselves ("my farm in Rongchang": the plan's provisions for everyone still apply).
-    if q.language == "en" and q.intent != "obligation" and not _FIRST_PERSON.search(q.own_text or q.text):
-        unknown = [n for n in proper_names(q.own_text or q.text) if not doc.mentions(n)]
-        if unknown:
-            return f"anything about {unknown[0]}: it never mentions {unknown[0]}."
     context_years = {int(y) for y in r.context_year.findall(q.text)}
     missing = [y for y in dict.fromkeys(years_in(q.text)) if y not in doc.facts.years and y not in context_years]
     if missing:
@@ -81,6 +75,12 @@ def refusal(q: Question, doc: DocumentView) -> str | None:
         named = doc.places.named_in(q.text)
         if named:
             return f"any figure for {named[0].en}: {doc.places.why_not(named[0])}"
+    # A name the document never writes ("Germany's 2030 target") is asked of another document; not when the
+    # asker describes themselves ("my farm in Rongchang": the plan's provisions for everyone still apply).
+    if q.language == "en" and q.intent != "obligation" and not _FIRST_PERSON.search(q.own_text or q.text):
+        unknown = [n for n in proper_names(q.own_text or q.text) if not doc.mentions(n)]
+        if unknown:
+            return f"anything about {unknown[0]}: it never mentions {unknown[0]}."
     if q.intent != "obligation":  # an enterprise's own size ("~8 MW IT load") is no figure asked for
         unset = [u for u, p in r.units.items() if p.search(q.text) and u not in doc.facts.units]
         if unset:
