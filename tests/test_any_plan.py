@@ -237,11 +237,18 @@ def test_a_markdown_act_is_read_as_the_text_it_shows(tmp_path):
     assert [c.clause_id for c in parsed.clauses].count("8") == 1
 
 
-def test_who_acts_under_a_section_heading_is_read_from_the_provision_under_it(tmp_path):
-    path = tmp_path / "harbour-authority-act.md"
-    path.write_text(MARKDOWN_ACT, encoding="utf-8")
+def _ingested(tmp_path, name: str, text: str):
+    """A data dir holding the document ``text``, saved as ``name`` and added with `policyqa ingest`."""
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
     data = tmp_path / "data"
-    assert run_cli("ingest", str(path), data_dir=data).returncode == 0
+    got = run_cli("ingest", str(path), data_dir=data)
+    assert got.returncode == 0, got.stderr
+    return data
+
+
+def test_who_acts_under_a_section_heading_is_read_from_the_provision_under_it(tmp_path):
+    data = _ingested(tmp_path, "harbour-authority-act.md", MARKDOWN_ACT)
     got = run_cli("ask", "--json", "Who appoints the members of the Authority?", data_dir=data)
     ans = json.loads(got.stdout)
     assert "Minister" in ans["answer"] and "names no" not in ans["answer"], ans["answer"]
@@ -250,10 +257,7 @@ def test_who_acts_under_a_section_heading_is_read_from_the_provision_under_it(tm
 
 
 def test_an_act_says_when_and_how_many_in_its_own_words(tmp_path):
-    path = tmp_path / "harbour-authority-act.md"
-    path.write_text(MARKDOWN_ACT, encoding="utf-8")
-    data = tmp_path / "data"
-    assert run_cli("ingest", str(path), data_dir=data).returncode == 0
+    data = _ingested(tmp_path, "harbour-authority-act.md", MARKDOWN_ACT)
     lines = [
         "When can the Chair call a meeting of the Authority?",  # "at any time": a when in words
         "How many consecutive meetings can a member miss before the Minister may remove them?",  # a count in digits
@@ -425,10 +429,7 @@ HARBOUR_REGULATION = (Path(__file__).parent / "fixtures" / "harbour-regulation.m
 
 
 def test_a_regulation_is_answered_from_its_articles_not_its_recitals(tmp_path):
-    path = tmp_path / "harbour-regulation.md"
-    path.write_text(HARBOUR_REGULATION, encoding="utf-8")
-    data = tmp_path / "data"
-    assert run_cli("ingest", str(path), data_dir=data).returncode == 0
+    data = _ingested(tmp_path, "harbour-regulation.md", HARBOUR_REGULATION)
     lines = [
         "Who has to propose the 2040 harbour emissions target?",  # recital 2 says it in "should"
         "What is the 2040 harbour emissions target?",  # 2040 is named, but no figure is set for it

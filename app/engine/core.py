@@ -800,7 +800,8 @@ class PolicyQA:
         if q.intent == "target":
             from policyqa.engine.compose import best_sentences
 
-            chosen = self._target_clauses(q, hits, q_vec)
+            asked_years = target_years_asked(q.own_text or q.text)
+            chosen = self._target_clauses(q, hits, q_vec, asked_years)
             # a goal asked about in words ("what's the offshore wind goal?") is answered by what the clause
             # says, when the clause is about what is asked: "no number" is a reason only when one was asked
             # ... and a count the provision spells out ("eight guiding principles", "fifteen members") is
@@ -827,7 +828,6 @@ class PolicyQA:
             in_words = q.language == "en" and (
                 (not asks_quantity(q.text) and (cov >= GOAL_IN_WORDS or asks_yes_no(q.text))) or bool(counted)
             )
-            asked_years = target_years_asked(q.own_text or q.text)
             if in_words and not chosen and asked_years:
                 # "what is the 2040 target?" is not answered in words by the sentence on the 2030 one
                 said = " ".join(best_sentences((counted or hits)[0].clause, q.focus_text, k=2))
@@ -881,11 +881,14 @@ class PolicyQA:
         result.timings["retrieve_ms"] = round(retrieve_ms, 2)
         return result
 
-    def _target_clauses(self, q: Question, hits: list[ClauseHit], q_vec) -> list[ClauseHit]:
+    def _target_clauses(self, q: Question, hits: list[ClauseHit], q_vec, asked_years: set[int]) -> list[ClauseHit]:
         """The hits whose targets measure what the question asks about, best first (none: no figure).
 
         A question joining two figures ("the targets for crop straw and for rural sewage") gets a
         second clause when its targets name a plan term of the question the first one's do not.
+
+        A clause whose targets are all dated for other years than ``asked_years`` (the years the question asks a
+        figure for) is passed over: "the 2040 target" is not the 2030 one.
 
         A figure is quoted only when one of the clause's targets measures the same thing: the
         question's embedding must be close to the target's measure (calibrated on the dev set),
@@ -902,7 +905,6 @@ class PolicyQA:
                 return in_view[:1]
         focus_vec = q_vec if not q.own_text else self.index.embed_query(q.focus_text)
         no_unknown_words = not self._unsupported_terms(own)
-        asked_years = target_years_asked(q.own_text or q.text)
         passing: list[tuple[float, ClauseHit, set[str]]] = []
         for h in hits[:3]:
             if not h.clause.targets:
