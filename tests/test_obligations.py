@@ -340,3 +340,99 @@ def test_a_why_that_says_names_quotes_a_sentence_holding_the_words(qa, profile):
         claim = re.search(r"it names ((?:'[^']+'(?:, )?)+)", item["condition"])
         for named in re.findall(r"'([^']+)'", claim.group(1)) if claim else []:
             assert set(content_stems(named)) & set(content_stems(item["sentence"])), (item["clause_id"], item)
+
+
+# -- what is not the profile's: negations, recitals, offices it deals with, words every provision uses ------------
+
+
+def test_what_a_profile_says_it_has_not_is_no_facet():
+    from policyqa.engine.obligations import read_profile
+
+    p = read_profile(
+        "15-person game studio. We rent half a floor in an office tower, no company cars, no servers on site. "
+        "We don't fund life-sciences research, and we aren't a regulator."
+    )
+    words = " ".join(p.facets)
+    assert "cars" not in words and "servers" not in words and "life-sciences" not in words
+    assert "game studio" in words
+
+
+def test_a_unit_is_a_size_not_what_one_does():
+    from policyqa.engine.obligations import _add_facet
+
+    kept: list[str] = []
+    for piece in ("tons/hour", "tons", "4 MW", "natural gas boiler"):
+        _add_facet(piece, kept)
+    assert kept == ["natural gas boiler"]
+
+
+def test_a_recital_binds_no_one(tmp_path):
+    from tests.test_any_plan import HARBOUR_REGULATION, _ingested
+
+    data = _ingested(tmp_path, "harbour-regulation.md", HARBOUR_REGULATION)
+    got = run_cli(
+        "obligations",
+        "--json",
+        "We are a harbour authority; ships at berth use our shore-side electricity.",
+        data_dir=data,
+    )
+    assert got.returncode == 0, got.stderr
+    result = json.loads(got.stdout)
+    listed = [i["clause_id"] for k in ("must", "should_know", "plan_wide") for i in result[k]]
+    assert "3(2)" in listed  # "Harbour authorities shall report the use of shore-side electricity ..."
+    assert not [c for c in listed if c.startswith(("recital", "preamble"))], listed  # "(3) Member States should ..."
+
+
+@pytest.mark.slow
+def test_a_body_acts_through_its_head(plans):
+    # "the EPA" is also "the Administrator of the Environmental Protection Agency shall ..."
+    epa = plans.obligations("Office of the Administrator, U.S. Environmental Protection Agency.", doc=EO14008)
+    assert "222(b)(i)" in ids(epa.must)
+    # "the Department of Labor" is headed by "the Secretary of Labor"
+    labor = plans.obligations("Office of the Secretary, U.S. Department of Labor.", doc=AI_EO)
+    assert {"5.1(e)", "7.3(a)"} <= set(ids(labor.must))
+    assert_verbatim_and_grounded(plans, labor)
+
+
+@pytest.mark.slow
+def test_an_office_it_gets_grants_from_is_not_who_it_is(plans):
+    from policyqa.engine.obligations import read_profile
+
+    text = (
+        "R1 public university. Research computing commissioned a GPU cluster in one datacenter: 1.5e20 FLOP/s for "
+        "AI training, 400 Gb/s InfiniBand. Bio labs order synthetic DNA on NIH/NSF grants."
+    )
+    assert read_profile(text, None, plans.registry).actors == []
+    r = plans.obligations(text, doc=AI_EO)
+    assert "4.2(b)(ii)" in ids(r.items)  # the computing cluster it runs, not the consultations of NSF
+    assert not any("consulted" in i.condition for i in r.items)
+
+
+@pytest.mark.slow
+def test_an_agency_describing_its_work_is_shown_the_office_duties_about_it_and_asked(plans):
+    r = plans.obligations(
+        "We're a big federal department: we manage public lands and offshore waters, and we run the oil and gas "
+        "lease sales on them.",
+        doc=EO14008,
+    )
+    assert "208" in ids(r.should_know)  # "the Secretary of the Interior shall pause new oil and natural gas leases"
+    item = next(i for i in r.should_know if i.clause_id == "208")
+    assert "binding if you are the Secretary of the Interior" in item.condition
+    assert any(q.startswith("Are you the Secretary of the Interior?") for q in r.ask_back)
+    assert {"202", "209"} <= set(ids(r.must))  # what binds every agency still binds it
+    assert_verbatim_and_grounded(plans, r)
+
+
+@pytest.mark.slow
+def test_a_word_every_provision_uses_singles_none_out(plans):
+    # "climate" is in a third of a climate Act's provisions: an advocacy group is not bound by all of them
+    r = plans.obligations("We're the climate directorate of a national advocacy organization.", doc=CA_ACT)
+    assert r.nothing_binds and r.must == []
+
+
+@pytest.mark.slow
+def test_one_chinese_word_read_through_the_dictionary_lists_nothing_alone(plans):
+    # 关闭 reads "close", one sense of many: a provision needs a second word of the profile beside it
+    r = plans.obligations("我们是一家电力公司，旗下有一座提前关闭的核电站。这项行政令和我们有什么关系？", doc=NUCLEAR)
+    assert not [i for i in r.must if i.matched == ["close"]]
+    assert not [f for f in r.profile["facets"] if f in {"tons/hour", "tons"}]

@@ -534,8 +534,14 @@ class PolicyQA:
         return {clause_key(c.doc_id, c.clause_id) for c in self._clauses_of(docs) if pattern.search(c.text)}
 
     def _officials_of(self, body: str, docs: set[str]) -> list[str]:
-        """Officials of ``docs`` whose title names ``body`` ("Chair of the Council on Environmental Quality")."""
-        pattern = re.compile(rf"\bof (?:the )?{re.escape(body)}$")
+        """Officials of ``docs`` whose title names ``body`` ("Chair of the Council on Environmental Quality"), or
+        who head it by the name of its field ("the Department of Labor" → "Secretary of Labor")."""
+        field = re.match(r"(?:Department|Ministry|Office) of (?:the )?(.+)$", body)
+        heads = "|".join(sorted(HEAD_TITLES_EN))
+        pattern = re.compile(
+            rf"\bof (?:the )?{re.escape(body)}$"
+            + (rf"|^(?i:{heads}) of (?:the )?{re.escape(field.group(1))}$" if field else "")
+        )
         names = {a for c in self._clauses_of(docs) for a in [*c.lead, *c.responsible]}
         return sorted(a for a in names if a != body and pattern.search(a))
 

@@ -29,6 +29,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 from policyqa.engine.clauses import Applicability, Clause, Threshold
+from policyqa.engine.crosslingual import UNITS
 from policyqa.engine.grounding import check
 from policyqa.engine.text import STOPWORDS, content_stems, stem
 from policyqa.ingest.applicability import (
@@ -85,6 +86,11 @@ _DEALS_WITH = re.compile(
     r"(?:the\s+|a\s+|an\s+|our\s+)?(?:[\w.-]+\s+){0,2}$",
     re.IGNORECASE,
 )
+# an office named before what it gives or buys ("on NIH/NSF grants", "DOE funding", "EPA contracts"): one dealt with
+_ITS_MEANS = re.compile(
+    r"(?:\s*/\s*[A-Z][\w.&-]*)*\s+(?:grants?|funding|funds|awards?|contracts?|loans?|programs?|customers?)\b",
+    re.IGNORECASE,
+)
 _YEAR_PHRASE = re.compile(
     r"\b(?:by|before|no later than|not later than|until|in)\s+(?:the end of\s+)?(?:19|20)\d\d\b", re.IGNORECASE
 )
@@ -95,6 +101,8 @@ _FACET_SPLIT = re.compile(
     re.IGNORECASE,
 )
 # A token that is a unit or a measure's abbreviation ("t/h", "m³/day", "GWh", "tce"), not a thing one has.
+# the English forms of the units sizes are given in ("tons/hour", "tons", "MW"): a size, not what one does
+_UNIT_WORDS = frozenset(f.lower() for u in UNITS.values() for f in (*u.singular, *u.plural) if f)
 _UNIT_TOKEN = re.compile(r"^(?:\w*/\w+|\w*[²³]\w*|[kMGT]?Wh|tce|mg|kg|km|MW|GW|kW|pct|PUE)$", re.IGNORECASE)
 
 # Calibrated on the dev profiles (eval/cases/<doc>/obligations/dev.jsonl).
@@ -109,6 +117,8 @@ OTHERS_SECTION = 0.5  # a provision in a section for another kind of addressee c
 IN_PASSING = 0.5  # a facet a sentence tasking the document's own offices names only in passing counts for half
 UNASSIGNED = 0.5  # a provision that gives no one the work (objectives, preamble) counts for half
 MAX_ITEMS = 10
+# a facet named in more provisions than one answer lists cannot single any out: its evidence thins in proportion
+BREADTH = MAX_ITEMS
 CHINESE_TERMS = 10  # dictionary words a Chinese profile is matched with, rarest in the plans first
 ACTOR_ITEMS = 60  # an office of the document may be given many duties: each is listed
 CANDIDATES = 3000  # clauses scored one by one; a larger scope is narrowed by retrieval first
@@ -137,6 +147,13 @@ class Profile:
     actors: list[str] = field(default_factory=list)  # the documents' actors it is
     agency: bool = False  # it is a government agency (or heads one): what binds "each agency" binds it
     form: dict = field(default_factory=dict)
+    # a Chinese profile's dictionary readings: each English word → the Chinese word it reads
+    read_from: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def own_words(self) -> str:
+        """What the profile says of itself, in English: its own text, and a Chinese profile's dictionary readings."""
+        return " ".join([_own_text(self.text), *self.read_from])
 
     @property
     def place_known(self) -> bool:
@@ -220,7 +237,13 @@ def _specific(stems: list[str]) -> list[str]:
     return [s for s in stems if s not in _PROFILE_WORDS and s not in _GENERIC and not s[:1].isdigit()]
 
 
-_NEGATED = re.compile(r"\b(?:no|not|without|never|zero|free of)\s+(?:[\w\-/]+\s+){0,2}?[\w\-/]+", re.IGNORECASE)
+# what follows a negation, to the end of its phrase ("no company cars", "no servers on site")
+_PHRASE_END = r"[,;:.!?()，。；：！？]"
+_NEGATED = re.compile(
+    rf"(?:\b(?:no|not|without|never|zero|free of)|\b\w+n['’]t)\s+[^,;:.!?()，。；：！？]*?"
+    rf"(?={_PHRASE_END}|\s+(?:and|but|or|while|so)\b|$)",
+    re.IGNORECASE,
+)
 # A sentence asking about the document itself ("What in the city's plan applies to us?"): its words are
 # the document's topic, not the asker's.
 _ABOUT_DOCUMENT = re.compile(
@@ -272,7 +295,7 @@ def _add_facet(piece: str, out: list[str]) -> None:
     for w in re.findall(r"[A-Za-z][\w\-/'’]*", piece):
         if re.fullmatch(r"(?:i|we|you|they|it|that|there)['’]\w+", w, re.IGNORECASE):
             continue  # "I'm", "we're"
-        if w.lower() in STOPWORDS or stem(w) in _PROFILE_WORDS or _UNIT_TOKEN.match(w):
+        if w.lower() in STOPWORDS or stem(w) in _PROFILE_WORDS or _UNIT_TOKEN.match(w) or w.lower() in _UNIT_WORDS:
             continue
         kept.append(w)
     if len(kept) == 1 and re.fullmatch(r"[a-z]+ed", kept[0]):
@@ -338,7 +361,7 @@ def read_profile(text: str, form: dict | None = None, registry=None) -> Profile:
         actors = [
             m.agency.name
             for m in registry.find(full, informal=True)
-            if not _DEALS_WITH.search(full[max(0, m.start - 40) : m.start])
+            if not _DEALS_WITH.search(full[max(0, m.start - 40) : m.start]) and not _ITS_MEANS.match(full[m.end :])
         ]
     # an agency (or an office heading one) is held by what a document asks of "each agency"; which provisions
     # those are is read per sentence (everyone_kind), so "the heads of other relevant agencies" the Secretary
@@ -412,6 +435,8 @@ class _Doc:
     title_stems: frozenset[str] = frozenset()  # the words of the document's title: its topic, not a facet
     office_rows: list[int] = field(default_factory=list)  # sentences of provisions tasking the document's offices
     definitions: dict[int, str] = field(default_factory=dict)  # sentences defining a term → the term
+    recitals: set[int] = field(default_factory=set)  # sentences of a preamble ("Whereas ...", recitals)
+    provision_of: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # each sentence's provision
 
     def idf(self, s: str) -> float:
         import math
@@ -428,6 +453,7 @@ class Facet:
     concept: bool = False  # a category the profile's words stand for ("volatile organic compounds")
     said: str = ""  # for a concept, the profile's own words
     defined_in: str = ""  # for a term the document defines, the provision defining it ("Sec. 3(k)")
+    read_from: str = ""  # for a dictionary reading of a Chinese profile, the Chinese word it reads
 
 
 @dataclass
@@ -592,6 +618,8 @@ class ObligationFinder:
                 title_stems=title,
                 office_rows=office,
                 definitions={i: t for i, s in enumerate(ss) if (t := defined_kind(s.a.sentence))},
+                recitals={i for i, s in enumerate(ss) if s.clause.preamble},
+                provision_of=np.unique([s.clause.clause_id for s in ss], return_inverse=True)[1],
             )
         self._docs, self._of = docs, clauses
         return docs
@@ -619,8 +647,19 @@ class ObligationFinder:
             # a Chinese profile is matched through the plans' own English words for its words (glossary, dictionary)
             # (its question about the document, "这项行政令对我们有哪些要求？", is not about the asker)
             own = _own_text(profile.text)
-            english = qa.glossary.english_terms(own)
-            english += qa._chinese().english_terms(own)[:CHINESE_TERMS]
+            reader = qa._chinese()
+            read = [w for w in reader.english_terms(own)[:CHINESE_TERMS] if not re.fullmatch(r"[\d.,]+", w)]
+            for word, found in reader.word_readings(own):
+                for w, _score in found:
+                    profile.read_from.setdefault(w, word)
+            profile.read_from = {w: profile.read_from.get(w, w) for w in read}
+            english = []
+            for term in [*qa.glossary.english_terms(own), *read]:
+                kept: list[str] = []
+                _add_facet(term, kept)  # kept as an English profile's words are: no units, no asker's words
+                if kept == [term]:
+                    english.append(term)
+            profile.read_from = {w: profile.read_from[w] for w in english if w in profile.read_from}
             profile.facets = list(dict.fromkeys([*profile.facets, *english]))
         if not re.search(r"\w", profile.text):
             raise PolicyQAError(
@@ -633,6 +672,9 @@ class ObligationFinder:
                 f"No document {doc!r} in the index.", f"use one of: {known} (policyqa docs lists them)."
             )
         docs = [doc] if doc else list(docs_index)
+        # a body acts through its head: "the EPA" is also its Administrator ("the Administrator of the EPA shall")
+        heads = [o for a in profile.actors for o in qa._officials_of(a, set(docs))]
+        profile.actors = list(dict.fromkeys([*profile.actors, *heads]))
         t_read = time.perf_counter()
         matches: list[_Match] = []
         for d in docs:
@@ -663,8 +705,8 @@ class ObligationFinder:
                 continue  # an office it deals with ("funded by NIH and NSF"): who it deals with, not what it does
             if all(w[:1].isupper() for w in re.findall(r"[A-Za-z][\w\-]*", f)) and not re.search(r"[A-Z]{2}", f):
                 continue  # a proper name (a district, a river) is where, not what
-            out.append(Facet(f, stems))
-        for said, means in concepts_of(_own_text(profile.text)):
+            out.append(Facet(f, stems, read_from=profile.read_from.get(f, "")))
+        for said, means in concepts_of(profile.own_words):
             for m in means:
                 # a category is matched by all its words ("new buildings", not "build" alone: "Build a team")
                 out.append(Facet(m, content_stems(m), True, said))
@@ -689,6 +731,7 @@ class ObligationFinder:
             score, sem = self._scores(d, facets)
         candidates = set(np.nonzero(score.max(axis=1) > 0)[0].tolist()) if facets else set()
         candidates -= set(d.definitions)  # a definition says what a word means; it binds no one
+        candidates -= d.recitals  # nor does a recital: it gives the reasons for the articles that do
         kinds = {"agencies", "agencies if"} if profile.agency else {_kind(profile)}
         candidates |= {i for i in d.everyone if d.sentences[i].wide in kinds}
         if profile.actors:
@@ -782,6 +825,22 @@ class ObligationFinder:
         if facets:
             score = np.where(stated[:, None] & concept[None, :], 0.0, score)
         score = score * weight if facets else score
+        if facets:
+            # a facet found in many provisions is what the document is about, not what singles you out: its evidence
+            # is shared among them ("climate" in a climate Act, "buildings" in a plan with a buildings chapter)
+            breadth = np.array([len(set(d.provision_of[score[:, j] > 0].tolist())) for j in range(len(facets))])
+            score = score * np.minimum(1.0, BREADTH / np.maximum(breadth, 1))[None, :]
+        # one word of a Chinese profile read through the dictionary is one sense among many ("收" → "receive"): it
+        # counts where the sentence holds a second of the profile's words too, read from another Chinese word or
+        # written out (a glossary term, an English name in the profile)
+        read = [j for j, f in enumerate(facets) if f.read_from]
+        if read:
+            held = score > 0
+            sources = {f.read_from for f in facets if f.read_from}
+            per_source = np.stack([held[:, [j for j in read if facets[j].read_from == w]].any(axis=1) for w in sources])
+            other = held[:, [j for j in range(len(facets)) if not facets[j].read_from]].any(axis=1)
+            confirmed = (per_source.sum(axis=0) + other) >= 2
+            score[:, read] = np.where(confirmed[:, None], score[:, read], 0.0)
         return score, sem
 
     # matches → the answer
@@ -792,14 +851,57 @@ class ObligationFinder:
         by_clause: dict[tuple[str, str], list[_Match]] = {}
         for m in matches:
             by_clause.setdefault((m.s.clause.doc_id, m.s.clause.clause_id), []).append(m)
+        acting = [a for a in profile.actors if any(a in m.actor for m in matches)]
+        consulted = [a for a in profile.actors if any(a in m.s.clause.consulted for m in matches)]
+        specific, wide, asked = self._by_facets(profile, by_clause)
+        if acting or (profile.agency and any(m.s.wide.startswith("agencies") for m in matches)):
+            # the profile is one of the document's actors: what it is told to do, and where it is consulted
+            result = self._as_actor(result, profile, by_clause, acting, consulted)
+            if not acting:
+                self._described_duties(result, specific)
+            result.text = self._render(result, profile)
+            return result
+        for _score, group, item in specific[:MAX_ITEMS]:
+            (result.must if group == "must" else result.should_know).append(item)
+        if consulted:  # a body the document consults, told nothing to do: what concerns it, and where it is heard
+            listed = {(i.doc_id, i.clause_id) for i in [*result.must, *result.should_know]}
+            for key, ms in by_clause.items():
+                who = [a for a in consulted if a in ms[0].s.clause.consulted]
+                if who and key not in listed:
+                    m = ms[0]
+                    result.should_know.append(
+                        self._item(m.s.clause, m, m.s.a.strength, f"{_join(who)} is to be consulted")
+                    )
+        result.ask_back = list(dict.fromkeys(asked))
+        if not result.must:
+            result.nothing_binds = True
+            result.message = "Nothing in this plan binds you specifically."
+            result.plan_wide = wide[:6]
+        result.text = self._render(result, profile)
+        return result
+
+    def _described_duties(self, result: Obligations, specific: list[tuple[float, str, ObligationItem]]) -> None:
+        """An agency that describes its work without naming itself ("we run the oil and gas lease sales on public
+        lands"): the duties of the document's offices that speak of that work, binding if it is that office,
+        which is asked back."""
+        listed = {(i.doc_id, i.clause_id) for i in [*result.must, *result.should_know]}
+        for _score, _group, item in specific[:MAX_ITEMS]:
+            if (item.doc_id, item.clause_id) in listed or not item.enforced_by:
+                continue
+            who = _join(item.enforced_by[:2])
+            item.condition = f"{item.condition}; binding if you are the {who}"
+            result.should_know.append(item)
+            result.ask_back.append(f"Are you the {who}? ({item.clause_id})")
+        result.ask_back = list(dict.fromkeys(result.ask_back))
+
+    def _by_facets(
+        self, profile: Profile, by_clause: dict[tuple[str, str], list[_Match]]
+    ) -> tuple[list[tuple[float, str, ObligationItem]], list[ObligationItem], list[str]]:
+        """The provisions the profile's facets select, best first as (score, group, item); those addressing
+        everyone the document governs; and the questions to ask back."""
         asked: list[str] = []
         specific: list[tuple[float, str, ObligationItem]] = []
         wide: list[ObligationItem] = []
-        acting = [a for a in profile.actors if any(a in m.actor for m in matches)]
-        consulted = [a for a in profile.actors if any(a in m.s.clause.consulted for m in matches)]
-        if acting or consulted or (profile.agency and any(m.s.wide.startswith("agencies") for m in matches)):
-            # the profile is one of the document's actors: what it is told to do, and where it is consulted
-            return self._as_actor(result, profile, by_clause, acting, consulted)
         for _key, ms in by_clause.items():
             c = ms[0].s.clause
             # the evidence of each facet, once per provision: a provision naming several of what you do ranks first
@@ -835,15 +937,7 @@ class ObligationFinder:
             item.score = round(total, 3)
             specific.append((total + (1.0 if actor else 0.0), group, item))
         specific.sort(key=lambda x: -x[0])
-        for _score, group, item in specific[:MAX_ITEMS]:
-            (result.must if group == "must" else result.should_know).append(item)
-        result.ask_back = list(dict.fromkeys(asked))
-        if not result.must:
-            result.nothing_binds = True
-            result.message = "Nothing in this plan binds you specifically."
-            result.plan_wide = wide[:6]
-        result.text = self._render(result, profile)
-        return result
+        return specific, wide, asked
 
     def _as_actor(
         self, result: Obligations, profile: Profile, by_clause: dict, acting: list[str], consulted: list[str]
@@ -913,7 +1007,7 @@ class ObligationFinder:
         if not named:
             return True
         mine = {x for f in profile.facets for x in content_stems(f)}
-        mine |= {x for _said, means in concepts_of(_own_text(profile.text)) for m in means for x in content_stems(m)}
+        mine |= {x for _said, means in concepts_of(profile.own_words) for m in means for x in content_stems(m)}
         return bool(named & mine)
 
     def _conditions(self, profile: Profile, m: _Match, others: list[_Match] = ()) -> tuple[str, str, list[str]]:
@@ -927,9 +1021,7 @@ class ObligationFinder:
             # a duty the document gives one of its own actors ("the Secretary shall ..."): it binds them; it binds
             # you only where they are to require something of what you are ("shall require IaaS Providers to ...")
             held = {x for f in profile.facets for x in _specific(content_stems(f))}
-            if not (
-                re.search(r"\brequir\w*\b|\bprohibit\w*\b|\bmust\b", a.sentence, re.IGNORECASE) and held & m.s.stems
-            ):
+            if not (re.search(r"\brequir\w*\b|\bprohibit\w*\b", a.sentence, re.IGNORECASE) and held & m.s.stems):
                 group = "should_know"
         said: list[str] = []
         asks: list[str] = []
