@@ -436,3 +436,18 @@ def test_one_chinese_word_read_through_the_dictionary_lists_nothing_alone(plans)
     r = plans.obligations("我们是一家电力公司，旗下有一座提前关闭的核电站。这项行政令和我们有什么关系？", doc=NUCLEAR)
     assert not [i for i in r.must if i.matched == ["close"]]
     assert not [f for f in r.profile["facets"] if f in {"tons/hour", "tons"}]
+
+
+@pytest.mark.slow
+def test_a_condition_the_profile_denies_is_not_asked_back(plans):
+    said = "We're a mid-sized federal agency. We use a model to pre-screen benefit claims."
+    r = plans.obligations(said, doc=AI_EO)
+    assert "4.4(b)(iii)" in ids(r.should_know)  # "all agencies that fund life-sciences research": asked back
+    denied = plans.obligations(said + " We don't fund life-sciences research.", doc=AI_EO)
+    assert "4.4(b)(iii)" not in ids(denied.items)
+    assert not any("life-sciences research" in q for q in denied.ask_back)
+
+
+def test_a_statement_binding_and_inviting_no_one_needs_more_than_one_word_of_the_profile(qa):
+    r = qa.obligations("We operate a data centre; our electricity use is high.", doc=CQ)
+    assert all(i.strength != "stated" or len(i.matched) > 1 for i in r.items)

@@ -81,6 +81,8 @@ _AGENCY_SELF = re.compile(
     r"head\s+of\s+(?:an?|the|our)\s+agency|executive\s+department)",
     re.IGNORECASE,
 )
+# the words that say an agency without saying which ("the head of each agency", "all agencies")
+_AGENCY_WORDS = frozenset(stem(w) for w in "agency agencies head heads each all every executive department".split())
 _DEALS_WITH = re.compile(
     r"\b(?:by|from|with|to|for|under|via|through|funded|grants?|customers?|clients?|suppliers?|contracts?)\s+"
     r"(?:the\s+|a\s+|an\s+|our\s+)?(?:[\w.-]+\s+){0,2}$",
@@ -115,6 +117,7 @@ SELECT = 0.8  # a provision is listed when the evidence of the profile's facets 
 SECTION_IDF = 1.5  # a section heading's words the document uses less often than this say whom the section is for
 OTHERS_SECTION = 0.5  # a provision in a section for another kind of addressee counts for half
 IN_PASSING = 0.5  # a facet a sentence tasking the document's own offices names only in passing counts for half
+STATED = 2 * SELECT  # a provision that only states (binds and invites no one) needs the evidence of two facets
 UNASSIGNED = 0.5  # a provision that gives no one the work (objectives, preamble) counts for half
 MAX_ITEMS = 10
 # a facet named in more provisions than one answer lists cannot single any out: its evidence thins in proportion
@@ -251,6 +254,19 @@ _ABOUT_DOCUMENT = re.compile(
     r"|方案|规划|计划|行政令|命令|法案|法律|条例|文件",
     re.IGNORECASE,
 )
+
+
+def _denied(condition: str, profile: Profile) -> bool:
+    """Whether the profile says it is not what ``condition`` picks out ("all agencies that fund life-sciences
+    research" for "we don't fund life-sciences research")."""
+    wanted = {x for x in _specific(content_stems(condition)) if x not in _AGENCY_WORDS}
+    if not wanted:
+        return False
+    for m in _NEGATED.finditer(profile.text):
+        said = set(content_stems(m.group(0)))
+        if len(wanted & said) >= LEXICAL_MIN * len(wanted):
+            return True
+    return False
 
 
 def _own_text(text: str) -> str:
@@ -648,18 +664,22 @@ class ObligationFinder:
             # (its question about the document, "这项行政令对我们有哪些要求？", is not about the asker)
             own = _own_text(profile.text)
             reader = qa._chinese()
+            glossed = qa.glossary.english_terms(own)  # a term the corpus glossary gives is the plan's own wording
             read = [w for w in reader.english_terms(own)[:CHINESE_TERMS] if not re.fullmatch(r"[\d.,]+", w)]
-            for word, found in reader.word_readings(own):
+            readings = reader.word_readings(own)
+            source: dict[str, str] = {}
+            for word, found in readings:
+                # a word and the longer word holding it ("语言" in "大语言") are one word of the profile
+                whole = max((w for w, _ in readings if word in w), key=len)
                 for w, _score in found:
-                    profile.read_from.setdefault(w, word)
-            profile.read_from = {w: profile.read_from.get(w, w) for w in read}
+                    source.setdefault(w, whole)
             english = []
-            for term in [*qa.glossary.english_terms(own), *read]:
+            for term in [*glossed, *read]:
                 kept: list[str] = []
                 _add_facet(term, kept)  # kept as an English profile's words are: no units, no asker's words
                 if kept == [term]:
                     english.append(term)
-            profile.read_from = {w: profile.read_from[w] for w in english if w in profile.read_from}
+            profile.read_from = {w: source.get(w, w) for w in english if w in read and w not in glossed}
             profile.facets = list(dict.fromkeys([*profile.facets, *english]))
         if not re.search(r"\w", profile.text):
             raise PolicyQAError(
@@ -931,6 +951,8 @@ class ObligationFinder:
             )
             binding = [m for m in chosen if m.s.a.strength == "binding"]
             top = binding[0] if binding else chosen[0]
+            if top.s.a.strength == "stated" and not top.actor and total < STATED - 1e-6:
+                continue  # a statement that binds and invites no one concerns you only where it is plainly about you
             group, condition, asks = self._conditions(profile, top, ms)
             asked += asks
             item = self._item(c, top, top.s.a.strength, condition)
@@ -966,8 +988,9 @@ class ObligationFinder:
                 (result.must if m.s.a.strength == "binding" else result.should_know).append(item)
                 if c.context and not m.s.wide_phrase and not _is_action(m.s.a.sentence):
                     inherited.add(c.clause_id)
-            elif profile.agency and any(m.s.wide == "agencies if" for m in ms):
-                m = next(m for m in ms if m.s.wide == "agencies if")
+            elif profile.agency and (
+                m := next((m for m in ms if m.s.wide == "agencies if" and not _denied(m.s.wide_phrase, profile)), None)
+            ):
                 said = f'binding if yours is one of the "{m.s.wide_phrase}"'
                 result.should_know.append(self._item(c, m, m.s.a.strength, said))
                 result.ask_back.append(f'Is your agency one of the "{m.s.wide_phrase}"? ({c.clause_id})')
