@@ -86,6 +86,18 @@ def test_who_must_act_is_read_from_the_sentence(plans):
     assert act.lead == ["Minister of Finance"]
 
 
+def test_an_asker_saying_they_are_a_body_is_told_that_bodys_duties(plans):
+    ans = plans.answer(
+        "I was just appointed to the Net-Zero Advisory Body. What do we have to produce, and what should we take "
+        "into account?"
+    )
+    assert ans.intent == "agency_duties" and ans.doc_id == ACT, ans.answer
+    assert {"22(1)", "22(1.1)"} <= {c.clause_id for c in ans.citations}
+    # a body named as someone the asker deals with is not who they are
+    other = plans.answer("We send our comments to the Net-Zero Advisory Body. What do we have to produce?")
+    assert other.intent != "agency_duties" or "22(1)" not in {c.clause_id for c in other.citations}
+
+
 def test_a_deadline_is_answered_with_the_sentence_that_sets_it(plans):
     ans = plans.answer("By when must the Minister set the 2035 milestone year target under the Act?")
     assert ans.intent == "deadline" and not ans.abstained, ans.answer

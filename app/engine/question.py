@@ -165,6 +165,7 @@ class Question:
     figure_clauses: list[str] = field(default_factory=list)  # clauses whose targets answer it
     translated: list[str] = field(default_factory=list)  # English words the plans use for a Chinese question's words
     written_english: list[str] = field(default_factory=list)  # English a Chinese question writes out: "(IaaS)"
+    asker: str = ""  # the actor the asker says they are or work for ("We're in the office of the Commissioner ...")
 
     @property
     def focus_text(self) -> str:
@@ -236,6 +237,9 @@ def read_question(raw: str, registry: AgencyRegistry, glossary: Glossary, max_ch
             if not re.search(_ASKS_WHICH_TITLE, text[: m.start], re.IGNORECASE)
         )
     )
+    asker = next((m.agency.name for m in registry.find(text, informal=True) if _SELF_AS.search(text[: m.start])), "")
+    if asker:
+        agencies = [asker, *(a for a in agencies if a != asker)]
     terms = glossary.english_terms(text)
     # "“净零排放”（net-zero emissions）": a Chinese question's own English wording is the sharpest term it has
     written = (
@@ -265,6 +269,7 @@ def read_question(raw: str, registry: AgencyRegistry, glossary: Glossary, max_ch
         bool(_FOLLOWUP.search(text)) and len(text) < 80,
         truncated,
         written_english=written,
+        asker=asker,
     )
     q.intent = classify(q)
     return q
@@ -277,6 +282,9 @@ def classify(q: Question) -> str:
         # "how many ... under Sec. 5?", "by when must ... under section 9?": asked of that provision, not a lookup
         if not (asks_quantity(text) or _DEADLINE.search(text) or re.search(r"\bwho\b|谁", text, re.I)):
             return "clause_lookup"
+    if q.asker and (_OBLIGATION.search(text) or _DUTIES.search(text)) and not _ASKS_WHO.search(text):
+        # "I was just appointed to the Advisory Body. What do we have to produce?": that body's duties
+        return "agency_duties"
     if q.capacity_tph is not None or _OBLIGATION.search(text) and not _LEAD.search(text.split(",")[-1]):
         if _OBLIGATION.search(text):
             return "obligation"
@@ -306,6 +314,14 @@ def classify(q: Question) -> str:
         return "agency_duties"
     return "fact"
 
+
+# The asker saying, in the sentence naming an actor, that they are it or work in it ("We're in the office of the",
+# "I was just appointed to the", "We're one of the agencies on the"): what binds that actor binds them.
+_SELF_AS = re.compile(
+    r"\b(?:we(?:'re|’re|\s+are)|I(?:'m|’m|\s+am)|I\s+(?:work|serve|sit)|(?:appointed|named|elected|seconded)\s+to|"
+    r"(?:staff|members?|secretariat|office|chair)\s+(?:of|on|at))\b[^.?!;]*$",
+    re.IGNORECASE,
+)
 
 # Words a question asking what an agency does uses around its name ("what does X have to do under the Act?").
 _DUTY_WORDS = frozenset(
