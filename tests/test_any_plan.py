@@ -328,6 +328,21 @@ def test_a_short_form_is_spelled_out_from_the_document(plans):
     assert "15 days" in ans.answer and ans.clause_ids[0] == "18(1)", ans.answer
 
 
+def test_a_short_form_two_phrases_could_stand_for_is_left_as_written(tmp_path):
+    from policyqa.engine.core import PolicyQA
+    from policyqa.settings import Settings
+
+    text = (
+        "# Regulation on harbour support\n\nArticle 1\n\nThe Commission shall consider the impacts on small and "
+        "medium-sized enterprises.\n\nArticle 2\n\nMember States shall make sufficient mitigation efforts by 2030.\n"
+    )
+    qa = PolicyQA(Settings(data_dir=_ingested(tmp_path, "harbour-support.md", text)))
+    q, _ = qa.read("Do SMEs come into what the Commission considers?")
+    assert "SMEs" in q.text and "efforts" not in q.text  # two phrases fit S-M-E: no guess
+    q, _ = qa.read("What must Member States make by 2030 under the SMEs rule?")
+    assert "sufficient mitigation" not in q.text
+
+
 def test_a_count_the_document_spells_out_answers_how_many(plans):
     ans = plans.answer("How many members may sit on the advisory body?")
     assert not ans.abstained and "fifteen members" in ans.answer, ans.answer

@@ -72,6 +72,7 @@ _SPELLED_COUNT = re.compile(
 _ASKS_YEAR = re.compile(r"\b(?:what|which) year\b|\bin what year\b|哪一年|哪年|哪个年份", re.IGNORECASE)
 _YEAR_IN = re.compile(r"\b(?:19|20)\d\d\b")
 _ASKS_COUNT = re.compile(r"\bhow many\b|\bnumber of\b|\bhow (?:big|large)\b|\bsize\b", re.IGNORECASE)
+SPELLED_OUT_LEAD = 2  # times more often the phrase a short form is read as is written than any other that fits
 _SHORT_FORM = re.compile(r"\b([A-Z]{3,6})s?\b")  # "ERP", "ERPs": a short form the asker uses
 _ASKS_WHAT_IT_SAYS = re.compile(r"\b(?:say|says|said|mention|mentions|anything about)\b", re.IGNORECASE)
 ABSTAIN_PREFIX = "The plan does not say"
@@ -306,12 +307,17 @@ class PolicyQA:
                 continue
             if self.glossary.english_terms(letters):  # the corpus glossary spells it out already
                 continue
-            pattern = re.compile(r"\b" + r"[\s-]+".join(rf"{ch}[a-z]{{2,}}" for ch in letters.lower()) + r"\b", re.I)
-            phrases = (" ".join(p.lower().split()) for c in self.index.clauses for p in pattern.findall(c.text))
-            found = Counter(p for p in phrases if not STOPWORDS.intersection(p.replace("-", " ").split()))
-            if found:
-                phrase, _ = found.most_common(1)[0]
-                text = text.replace(m.group(0), phrase + ("s" if m.group(0).endswith("s") else ""), 1)
+            # the initials of the content words, joined by a small word or none ("small and medium-sized enterprises")
+            joint = r"[\s-]+(?:(?:and|of|the|for|on|in)\s+)?"
+            pattern = re.compile(r"\b" + joint.join(rf"{ch}[a-z]{{2,}}(?:-[a-z]+)*" for ch in letters.lower()) + r"\b", re.I)
+            said = [" ".join(p.lower().split()) for c in self.index.clauses for p in pattern.findall(c.text)]
+            found = Counter(re.sub(r"s$", "", p) for p in said).most_common(2)
+            # a term of art the documents keep writing, not one phrase among others that happen to fit: a guess
+            # between "sufficient mitigation efforts" and "small and medium-sized enterprises" is no reading
+            if found and (len(found) == 1 or found[0][1] >= SPELLED_OUT_LEAD * found[1][1]):
+                phrase = min((p for p in said if re.sub(r"s$", "", p) == found[0][0]), key=len)
+                plural = m.group(0).endswith("s") and not phrase.endswith("s")
+                text = text.replace(m.group(0), phrase + ("s" if plural else ""), 1)
         return replace(q, text=text) if text != q.text else q
 
     def _unsupported_terms(self, q: Question) -> list[str]:
@@ -831,12 +837,16 @@ class PolicyQA:
                 and any(_counts_noun(sent, noun) for sent in body_sentences(h.clause))
                 and (within or self.coverage(q, f"{h.clause.heading_text} {h.clause.text}") >= GOAL_IN_WORDS)
             ]
+            # (an item is read with its lead-in: "When proposing the 2040 target, the Commission shall consider:")
+            lead_in = self.coverage(q, f"{top.clause.heading_text} {top.clause.context} {top.clause.text}")
             in_words = q.language == "en" and (
-                (not asks_quantity(q.text) and (cov >= GOAL_IN_WORDS or asks_yes_no(q.text))) or bool(counted)
+                (not asks_quantity(q.text) and (max(cov, lead_in) >= GOAL_IN_WORDS or asks_yes_no(q.text)))
+                or bool(counted)
             )
             if in_words and not chosen and asked_years:
                 # "what is the 2040 target?" is not answered in words by the sentence on the 2030 one
-                said = " ".join(best_sentences((counted or hits)[0].clause, q.focus_text, k=2))
+                first = (counted or hits)[0].clause  # an item's lead-in is part of what it says
+                said = " ".join([first.context, *best_sentences(first, q.focus_text, k=2)])
                 in_words = any(str(y) in said for y in asked_years)
             if not chosen and counted:
                 hits = counted[:1] + [h for h in hits if h is not counted[0]]
