@@ -309,7 +309,8 @@ class PolicyQA:
                 continue
             # the initials of the content words, joined by a small word or none ("small and medium-sized enterprises")
             joint = r"[\s-]+(?:(?:and|of|the|for|on|in)\s+)?"
-            pattern = re.compile(r"\b" + joint.join(rf"{ch}[a-z]{{2,}}(?:-[a-z]+)*" for ch in letters.lower()) + r"\b", re.I)
+            initials = joint.join(rf"{ch}[a-z]{{2,}}(?:-[a-z]+)*" for ch in letters.lower())
+            pattern = re.compile(rf"\b{initials}\b", re.I)
             said = [" ".join(p.lower().split()) for c in self.index.clauses for p in pattern.findall(c.text)]
             found = Counter(re.sub(r"s$", "", p) for p in said).most_common(2)
             # a term of art the documents keep writing, not one phrase among others that happen to fit: a guess
