@@ -104,6 +104,17 @@ def test_a_deadline_is_answered_with_the_sentence_that_sets_it(plans):
     assert "December 1, 2024" in ans.answer and ans.doc_id == ACT
 
 
+def test_the_shortest_deadline_is_read_over_every_deadline_of_the_document_named(plans):
+    ans = plans.answer("What's the shortest deadline in the nuclear order and what's it for?")
+    assert not ans.abstained and ans.doc_id == EO_NUCLEAR, ans.answer
+    assert "Within 30 days" in ans.answer, ans.answer
+    longest = plans.answer("What is the longest deadline in the Act?")
+    assert longest.doc_id == ACT and "Five years after" in longest.answer, longest.answer
+    # with several documents in view and none named, which one's deadlines is asked back, not guessed
+    unnamed = plans.answer("What's the shortest deadline?")
+    assert unnamed.abstained and "Name one" in unnamed.answer, unnamed.answer
+
+
 def test_years_are_read_from_each_document(plans):
     # 2030 is a year the climate order sets targets for: asked, not refused
     ans = plans.answer("What share of US lands and waters does the climate crisis order aim to conserve by 2030?")

@@ -59,6 +59,7 @@ _QUESTION_WORDS = frozenset(
     changed happen happens happened fast faster slow slower sit sits forget extra fall falls rise
     rises drop drops go goes going come comes like look looks think cut cuts slash lower raise boost
     aim aims aiming meant hoping turn turning plan plans city next hook end ends allowed per
+    deadline deadlines due timeline timeframe soon soonest shortest earliest latest longest
     allow permitted ok okay call calls isn aren doesn don didn won wasn
     weren hasn haven shouldn couldn wouldn hundred hundreds thousand thousands million make makes daily
     yearly annually small large big medium curious wondering consultant here buy buying
@@ -72,6 +73,12 @@ _SPELLED_COUNT = re.compile(
 _ASKS_YEAR = re.compile(r"\b(?:what|which) year\b|\bin what year\b|哪一年|哪年|哪个年份", re.IGNORECASE)
 _YEAR_IN = re.compile(r"\b(?:19|20)\d\d\b")
 _ASKS_COUNT = re.compile(r"\bhow many\b|\bnumber of\b|\bhow (?:big|large)\b|\bsize\b", re.IGNORECASE)
+# "the shortest / earliest deadline", "the longest timeline": a question over every deadline of a document
+_EXTREME_DEADLINE = re.compile(
+    r"\b(shortest|earliest|soonest|tightest|longest|latest)\s+(?:\w+\s+)?(?:deadline|time ?limit|timeline|timeframe)",
+    re.IGNORECASE,
+)
+_SHORTEST = {"shortest", "earliest", "soonest", "tightest"}
 SPELLED_OUT_LEAD = 2  # times more often the phrase a short form is read as is written than any other that fits
 _SHORT_FORM = re.compile(r"\b([A-Z]{3,6})s?\b")  # "ERP", "ERPs": a short form the asker uses
 _ASKS_WHAT_IT_SAYS = re.compile(r"\b(?:say|says|said|mention|mentions|anything about)\b", re.IGNORECASE)
@@ -499,12 +506,9 @@ class PolicyQA:
         question's other words ("what policy does section 2 set out"); ties go to the nearest by retrieval."""
         if len(found) == 1:
             return next(iter(found))
-        # "section 2 of the nuclear order": a word of one document's title says which
-        own = set(content_stems(q.text)) - _KIND_STEMS
-        titled = {d: len(own & set(content_stems(self.index.titles.get(d, "")))) for d in found}
-        most = max(titled.values())
-        if most and sum(1 for v in titled.values() if v == most) == 1:
-            return max(titled, key=titled.get)
+        titled = self._titled(q, list(found))
+        if titled:
+            return titled
         for asked, printed in _UNIT_WORDS:  # "clause 5.2": the document numbered by position, not "Sec. 5.2"
             if asked.search(q.text):
                 citing = {d: cs for d, cs in found.items() if printed.search(cs[0].label)}
@@ -520,6 +524,14 @@ class PolicyQA:
             return tied[0]
         near = self.retriever.search(q.search_text, k=1, docs=set(tied))
         return near[0].clause.doc_id if near else tied[0]
+
+    def _titled(self, q: Question, docs: list[str]) -> str:
+        """The one document of ``docs`` a word of whose title the question uses ("section 2 of the nuclear
+        order"), or "" when no title word, or more than one title, says which."""
+        own = set(content_stems(q.text)) - _KIND_STEMS
+        titled = {d: len(own & set(content_stems(self.index.titles.get(d, "")))) for d in docs}
+        most = max(titled.values(), default=0)
+        return max(titled, key=titled.get) if most and list(titled.values()).count(most) == 1 else ""
 
     def children(self, clause: Clause) -> list[Clause]:
         """The provisions directly under ``clause`` in its document ("8(a)" ... "8(d)" under "8")."""
@@ -859,6 +871,24 @@ class PolicyQA:
                 q = replace(q, intent="fact")
             q = replace(q, figure_clauses=[h.clause.clause_id for h in chosen])
             hits = chosen + [h for h in hits if h not in chosen]
+
+        extreme = _EXTREME_DEADLINE.search(q.text) if q.intent == "deadline" and q.language == "en" else None
+        if extreme:
+            # "the shortest deadline in the order": the provision whose span is shortest (longest), of one document
+            if len(docs) > 1 and (titled := self._titled(q, sorted(docs))):
+                docs = {titled}
+            if len(docs) > 1:
+                from policyqa.engine.titles import short_titles
+
+                short = short_titles(self)
+                names = "; ".join(short.get(d, d) for d in sorted(docs))
+                why = f"which document's deadlines are meant: several are in view ({names}). Name one."
+                return self._abstain(q, why)
+            spans = [(d.days, c) for c in self._clauses_of(docs) for d in c.deadlines if d.days]
+            if spans:
+                pick = (min if extreme.group(1).lower() in _SHORTEST else max)(days for days, _ in spans)
+                keys = {clause_key(c.doc_id, c.clause_id) for days, c in spans if days == pick}
+                hits = self.retriever.search(q.search_text, k=len(keys), docs=docs, restrict=keys) or hits
 
         if q.intent == "deadline":
             # the deadline of the clause about what is asked (or one nearly as close): another clause's
