@@ -314,6 +314,12 @@ def test_a_chinese_question_reaches_a_plan_with_no_glossary_written_for_it(plans
     assert ans.abstained or "Secretary of Energy" in ans.answer
 
 
+def test_english_a_chinese_question_writes_out_scopes_it_to_the_documents_writing_it(plans):
+    ans = plans.answer("2030年减排计划（emissions reduction plan）应在法案生效后多长时间内制定？")
+    assert ans.doc_id == ACT and not ans.abstained, ans.answer
+    assert "six months" in ans.answer, ans.answer
+
+
 def test_a_definition_is_answered_with_the_sentence_that_defines_it(plans):
     # the definitions of an order (one provision each) and of an Act (one provision, a line each)
     ans = plans.answer("What is meant by generative AI in the AI order?")

@@ -456,6 +456,11 @@ class PolicyQA:
             having = list(self._lookup(q.clause_ids[0], [v.doc_id for v in views], 0))
             if having:
                 return having
+        if q.written_english:
+            # "（emissions reduction plan）": English a Chinese question writes out, which only some documents write
+            holding = [v.doc_id for v in views if any(_writes(v.text, w) for w in q.written_english)]
+            if 0 < len(holding) < len(views):
+                return holding
         if q.agencies:
             naming = [v.doc_id for v in views if set(q.agencies) & v.agencies]
             if naming:
@@ -1114,6 +1119,12 @@ def composed_clauses(qa: PolicyQA, composed: Composed) -> list[Clause]:
         if key in qa.index.by_key:
             out.append(qa.index.by_key[key])
     return out
+
+
+def _writes(text: str, phrase: str) -> bool:
+    """Whether ``text`` writes ``phrase`` (case and a plural -s aside, across line breaks)."""
+    words = [re.escape(w.removesuffix("s")) for w in phrase.split()]
+    return bool(words) and re.search(r"\b" + r"s?\s+".join(words) + r"s?\b", text, re.IGNORECASE) is not None
 
 
 def _strip_injection(q: Question) -> Question:
