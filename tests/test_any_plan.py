@@ -320,6 +320,13 @@ def test_english_a_chinese_question_writes_out_scopes_it_to_the_documents_writin
     assert "six months" in ans.answer, ans.answer
 
 
+def test_a_chinese_question_opening_on_a_kind_of_document_is_about_that_kind(plans):
+    q, _ = plans.read("行政令是否规定了石油和天然气行业甲烷减排的具体百分比目标？")
+    assert set(plans.scope(q)) == {EO_CLIMATE, EO_AI, EO_NUCLEAR}
+    q, _ = plans.read("联邦政府车队要在哪一年之前全部换成零排放车辆？")  # opening on no kind of document
+    assert len(plans.scope(q)) == len(plans.index.titles)
+
+
 def test_a_definition_is_answered_with_the_sentence_that_defines_it(plans):
     # the definitions of an order (one provision each) and of an Act (one provision, a line each)
     ans = plans.answer("What is meant by generative AI in the AI order?")

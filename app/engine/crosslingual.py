@@ -855,21 +855,27 @@ class ChineseReader:
         """English for the document a Chinese question points at with a demonstrative ("该行政令", "本法",
         "这部法律" → "the order", "the law"): the surest senses of the word or two after it."""
         out: list[str] = []
-        for run in _HAN_RUN.findall(unicodedata.normalize("NFKC", text)):
-            words = self._dict.segment(run)
+        normal = unicodedata.normalize("NFKC", text)
+        for run in _HAN_RUN.finditer(normal):
+            words = self._dict.segment(run.group(0))
             for i, word in enumerate(words):
                 rest = ""
+                opening = False
                 if word in DEMONSTRATIVES:
                     after = words[i + 1 : i + 3]
                 elif len(word) > 1 and word[0] in DEMONSTRATIVES and word not in self._dict.entries:
                     rest, after = word[1:], words[i + 1 : i + 2]  # 本法, 该法: no entry of their own
+                elif i == 0 and not normal[: run.start()].strip():
+                    # "行政令是否规定……": a question opening on a kind of document is about the document
+                    after, opening = words[:2], True
                 else:
                     continue
                 for w in [rest, *after] if rest else after:
                     for sense in (x.word for x in self._dict.senses(w) if x.weight >= SURE_SENSE):
                         # "该条例": the dictionary's "regulations" is the one regulation pointed at
                         one = sense.removesuffix("s")
-                        out.append(f"the {one if one in DOCUMENT_KINDS else sense}")
+                        if one in DOCUMENT_KINDS or not opening:
+                            out.append(f"the {one if one in DOCUMENT_KINDS else sense}")
         return list(dict.fromkeys(out))
 
     def actors_named(self, text: str, names: Iterable[str]) -> list[str]:
