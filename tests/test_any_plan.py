@@ -496,10 +496,15 @@ def test_a_regulation_is_answered_from_its_articles_not_its_recitals(tmp_path):
         "In what year must harbour authorities report to the European Environment Agency?",  # "every year": no year
         "What does the Commission have to do under this regulation?",  # "the Commission", never defined
         "What review date does the Commission have to meet when checking emissions of ships?",  # a topic of its own
+        "On what date must harbours offer shore-side electricity?",
+        "On what date must harbour authorities report to the European Environment Agency?",  # "every year": no date
     ]
     got = run_cli("ask", "--json", data_dir=data, stdin="\n".join(lines))
     answers = [json.loads(x) for x in got.stdout.splitlines()]
-    who, later, now, baseline, must, which, why, germany, hamburg, year, no_year, duties, review = answers
+    who, later, now, baseline, must, which, why, germany, hamburg, year, no_year, duties, review = answers[:13]
+    date, no_date = answers[13:]
+    assert not date["abstained"] and "31 December 2032" in date["answer"], date["answer"]
+    assert no_date["abstained"] and "no date" in no_date["answer"], no_date["answer"]
     assert duties["intent"] == "agency_duties" and {"2(2)", "4"} <= {c["clause_id"] for c in duties["citations"]}
     assert review["intent"] != "agency_duties" and "30 June 2035" in review["answer"], review["answer"]
     assert not year["abstained"] and "31 December 2032" in year["answer"], year["answer"]

@@ -72,6 +72,11 @@ _SPELLED_COUNT = re.compile(
 )
 _ASKS_YEAR = re.compile(r"\b(?:what|which) year\b|\bin what year\b|哪一年|哪年|哪个年份", re.IGNORECASE)
 _YEAR_IN = re.compile(r"\b(?:19|20)\d\d\b")
+_ASKS_DATE = re.compile(r"\b(?:what|which) (?:date|day)\b|什么日期|哪一天|几月几[日号]", re.IGNORECASE)
+_DATE_IN = re.compile(
+    r"\b(?:19|20)\d\d\b|\b(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December)\b"
+)
 _ASKS_COUNT = re.compile(r"\bhow many\b|\bnumber of\b|\bhow (?:big|large)\b|\bsize\b", re.IGNORECASE)
 # "the shortest / earliest deadline", "the longest timeline": a question over every deadline of a document
 _EXTREME_DEADLINE = re.compile(
@@ -899,12 +904,14 @@ class PolicyQA:
             # the deadline of the clause about what is asked (or one nearly as close): another clause's
             # deadline would be a confident wrong answer
             chosen = [h for h in hits[:3] if h.score >= DATED_NEAR * hits[0].score and dated_sentences(h.clause)]
-            if _ASKS_YEAR.search(q.text):  # "by what year": "within 90 days of this order" names none
-                chosen = [h for h in chosen if any(_YEAR_IN.search(x) for x in dated_sentences(h.clause))]
-                if not chosen:
-                    ans = self._abstain(q, "when: the nearest clauses give no year for it.", hits)
-                    ans.retrieved = ans_hits
-                    return ans
+            # "by what year" / "on what date": "within 90 days of this order" names neither
+            for asks, written, what in ((_ASKS_YEAR, _YEAR_IN, "year"), (_ASKS_DATE, _DATE_IN, "date")):
+                if asks.search(q.text):
+                    chosen = [h for h in chosen if any(written.search(x) for x in dated_sentences(h.clause))]
+                    if not chosen:
+                        ans = self._abstain(q, f"when: the nearest clauses give no {what} for it.", hits)
+                        ans.retrieved = ans_hits
+                        return ans
             kind = asked_deadline_kind(q.text)
             fitting = [h for h in chosen if any(fits_kind(d, kind) for d in h.clause.deadlines)]
             chosen = fitting + [h for h in chosen if h not in fitting]
