@@ -562,7 +562,7 @@ class PolicyQA:
         pattern = defining_pattern(term)
         return {clause_key(c.doc_id, c.clause_id) for c in self._clauses_of(docs) if pattern.search(c.text)}
 
-    def _officials_of(self, body: str, docs: set[str]) -> list[str]:
+    def officials_of(self, body: str, docs: set[str]) -> list[str]:
         """Officials of ``docs`` whose title names ``body`` ("Chair of the Council on Environmental Quality"), or
         who head it by the name of its field ("the Department of Labor" → "Secretary of Labor")."""
         field = re.match(r"(?:Department|Ministry|Office) of (?:the )?(.+)$", body)
@@ -763,7 +763,7 @@ class PolicyQA:
             within = self._defining(defined_term(q), docs)
         # a body acts through its officials: "what does CEQ do" is also what its Chair must do
         acting = (
-            [q.agencies[0], *self._officials_of(q.agencies[0], docs)]
+            [q.agencies[0], *self.officials_of(q.agencies[0], docs)]
             if q.intent == "agency_duties" and q.agencies
             else []
         )

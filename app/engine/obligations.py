@@ -102,9 +102,9 @@ _FACET_SPLIT = re.compile(
     r"but|to|by|into|about|after|before|than)(?![\w\-])",
     re.IGNORECASE,
 )
-# A token that is a unit or a measure's abbreviation ("t/h", "m³/day", "GWh", "tce"), not a thing one has.
-# the English forms of the units sizes are given in ("tons/hour", "tons", "MW"): a size, not what one does
+# The English forms of the units sizes are given in ("tons/hour", "tons", "MW"): a size, not what one does.
 _UNIT_WORDS = frozenset(f.lower() for u in UNITS.values() for f in (*u.singular, *u.plural) if f)
+# A token that is a unit or a measure's abbreviation ("t/h", "m³/day", "GWh", "tce"), not a thing one has.
 _UNIT_TOKEN = re.compile(r"^(?:\w*/\w+|\w*[²³]\w*|[kMGT]?Wh|tce|mg|kg|km|MW|GW|kW|pct|PUE)$", re.IGNORECASE)
 
 # Calibrated on the dev profiles (eval/cases/<doc>/obligations/dev.jsonl).
@@ -693,7 +693,7 @@ class ObligationFinder:
             )
         docs = [doc] if doc else list(docs_index)
         # a body acts through its head: "the EPA" is also its Administrator ("the Administrator of the EPA shall")
-        heads = [o for a in profile.actors for o in qa._officials_of(a, set(docs))]
+        heads = [o for a in profile.actors for o in qa.officials_of(a, set(docs))]
         profile.actors = list(dict.fromkeys([*profile.actors, *heads]))
         t_read = time.perf_counter()
         matches: list[_Match] = []
