@@ -237,7 +237,7 @@ def read_question(raw: str, registry: AgencyRegistry, glossary: Glossary, max_ch
             if not re.search(_ASKS_WHICH_TITLE, text[: m.start], re.IGNORECASE)
         )
     )
-    asker = next((m.agency.name for m in registry.find(text, informal=True) if _SELF_AS.search(text[: m.start])), "")
+    asker = next((m.agency.name for m in registry.find(text, informal=True) if _says_is(text[: m.start])), "")
     if asker:
         agencies = [asker, *(a for a in agencies if a != asker)]
     terms = glossary.english_terms(text)
@@ -319,9 +319,18 @@ def classify(q: Question) -> str:
 # "I was just appointed to the", "We're one of the agencies on the"): what binds that actor binds them.
 _SELF_AS = re.compile(
     r"\b(?:we(?:'re|’re|\s+are)|I(?:'m|’m|\s+am)|I\s+(?:work|serve|sit)|(?:appointed|named|elected|seconded)\s+to|"
-    r"(?:staff|members?|secretariat|office|chair)\s+(?:of|on|at))\b[^.?!;]*$",
+    r"(?:staff|members?|agencies|secretariat|office|chair)\s+(?:of|on|at))(?:\s+[\w’'-]+){0,3}?\s*$",
     re.IGNORECASE,
 )
+# ... but not one they write to or deal with ("We're sending comments to the Advisory Body")
+_TOWARDS = re.compile(r"\b(?:to|with|from|for|by)\s+(?:the\s+)?$", re.IGNORECASE)
+_JOINED = re.compile(r"\b(?:appointed|named|elected|seconded)\s+to\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def _says_is(before: str) -> bool:
+    """Whether the words before an actor's name say the asker is (or works in) that actor."""
+    return bool(_SELF_AS.search(before)) and (bool(_JOINED.search(before)) or not _TOWARDS.search(before))
+
 
 # Words a question asking what an agency does uses around its name ("what does X have to do under the Act?").
 _DUTY_WORDS = frozenset(
