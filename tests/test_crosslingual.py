@@ -343,8 +343,15 @@ def test_a_demonstrative_points_at_the_document(corpus_reader, question, kind):
     assert kind in corpus_reader.self_references(question)
 
 
+def test_a_question_opening_on_a_kind_of_document_points_at_that_kind(corpus_reader):
+    assert corpus_reader.self_references("行政令规定了什么？") == ["the order"]
+    assert "the law" in corpus_reader.self_references("法律规定了什么？")
+
+
 def test_no_demonstrative_no_document(corpus_reader):
-    assert corpus_reader.self_references("行政令规定了什么？") == []
+    # a kind of document named inside the question, with nothing pointing at it, scopes nothing
+    assert corpus_reader.self_references("我们公司需要遵守行政令吗？") == []
+    assert corpus_reader.self_references("谁负责行政令的执行？") == []
     assert not {"the order", "the law", "the act"} & set(corpus_reader.self_references("本方案由谁负责？"))
 
 
