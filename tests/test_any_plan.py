@@ -38,6 +38,10 @@ def test_a_provision_two_documents_number_alike_is_taken_from_the_one_the_citati
     # the Chongqing plan is numbered by position (its "clauses"), the AI order prints "Sec. 5.2"
     clause = plans.answer("Quote clause 5.2 for me.")
     assert clause.doc_id == "chongqing-14fyp-energy-emissions" and clause.clause_ids[0] == "5.2"
+    # "Sec. 2" is as much a section as the Act's "section 2": the words asked pick the policy, not the definitions
+    policy = plans.answer("What policy does Section 2 set out?")
+    assert policy.doc_id in {EO_AI, EO_NUCLEAR} and "It is the policy" in policy.answer, policy.answer
+    assert any("is also in" in n for n in policy.notes), policy.notes
     assert any("also in" in n for n in clause.notes)  # the other document is named, not dropped
     section = plans.answer("Quote section 5.2 for me.")
     assert section.doc_id == EO_AI and section.clause_ids[0] == "5.2"
@@ -559,3 +563,15 @@ def test_a_text_file_is_titled_by_its_first_line_that_is_not_a_note_about_the_co
         encoding="utf-8",
     )
     assert file_document(path).title == "Clean Air Strategy"
+
+
+def test_a_lead_in_that_stops_before_its_list_is_followed_by_the_items(plans):
+    from policyqa.engine.compose import introduces_list
+
+    assert introduces_list("the Minister must consider the need for expertise in, or knowledge of,")
+    assert introduces_list("including advice respecting")
+    assert not introduces_list("The Minister must establish a plan within six months.")
+    # an obligation's lead-in ending "establishing:" is quoted with what it lists, each item once
+    ans = plans.answer("What records will foreign resellers of US IaaS products have to keep about foreign customers?")
+    assert "name and address" in ans.answer, ans.answer
+    assert len(ans.clause_ids) == len(set(ans.clause_ids)), ans.clause_ids

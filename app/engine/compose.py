@@ -140,7 +140,15 @@ LIST_ITEMS = 8  # items quoted under a sentence that introduces a list
 def introduces_list(sentence: str) -> bool:
     """A sentence that ends by introducing a list ("... must take into account", "... shall:",
     "including:"): its items are provisions of their own."""
-    return bool(re.search(r"(?::|—|-|\binclud(?:e|es|ing)|\binto account|\bfollowing|\bcontain|\bof)\s*$", sentence))
+    return bool(_INTRODUCES_LIST.search(sentence))
+
+
+# "... shall:", "including", "expertise in, or knowledge of,", "advice respecting": a lead-in that stops
+# before what it is about (a sentence ending on a comma or on a word that needs its object)
+_INTRODUCES_LIST = re.compile(
+    r"(?::|—|-|\binclud(?:e|es|ing)|\binto account|\bfollowing|\bcontain|\b(?:of|respecting|regarding|"
+    r"concerning|on|to|for|in|with|by|as|that|whether)|,)\s*,?\s*$"
+)
 
 
 DUTY_SENTENCES = 8
@@ -343,6 +351,8 @@ class Composer:
         chosen = [h for h in hits[:3] if h.score >= 0.6 * hits[0].score][:3]
         for h in chosen:
             c = h.clause
+            if any(x.clause_id == c.clause_id for x in cites):  # quoted already as an item of a list above
+                continue
             sentences = self.best(c, q.focus_text, k=2, must_match=q.terms)
             quoted = " … ".join(f'"{s}"' for s in sentences)
             lines.append(f"Clause {c.clause_id}: {quoted} [{c.clause_id}]")
@@ -357,6 +367,7 @@ class Composer:
                 if note:
                     lines.append(note)
             cites.append(self.cite(c, sentences))
+            self._add_items(c, sentences, lines, cites)
         return Composed("\n".join(lines), cites)
 
     @staticmethod
@@ -395,12 +406,19 @@ class Composer:
         sentences += [s for s in c.scope if len(asked & set(content_stems(s))) >= 2]
         lines = [f'"{s}" [{c.clause_id}]' for s in sentences]
         cites = [self.cite(c, sentences)]
-        if introduces_list(sentences[-1]):  # "the Minister must take into account": the items say what
-            for item in self._children(c)[:LIST_ITEMS]:
-                said = body_sentences(item)[:1] or [item.text]
-                lines.append(f'{item.display_id}: "{said[0]}" [{item.clause_id}]')
-                cites.append(self.cite(item, said))
+        self._add_items(c, sentences, lines, cites)
         return Composed("\n".join(lines), cites)
+
+    def _add_items(self, c: Clause, sentences: list[str], lines: list[str], cites: list[Citation]) -> None:
+        """After a quoted lead-in that stops before its list ("the Minister must take into account",
+        "including information establishing:"), the items under the provision, each quoted: they say what."""
+        if not sentences or not introduces_list(sentences[-1]):
+            return
+        quoted = {x.clause_id for x in cites}
+        for item in [x for x in self._children(c) if x.clause_id not in quoted][:LIST_ITEMS]:
+            said = body_sentences(item)[:1] or [item.text]
+            lines.append(f'{item.display_id}: "{said[0]}" [{item.clause_id}]')
+            cites.append(self.cite(item, said))
 
     def clause_lookup(self, q: Question, c: Clause, under: list[Clause] | None = None) -> Composed:
         """The clause verbatim with who must act, then the provisions under it (a section's subsections)."""

@@ -97,8 +97,8 @@ _PLAN_TITLE = re.compile(r"\bplan\b|方案|规划", re.IGNORECASE)
 # The word a question cites a provision by, and the printed labels of the documents that use it: a
 # document printing "Sec. 5.2" is cited as a section, one numbered by position (no label) as a clause.
 _UNIT_WORDS = (
-    (re.compile(r"\b(?:sections?|sec\.|§)", re.IGNORECASE), re.compile(r"^(?:sec\.|section)\b", re.IGNORECASE)),
-    (re.compile(r"\b(?:articles?|art\.)", re.IGNORECASE), re.compile(r"^(?:art\.|article)\b", re.IGNORECASE)),
+    (re.compile(r"\b(?:sections?|sec\.|§)", re.IGNORECASE), re.compile(r"^(?:sec\.|section\b)", re.IGNORECASE)),
+    (re.compile(r"\b(?:articles?|art\.)", re.IGNORECASE), re.compile(r"^(?:art\.|article\b)", re.IGNORECASE)),
     (re.compile(r"\bclauses?\b", re.IGNORECASE), re.compile(r"^$")),
 )
 _KIND_STEMS = frozenset(stem(k) for k in (*DOCUMENT_KINDS, "executive", "plan", "section", "article", "clause"))
