@@ -81,6 +81,20 @@ def test_where_an_office_is_located_is_refused_with_a_possessive_in_the_question
     assert ans.abstained, ans.answer
 
 
+def test_a_figure_asked_in_a_unit_no_target_near_it_states_is_refused(plans):
+    # the nearest target of the nuclear order is in gigawatts and reactors: none is "how many tons"
+    for question in ("到2030年HALEU的年产量目标是多少吨？", "How many tons of HALEU a year must be produced by 2030?"):
+        ans = plans.answer(question)
+        assert ans.abstained and "in tons" in ans.answer, ans.answer
+    ans = plans.answer("能源部贷款项目办公室（LPO）为核电项目安排的贷款总额是多少美元？")
+    assert ans.abstained and "in dollars" in ans.answer, ans.answer
+    # ... while a figure in the unit asked is quoted, in tons or in dollars
+    ans = plans.answer("到2025年化学需氧量减排多少吨？")
+    assert not ans.abstained and "43,200 tons" in ans.answer, ans.answer
+    ans = plans.answer("小企业管理局要优先安排多少美元奖金给AI加速器？")
+    assert not ans.abstained and "$2 million" in ans.answer, ans.answer
+
+
 def test_who_must_act_is_read_from_the_sentence(plans):
     ans = plans.answer("Under the nuclear order, who has to update the excess uranium management policy?")
     assert not ans.abstained and ans.doc_id == EO_NUCLEAR
@@ -342,6 +356,18 @@ def test_a_definition_is_answered_with_the_sentence_that_defines_it(plans):
     # a Chinese question writing the term out in English
     ans = plans.answer("AI order里“生成式人工智能”（generative AI）是怎么定义的？")
     assert "“generative AI” means" in ans.answer, ans.answer
+
+
+def test_a_term_no_provision_defines_is_read_from_the_provision_using_it(plans):
+    # "what does the order mean by X": X is asked about, not "the order"; no "X means" anywhere, and another
+    # order defines "Intelligence Community": the one provision using the phrase says what it is
+    for question in (
+        "what does the order mean by frontline and fenceline communities?",
+        "文件里说的 frontline and fenceline communities 指的是什么地方?",
+    ):
+        ans = plans.answer(question)
+        assert ans.doc_id == EO_CLIMATE and ans.clause_ids == ["222(b)(ii)"], ans.answer
+        assert "places with the most significant exposure" in ans.answer
 
 
 def test_a_short_form_the_document_never_writes_is_read_as_the_words_it_does():

@@ -276,6 +276,25 @@ def test_numbers_read_in_english(text, expected):
     assert read_numbers(text, NUMBER_VOCAB) == expected
 
 
+@pytest.mark.parametrize(
+    "question, unit",
+    [
+        ("到2030年HALEU的年产量目标是多少吨？", "tons"),
+        ("减少多少万吨？", "tons"),
+        ("贷款总额是多少美元？", "$"),
+        ("How many GW of offshore wind?", "gigawatts"),
+        ("how many square meters of roofs?", "square metres"),
+        ("多少天内提交？", None),  # a span is asked by a deadline question, not a measure
+        ("需要多少个部门？", None),  # a count
+        ("具体指哪几年？", None),
+        ("how many new energy vehicles?", None),
+    ],
+)
+def test_the_unit_a_question_asks_its_figure_in(question, unit):
+    units = xl.asked_units(question)
+    assert (unit in units) if unit else units == [], units
+
+
 def test_number_forms_follow_the_documents():
     assert read_numbers("五年", {"years": 1.0}) == ["5 years"]  # "five" unused: the digits
     assert read_numbers("90天", {}) == ["90 days"]  # nothing known: the canonical form

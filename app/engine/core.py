@@ -21,7 +21,13 @@ from policyqa.engine.compose import (
     dated_sentences,
     fits_kind,
 )
-from policyqa.engine.crosslingual import CHINESE_STOPWORDS, HEAD_TITLES_EN, ChineseReader, document_vocabulary
+from policyqa.engine.crosslingual import (
+    CHINESE_STOPWORDS,
+    HEAD_TITLES_EN,
+    ChineseReader,
+    asked_units,
+    document_vocabulary,
+)
 from policyqa.engine.decide import DocumentView, decide, document_names, documents_of_kind, named_documents
 from policyqa.engine.glossary import Glossary, glossary_for
 from policyqa.engine.grounding import check
@@ -137,11 +143,19 @@ _ASKS_WHY = re.compile(
     r"\bwhy\b|\breasons?\b|\bpurpose\b|\brationale\b|\brecitals?\b|\bpreamble\b|\bwhereas\b|为什么|为何|目的|序言|前言",
     re.IGNORECASE,
 )
+# a term no provision defines is read from the provisions using it, when they are this few at most
+DEFINING_USES = 3
 PHRASE_BOOST = 0.003  # per question phrase (two neighbouring content words) in at most two candidates
 # An enterprise describes itself in words the plan need not use ("a cement clinker line on a greenfield
 # site"): its question is weak only when even fewer of its words are in the best clause (dev split).
 OBLIGATION_COVERAGE = 0.25
 ZH_NOTE = "Answering from the English translation of the plan."
+
+
+def _states_unit(sentence: str, units: list[str]) -> bool:
+    """Whether ``sentence`` states a figure in one of ``units`` (English forms; "$" for dollars)."""
+    low = sentence.lower()
+    return any(u in low if not u[0].isalnum() else re.search(rf"\b{re.escape(u.lower())}\b", low) for u in units)
 
 
 class PolicyQA:
@@ -560,7 +574,14 @@ class PolicyQA:
         if not term:
             return set()
         pattern = defining_pattern(term)
-        return {clause_key(c.doc_id, c.clause_id) for c in self._clauses_of(docs) if pattern.search(c.text)}
+        found = {clause_key(c.doc_id, c.clause_id) for c in self._clauses_of(docs) if pattern.search(c.text)}
+        if found or len(term.split()) < 2:
+            return found
+        # none defines it: the few provisions that use the phrase say what it is ("in frontline and
+        # fenceline communities — places with the most significant exposure to such pollution")
+        phrase = re.compile(rf"\b{re.escape(term)}\b", re.IGNORECASE)
+        using = {clause_key(c.doc_id, c.clause_id) for c in self._clauses_of(docs) if phrase.search(c.text)}
+        return using if len(using) <= DEFINING_USES else set()
 
     def officials_of(self, body: str, docs: set[str]) -> list[str]:
         """Officials of ``docs`` whose title names ``body`` ("Chair of the Council on Environmental Quality"), or
@@ -837,6 +858,15 @@ class PolicyQA:
 
             asked_years = target_years_asked(q.own_text or q.text)
             chosen = self._target_clauses(q, hits, q_vec, asked_years)
+            units = asked_units(q.own_text or q.text)
+            if units:  # "多少吨", "how many tons": a figure in tons, not the gigawatts beside it
+                chosen = [h for h in chosen if any(_states_unit(t.sentence, units) for t in h.clause.targets)]
+                if not chosen:
+                    unit = units[1] if len(units) > 1 else units[0]
+                    why = f"what figure in {unit} is set for this: no target near it is in {unit}."
+                    ans = self._abstain(q, why, hits)
+                    ans.retrieved = ans_hits
+                    return ans
             # a goal asked about in words ("what's the offshore wind goal?") is answered by what the clause
             # says, when the clause is about what is asked: "no number" is a reason only when one was asked
             # ... and a count the provision spells out ("eight guiding principles", "fifteen members") is

@@ -419,6 +419,36 @@ def _readings(text: str) -> list[_Reading]:
     return found
 
 
+# "多少吨", "几千瓦", "多少美元": the unit a question asks its figure in (not a count, a span or a ratio)
+_ASKED_UNIT = re.compile(rf"(?<!哪)(?:多少|几)(?:万|亿)?({_UNIT_ALT})")
+
+
+_MEASURES = {k: v for k, v in UNITS.items() if v is not _COUNT and k not in _SPANS and k not in ("倍", "t/h")}
+# "how many tons", "how many dollars", "how much money in dollars"
+_EN_MEASURE_FORMS = {f.lower(): u for u in _MEASURES.values() for f in (*u.singular, *u.plural) if f}
+_ASKED_UNIT_EN = re.compile(r"\bhow (?:many|much)\s+(\w+(?:[ /-]\w+)?)|\bin (\w+(?:[ /-]\w+)?)\s*\?", re.I)
+
+
+def asked_units(text: str) -> list[str]:
+    """English forms of the units a question asks its figure in ("多少吨", "how many tons" -> tons, tonnes, ...).
+
+    Counts (多少个), spans (多少天, 几年, "how many days") and multiples (几倍) are not units of a measure: none
+    is returned for them.
+    """
+    specs = [_MEASURES[m.group(1)] for m in _ASKED_UNIT.finditer(text) if m.group(1) in _MEASURES]
+    for m in _ASKED_UNIT_EN.finditer(text):
+        words = (m.group(1) or m.group(2)).lower()
+        spec = _EN_MEASURE_FORMS.get(words) or _EN_MEASURE_FORMS.get(words.split()[0].rstrip("-/"))
+        if spec:
+            specs.append(spec)
+    found: list[str] = []
+    for spec in specs:
+        found += [f for f in (*spec.singular, *spec.plural) if f]
+        if spec.singular[0] == "dollar":
+            found.append("$")
+    return list(dict.fromkeys(found))
+
+
 def read_numbers(text: str, vocabulary: Mapping[str, float] | None = None) -> list[str]:
     """English forms of the numbers, years, percentages, dates and units in ``text``, in text order.
 

@@ -83,6 +83,8 @@ _DEFINE_EN = re.compile(
     r"\bdefine[sd]?\s+(?:the term\s+)?(?P<a>.+?)\s*(?:\?|$|\bas\b)|"
     r"\b(?:definition|meaning) of\s+(?:the term\s+)?(?P<b>.+?)\s*(?:\?|$|\b(?:in|under) (?:the|this)\b)|"
     r"\bwhat (?:is|are) meant by\s+(?P<c>.+?)\s*(?:\?|$)|"
+    # "what does the order mean by X?": X, not the order
+    r"\bwhat (?:does|do)\s+(?:the|this|that)\s+\w+\s+mean\s+by\s+(?P<g>.+?)\s*(?:\?|$)|"
     r"\bwhat (?:does|do|is)\s+(?:the term\s+)?(?P<d>.+?)\s+mean\b|"
     r"\bhow (?:is|are)\s+(?:the term\s+)?(?P<e>.+?)\s+defined\b|"
     # "what are the milestone years?": a question that is only a term asks what it is (if the plan defines it)
