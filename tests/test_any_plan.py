@@ -95,6 +95,17 @@ def test_a_figure_asked_in_a_unit_no_target_near_it_states_is_refused(plans):
     assert not ans.abstained and "$2 million" in ans.answer, ans.answer
 
 
+def test_who_holds_a_post_the_plan_fills_by_choice_is_not_guessed(plans):
+    # the Act says only that the Governor in Council designates the co-chairs: it names no one
+    ans = plans.answer("Who are the two co-chairs of the Net-Zero Advisory Body?")
+    assert ans.abstained and "names no person" in ans.answer and "21(3)" in ans.answer, ans.answer
+    # ... while offices that serve as co-chairs are who they are
+    ans = plans.answer("who are the co-chairs of the interagency working group on coal and power plant communities?")
+    assert not ans.abstained and "National Climate Advisor" in ans.answer, ans.answer
+    ans = plans.answer("Who is the chair of the White House AI Council?")
+    assert not ans.abstained and "Deputy Chief of Staff for Policy" in ans.answer, ans.answer
+
+
 def test_who_must_act_is_read_from_the_sentence(plans):
     ans = plans.answer("Under the nuclear order, who has to update the excess uranium management policy?")
     assert not ans.abstained and ans.doc_id == EO_NUCLEAR

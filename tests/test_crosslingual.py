@@ -365,6 +365,8 @@ def test_a_demonstrative_points_at_the_document(corpus_reader, question, kind):
 def test_a_question_opening_on_a_kind_of_document_points_at_that_kind(corpus_reader):
     assert corpus_reader.self_references("行政令规定了什么？") == ["the order"]
     assert "the law" in corpus_reader.self_references("法律规定了什么？")
+    # ... or a clause of it opening on one (its topic)
+    assert corpus_reader.self_references("乏燃料管理那份报告，行政令给了多少天的期限？") == ["the order"]
 
 
 def test_no_demonstrative_no_document(corpus_reader):

@@ -108,7 +108,7 @@ _UNIT_WORDS = (
     (re.compile(r"\bclauses?\b", re.IGNORECASE), re.compile(r"^$")),
 )
 _KIND_STEMS = frozenset(stem(k) for k in (*DOCUMENT_KINDS, "executive", "plan", "section", "article", "clause"))
-CHINESE_TERMS = 8  # dictionary words a Chinese question is searched with, rarest in the plans first
+CHINESE_TERMS = 10  # dictionary words a Chinese question is searched with, rarest in the plans first
 HEAD_OF_BODY = 0.01  # fused-score boost of a provision saying who heads the body a "who leads" question names
 DOCUMENT_DEPTH = 2  # hits looked at (× top_k) for the document that speaks to a question most
 ZH_DOCUMENT_DEPTH = 3  # ... of a Chinese one, read loosely word by word
@@ -145,6 +145,16 @@ _ASKS_WHY = re.compile(
 )
 # a term no provision defines is read from the provisions using it, when they are this few at most
 DEFINING_USES = 3
+# "Who are the two co-chairs of the Advisory Body?", "Who was named as the Chief AI Officer?": a person asked
+_ASKS_HOLDER = re.compile(
+    r"^\s*who\s+(?:is|are|was|were|has been|have been|will be)\s+"
+    r"(?:(?:named|appointed|designated|selected|chosen)\s+(?:as\s+)?)?(?:the\s+)?"
+    r"(?:(?:two|three|four|five|first|new|current)\s+)?(?:[\w'’.-]+\s+){0,6}?"
+    r"(?P<post>co-?chairs?|vice[- ]chairs?|chairs?|chairpersons?|heads?|directors?|officers?|leaders?|"
+    r"commissioners?|coordinators?|administrators?)\b",
+    re.IGNORECASE,
+)
+_FILLED_BY_CHOICE = re.compile(r"\b(?:designat|appoint|select|nominat|choos|chose)\w*", re.IGNORECASE)
 PHRASE_BOOST = 0.003  # per question phrase (two neighbouring content words) in at most two candidates
 # An enterprise describes itself in words the plan need not use ("a cement clinker line on a greenfield
 # site"): its question is weak only when even fewer of its words are in the best clause (dev split).
@@ -964,11 +974,35 @@ class PolicyQA:
                 ans.retrieved = ans_hits
                 return ans
 
+        chosen_by = self._post_filled_by_choice(q, hits[0].clause) if q.language == "en" else ""
+        if chosen_by:
+            # "Who are the two co-chairs?" where the plan says only who designates them: it names no one
+            ans = self._abstain(
+                q, f"who holds this post: it names no person, only how the post is filled {chosen_by}.", hits
+            )
+            ans.retrieved = ans_hits
+            return ans
         composer = getattr(self.composer, q.intent if q.intent in {"lead", "target", "obligation"} else "fact")
         composed = composer(q, hits)
         result = self._finish(q, composed, [h.clause for h in hits], hits, t0)
         result.timings["retrieve_ms"] = round(retrieve_ms, 2)
         return result
+
+    @staticmethod
+    def _post_filled_by_choice(q: Question, clause: Clause) -> str:
+        """For a question asking who holds a post ("Who are the two co-chairs of X?", "Who was named as
+        the Chief AI Officer?"): the clause marker, when the clause's sentence on that post says only that
+        someone designates, appoints or selects its holder; "" otherwise (an office that serves as the
+        chair, "the Director of OMB shall chair", answers who it is)."""
+        m = _ASKS_HOLDER.search(q.own_text or q.text)
+        if not m:
+            return ""
+        post = stem(m.group("post").lower().replace("-", ""))
+        for sentence in body_sentences(clause):
+            said = {stem(w.lower().replace("-", "")) for w in re.findall(r"[A-Za-z][\w-]*", sentence)}
+            if post in said and _FILLED_BY_CHOICE.search(sentence):
+                return f"[{clause.clause_id}]"
+        return ""
 
     def _target_clauses(self, q: Question, hits: list[ClauseHit], q_vec, asked_years: set[int]) -> list[ClauseHit]:
         """The hits whose targets measure what the question asks about, best first (none: no figure).

@@ -895,8 +895,11 @@ class ChineseReader:
                     after = words[i + 1 : i + 3]
                 elif len(word) > 1 and word[0] in DEMONSTRATIVES and word not in self._dict.entries:
                     rest, after = word[1:], words[i + 1 : i + 2]  # 本法, 该法: no entry of their own
-                elif i == 0 and not normal[: run.start()].strip():
-                    # "行政令是否规定……": a question opening on a kind of document is about the document
+                elif i == 0 and (
+                    not normal[: run.start()].strip() or normal[: run.start()].rstrip()[-1] in "，,；;：:"
+                ):
+                    # "行政令是否规定……", "……那份报告，行政令给了多少天": a question or clause opening on a kind
+                    # of document (its topic) is about the document
                     after, opening = words[:2], True
                 else:
                     continue
