@@ -106,6 +106,14 @@ def test_who_holds_a_post_the_plan_fills_by_choice_is_not_guessed(plans):
     assert not ans.abstained and "Deputy Chief of Staff for Policy" in ans.answer, ans.answer
 
 
+def test_a_chinese_question_naming_a_place_the_document_never_mentions_is_refused(plans):
+    ans = plans.answer("该行政令对向中国出口AI芯片规定了哪些具体的出口管制措施?")
+    assert ans.abstained and "never mentions China" in ans.answer, ans.answer
+    # a place the plan does write is asked about as usual
+    ans = plans.answer("重庆市到2025年单位地区生产总值能源消耗要比2020年下降多少？")
+    assert not ans.abstained and "14 percent" in ans.answer, ans.answer
+
+
 def test_who_must_act_is_read_from_the_sentence(plans):
     ans = plans.answer("Under the nuclear order, who has to update the excess uranium management policy?")
     assert not ans.abstained and ans.doc_id == EO_NUCLEAR

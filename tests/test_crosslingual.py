@@ -394,6 +394,15 @@ def test_an_official_named_in_chinese(corpus_reader, question, official):
     assert corpus_reader.actors_named(question, names)[0] == official
 
 
+def test_proper_names_a_chinese_question_writes(corpus_reader):
+    assert ("中国", ("China",)) in corpus_reader.proper_names("该行政令对向中国出口AI芯片规定了哪些出口管制措施?")
+    # every English spelling the dictionary gives: a document may write either
+    basin = [n for _zh, names in corpus_reader.proper_names("长江流域的水质目标是什么？") for n in names]
+    assert any("Yangtze" in n for n in basin), basin
+    assert corpus_reader.proper_names("我们在成都的工厂需要做什么？") == []  # the asker's own place
+    assert corpus_reader.proper_names("谁负责节能？") == []
+
+
 def test_a_bare_title_names_no_one(corpus_reader):
     assert corpus_reader.actors_named("部长要做什么？", ["Secretary of Energy", "Minister of Finance"]) == []
     # the body's words without a head's title: the body, not its head

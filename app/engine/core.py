@@ -707,6 +707,8 @@ class PolicyQA:
             # the Environment); a body read word by word ("能源部") is too loose to scope by
             q.agencies = self._chinese().actors_named(q.text, self._officials())
         q.intent = classify(q)  # after typo fixes: "responsble" reads as "responsible"
+        if q.language == "zh":
+            q.names_zh = self._chinese().proper_names(q.text)
         if q.language == "zh" and not q.terms and q.intent != "clause_lookup":
             # the plans' own English words for the question's Chinese words (a corpus glossary, where it
             # has the question's terms, is the sharper reading and goes alone)

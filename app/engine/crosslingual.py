@@ -89,6 +89,7 @@ CHINESE_STOPWORDS = frozenset(
 
 # Words pointing at the document in hand ("该行政令" this order, "本法" this law, "这部法律").
 DEMONSTRATIVES = frozenset("该 本 此 这 这个 这部 这项 这份 这一 这篇 此项 本项".split())
+_FIRST_PERSON_ZH = re.compile(r"我|咱|本公司|本单位|本厂|本企业")
 SURE_SENSE = 0.6  # a sense at least this sure (the first few of an entry) names what the word is
 
 # Titles of whoever heads a body. Governments name them differently (部长 is a Secretary in Washington,
@@ -879,6 +880,29 @@ class ChineseReader:
             pairs = [(a, b) for a, b in zip(words, words[1:], strict=False) if b not in CHINESE_STOPWORDS]
             out.extend((w, found) for w in words if (found := self._read_word(w)))
             out.extend((a + b, found) for a, b in pairs if (found := self._joined(a, b)))
+        return out
+
+    def proper_names(self, text: str) -> list[tuple[str, tuple[str, ...]]]:
+        """The proper names a Chinese question writes, each with its English spellings from CC-CEDICT
+        ("中国" → ("China",); "长江" → ("Chang Jiang", "Yangtze River")): words every entry of which is a
+        name. A name the question's asker gives of themselves is theirs to give: none for "我们在成都的工厂"."""
+        normal = unicodedata.normalize("NFKC", text)
+        if _FIRST_PERSON_ZH.search(normal):
+            return []
+        out: list[tuple[str, tuple[str, ...]]] = []
+        for run in _HAN_RUN.finditer(normal):
+            for word in self._dict.segment(run.group(0)):
+                lines = self._dict.entries.get(word, "").split("\n") if len(word) > 1 else []
+                if not lines or not all(line.startswith("P") for line in lines):
+                    continue
+                names = []
+                for line in lines:
+                    for sense in line[1:].split("/"):
+                        name = re.sub(r"\s*[(（].*$", "", sense).split(",")[0].strip()
+                        if name[:1].isupper() and not re.search(r"\d|\b(?:abbr|surname|see)\b", name):
+                            names.append(name)
+                if names:
+                    out.append((word, tuple(dict.fromkeys(names))))
         return out
 
     def self_references(self, text: str) -> list[str]:

@@ -81,6 +81,11 @@ def refusal(q: Question, doc: DocumentView) -> str | None:
         unknown = [n for n in proper_names(q.own_text or q.text) if not doc.mentions(n)]
         if unknown:
             return f"anything about {unknown[0]}: it never mentions {unknown[0]}."
+    if q.language == "zh" and q.intent != "obligation":  # "中国" where the document never writes "China"
+        for zh, names in q.names_zh:
+            spelled = [w for n in names for w in re.findall(r"\b[A-Z][a-z]{2,}\w*", n)]
+            if spelled and not any(doc.mentions(w) for w in spelled):
+                return f"anything about {names[0]} ({zh}): it never mentions {names[0]}."
     if q.intent != "obligation":  # an enterprise's own size ("~8 MW IT load") is no figure asked for
         unset = [u for u, p in r.units.items() if p.search(q.text) and u not in doc.facts.units]
         if unset:

@@ -167,6 +167,7 @@ class Question:
     figure_clauses: list[str] = field(default_factory=list)  # clauses whose targets answer it
     translated: list[str] = field(default_factory=list)  # English words the plans use for a Chinese question's words
     written_english: list[str] = field(default_factory=list)  # English a Chinese question writes out: "(IaaS)"
+    names_zh: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)  # 中国 → ("China",)
     asker: str = ""  # the actor the asker says they are or work for ("We're in the office of the Commissioner ...")
 
     @property
