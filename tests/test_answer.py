@@ -526,6 +526,9 @@ def test_a_figure_for_another_city_is_not_chongqings(qa):
             "obligation",
         ),
         ("What is the sulfur dioxide emission reduction target in this plan?", "target"),
+        # a duty around a target, not its figure
+        ("What do the districts have to do when the energy saving target evaluation is poor?", "fact"),
+        ("What does the city have to reach by 2025 in energy intensity, in percent?", "target"),
     ],
 )
 def test_still_more_everyday_ways_of_asking(qa, question, intent):

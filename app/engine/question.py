@@ -306,7 +306,10 @@ def classify(q: Question) -> str:
         and not re.match(
             r"^\s*(?:(how|why)\b(?! (many|much|far|high|large))|what (?:happens|will happen|if)\b|"
             r"what(?:'s|s| does| do)? (?:the |this )?(?:plan|document|it) (?:say|mention|state)s? about\b"
-            r"(?!.*\b(?:how (?:many|much)|percent|percentage|figure|target)))",
+            r"(?!.*\b(?:how (?:many|much)|percent|percentage|figure|target))|"
+            # "What does the Commission have to weigh up when proposing the 2040 target?": a duty, not a figure
+            r"what (?:does|do|did|must|should|will) (?:[\w'’-]+ ){1,5}?(?:have|has|need|needs) to\b"
+            r"(?!.*\b(?:how (?:many|much)|percent|percentage|figure|number)))",
             text,
             re.I,
         )
