@@ -83,7 +83,10 @@ def test_where_an_office_is_located_is_refused_with_a_possessive_in_the_question
 
 def test_a_figure_asked_in_a_unit_no_target_near_it_states_is_refused(plans):
     # the nearest target of the nuclear order is in gigawatts and reactors: none is "how many tons"
-    for question in ("到2030年HALEU的年产量目标是多少吨？", "How many tons of HALEU a year must be produced by 2030?"):
+    for question in (
+        "到2030年HALEU的年产量目标是多少吨？",
+        "Under the nuclear order, how many tons of HALEU a year must be produced by 2030?",
+    ):
         ans = plans.answer(question)
         assert ans.abstained and "in tons" in ans.answer, ans.answer
     ans = plans.answer("能源部贷款项目办公室（LPO）为核电项目安排的贷款总额是多少美元？")
