@@ -284,6 +284,7 @@ def test_numbers_read_in_english(text, expected):
         ("贷款总额是多少美元？", "$"),
         ("How many GW of offshore wind?", "gigawatts"),
         ("how many square meters of roofs?", "square metres"),
+        ("how much money is set aside, in dollars?", "$"),
         ("多少天内提交？", None),  # a span is asked by a deadline question, not a measure
         ("需要多少个部门？", None),  # a count
         ("具体指哪几年？", None),

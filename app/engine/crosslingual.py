@@ -427,7 +427,10 @@ _ASKED_UNIT = re.compile(rf"(?<!哪)(?:多少|几)(?:万|亿)?({_UNIT_ALT})")
 _MEASURES = {k: v for k, v in UNITS.items() if v is not _COUNT and k not in _SPANS and k not in ("倍", "t/h")}
 # "how many tons", "how many dollars", "how much money in dollars"
 _EN_MEASURE_FORMS = {f.lower(): u for u in _MEASURES.values() for f in (*u.singular, *u.plural) if f}
-_ASKED_UNIT_EN = re.compile(r"\bhow (?:many|much)\s+(\w+(?:[ /-]\w+)?)|\bin (\w+(?:[ /-]\w+)?)\s*\?", re.I)
+_ASKED_UNIT_EN = (
+    re.compile(r"\bhow (?:many|much)\s+(\w+(?:[ /-]\w+)?)", re.I),
+    re.compile(r"\bin (\w+(?:[ /-]\w+)?)\s*\?", re.I),
+)
 
 
 def asked_units(text: str) -> list[str]:
@@ -437,8 +440,8 @@ def asked_units(text: str) -> list[str]:
     is returned for them.
     """
     specs = [_MEASURES[m.group(1)] for m in _ASKED_UNIT.finditer(text) if m.group(1) in _MEASURES]
-    for m in _ASKED_UNIT_EN.finditer(text):
-        words = (m.group(1) or m.group(2)).lower()
+    for m in (m for pattern in _ASKED_UNIT_EN for m in pattern.finditer(text)):
+        words = m.group(1).lower()
         spec = _EN_MEASURE_FORMS.get(words) or _EN_MEASURE_FORMS.get(words.split()[0].rstrip("-/"))
         if spec:
             specs.append(spec)
