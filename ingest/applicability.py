@@ -389,7 +389,16 @@ def concepts_of(text: str) -> list[tuple[str, list[str]]]:
 
 
 def normalise_units(text: str) -> str:
-    """A profile's unit spellings as documents print them ("40 t/h" → "40 tons/hour")."""
-    for pattern, unit in cues().unit_aliases:
-        text = pattern.sub(unit, text)
-    return text
+    """A profile's unit spellings as documents print them ("40 t/h" → "40 tons/hour"), in one pass: a spelling
+    put in is not read again ("FLOP" → "integer or floating-point operations" stays that)."""
+    aliases = cues().unit_aliases
+    out, pos = [], 0
+    while True:
+        found = [(m.start(), k, m) for k, (pattern, _) in enumerate(aliases) if (m := pattern.search(text, pos))]
+        found = [f for f in found if f[2].end() > f[2].start()]
+        if not found:
+            break
+        start, k, m = min(found, key=lambda f: (f[0], f[1]))
+        out += [text[pos:start], aliases[k][1]]
+        pos = m.end()
+    return "".join(out) + text[pos:]

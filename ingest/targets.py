@@ -29,7 +29,9 @@ from policyqa.engine.clauses import Target, split_sentences
 # --- numbers ----------------------------------------------------------------------------------------
 
 _GLITCH = r"0\.\d{1,3},\d{3}"  # "0.1,800" where "1,800" is meant (a broken thousands separator)
-_DIGITS = rf"(?:{_GLITCH}|\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?(?:\^\d+)?)"
+# scientific notation as people type it: "3×10^26", "3 x 10^26", "1.5e20"
+_SCIENTIFIC = r"\d+(?:\.\d+)?\s?[×xX*]\s?10\^\d+|\d+(?:\.\d+)?[eE]\+?\d{1,3}(?![\w.])"
+_DIGITS = rf"(?:{_GLITCH}|{_SCIENTIFIC}|\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?(?:\^\d+)?)"
 _WORD_UNITS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
     "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
@@ -195,6 +197,9 @@ def _number_value(num: str) -> tuple[float, str]:
     if re.fullmatch(_GLITCH, num):
         fixed = num.split(".", 1)[1]
         return float(fixed.replace(",", "")), fixed
+    scientific = re.fullmatch(r"(\d+(?:\.\d+)?)\s?(?:[×xX*]\s?10\^|[eE]\+?)(\d+)", num)
+    if scientific:
+        return float(scientific.group(1)) * 10.0 ** int(scientific.group(2)), ""
     if "^" in num:
         base, exp = num.split("^")
         return float(int(base) ** int(exp)), ""

@@ -357,6 +357,16 @@ def test_what_a_profile_says_it_has_not_is_no_facet():
     assert "game studio" in words
 
 
+def test_what_a_chinese_profile_says_it_has_not_is_not_matched():
+    from policyqa.engine.obligations import _own_text
+
+    own = _own_text("我们是一家AI初创公司，租用云GPU。我们自己没有数据中心或计算集群。")
+    assert "数据中心" not in own and "计算集群" not in own and "AI初创公司" in own and "云GPU" in own
+    # words that merely open on a negating character are what the profile is
+    assert "不列颠哥伦比亚省" in _own_text("我们是不列颠哥伦比亚省的一个厅。")
+    assert "非营利医院" in _own_text("我们是一家非营利医院系统。")
+
+
 def test_a_unit_is_a_size_not_what_one_does():
     from policyqa.engine.obligations import _add_facet
 
@@ -451,3 +461,31 @@ def test_a_condition_the_profile_denies_is_not_asked_back(plans):
 def test_a_statement_binding_and_inviting_no_one_needs_more_than_one_word_of_the_profile(qa):
     r = qa.obligations("We operate a data centre; our electricity use is high.", doc=CQ)
     assert all(i.strength != "stated" or len(i.matched) > 1 for i in r.items)
+
+
+def test_a_kind_the_plan_addresses_by_name_binds_a_profile_saying_it_is_one(qa):
+    # "key", "energy", "using" and "unit" are each too common in the plan to single anyone out; written as the
+    # plan's name for a kind ("Key energy-using units shall set up energy management posts"), they do
+    named = qa.obligations("We run a glass works and are a key energy-using unit.", doc=CQ)
+    assert {"4.7.2", "4.8.1"} <= set(ids(named.must)), ids(named.items)
+    assert "energy-using units" in next(i for i in named.must if i.clause_id == "4.8.1").condition
+    assert_verbatim_and_grounded(qa, named)
+    # the same words scattered over a sentence name no kind
+    scattered = qa.obligations("We run a glass works and use a lot of energy units.", doc=CQ)
+    assert "4.8.1" not in ids(scattered.items), ids(scattered.items)
+
+
+def test_sizes_typed_in_scientific_notation_are_read_in_the_documents_units():
+    from policyqa.engine.obligations import _quantities
+
+    got = {
+        (round(q.value / 1e20), q.unit) for q in _quantities("a 3x10^26 FLOP training run on 1.5e20 FLOP/s clusters")
+    }
+    assert got == {
+        (3_000_000, "integer or floating-point operations"),
+        (2, "integer or floating-point operations per second"),
+    }
+    # a spelling put in is not read again: "floating-point operations" stays the document's unit
+    assert [q.unit for q in _quantities("about 2e26 floating-point operations")] == [
+        "integer or floating-point operations"
+    ]

@@ -69,6 +69,15 @@ _GENERIC = frozenset(
     users producer producers manufacturer manufacturers workshop site sites work key major relevant
     other new existing products product production system systems level levels use used startup startups""".split()
 )
+# Heads naming an organisation ("units", "enterprises"): "key energy-using units" and "a key energy-using unit" are
+# one kind whatever head each writes.
+_ORG_HEADS = frozenset(
+    stem(w)
+    for w in """enterprise enterprises company companies firm firms unit units plant plants factory factories mill
+    mills facility facilities business businesses organization organizations organisation organisations entity
+    entities operator operators owner owners user users producer producers manufacturer manufacturers institution
+    institutions polluter polluters emitter emitters""".split()
+)
 _PLANNED = re.compile(
     r"\b(?:plan(?:s|ning)?\s+(?:to|a|an|for)|planning|intend\w*|propos\w*|will\s+build|to\s+build|"
     r"(?:a\s+)?new\s+(?:line|plant|project|factory|site|facility|unit|kiln|boiler|building)|expan\w*|"
@@ -247,6 +256,9 @@ _NEGATED = re.compile(
     rf"(?={_PHRASE_END}|\s+(?:and|but|or|while|so)\b|$)",
     re.IGNORECASE,
 )
+# the same in Chinese ("我们自己没有数据中心或计算集群"); a bare 不, 无 or 非 opens words too
+# ("不列颠", "无人机", "非营利")
+_NEGATED_ZH = re.compile(r"(?:没有|并无|不是|不再|不使用|不用|不含|不在|不属于)[^，。；：！？,;:.!?()（）]*")
 # A sentence asking about the document itself ("What in the city's plan applies to us?"): its words are
 # the document's topic, not the asker's.
 _ABOUT_DOCUMENT = re.compile(
@@ -276,7 +288,7 @@ def _own_text(text: str) -> str:
     for sentence in re.split(r"(?<=[.!?;])\s+|(?<=[。！？；])", text):
         if ("?" in sentence or "？" in sentence) and _ABOUT_DOCUMENT.search(sentence):
             continue
-        kept.append(_NEGATED.sub(" ", sentence))
+        kept.append(_NEGATED_ZH.sub(" ", _NEGATED.sub(" ", sentence)))
     return " ".join(kept)
 
 
@@ -453,6 +465,7 @@ class _Doc:
     definitions: dict[int, str] = field(default_factory=dict)  # sentences defining a term → the term
     recitals: set[int] = field(default_factory=set)  # sentences of a preamble ("Whereas ...", recitals)
     provision_of: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # each sentence's provision
+    kinds: dict[frozenset[str], tuple[str, list[int]]] = field(default_factory=dict)  # designated kinds: see _kinds
 
     def idf(self, s: str) -> float:
         import math
@@ -470,6 +483,7 @@ class Facet:
     said: str = ""  # for a concept, the profile's own words
     defined_in: str = ""  # for a term the document defines, the provision defining it ("Sec. 3(k)")
     read_from: str = ""  # for a dictionary reading of a Chinese profile, the Chinese word it reads
+    rows: tuple[int, ...] = ()  # for a kind the document addresses by name, the sentences addressing it
 
 
 @dataclass
@@ -481,6 +495,23 @@ class _Match:
     semantic: float
     facet: Facet | None = None
     per_facet: dict[str, float] = field(default_factory=dict)  # each facet's score in this sentence
+
+
+def _kinds(sentences: list[_Sentence]) -> dict[frozenset[str], tuple[str, list[int]]]:
+    """The kinds of organisation a document addresses by a name of several words ("key energy-using units",
+    "key pollutant discharge enterprises"), each as the stems before its head, with the sentences addressing it.
+    A profile that says it is one ("we are a designated key energy-using unit") is bound by those sentences,
+    though each of the name's words alone is too common to single it out."""
+    out: dict[frozenset[str], tuple[str, list[int]]] = {}
+    for i, s in enumerate(sentences):
+        for phrase in s.a.addressees:
+            stems = content_stems(phrase)
+            if not stems or stems[-1] not in _ORG_HEADS:
+                continue
+            core = frozenset(x for x in stems if x not in _ORG_HEADS)
+            if len(core) >= 2 and core - _GENERIC - _PROFILE_WORDS:
+                out.setdefault(core, (phrase, []))[1].append(i)
+    return out
 
 
 def _kind(profile: Profile) -> str:
@@ -636,6 +667,7 @@ class ObligationFinder:
                 definitions={i: t for i, s in enumerate(ss) if (t := defined_kind(s.a.sentence))},
                 recitals={i for i, s in enumerate(ss) if s.clause.preamble},
                 provision_of=np.unique([s.clause.clause_id for s in ss], return_inverse=True)[1],
+                kinds=_kinds(ss),
             )
         self._docs, self._of = docs, clauses
         return docs
@@ -726,6 +758,17 @@ class ObligationFinder:
             if all(w[:1].isupper() for w in re.findall(r"[A-Za-z][\w\-]*", f)) and not re.search(r"[A-Z]{2}", f):
                 continue  # a proper name (a district, a river) is where, not what
             out.append(Facet(f, stems, read_from=profile.read_from.get(f, "")))
+        # a kind the document addresses by name that the profile says it is, in one of its sentences
+        pieces = [content_stems(p) for p in re.split(r"[,;:.!?()]", _own_text(profile.text))]
+        for core, (phrase, rows) in d.kinds.items():
+            # its words right before a head, as a name is written ("a key energy-using unit")
+            if any(
+                set(p[k - len(core) : k]) == core
+                for p in pieces
+                for k in range(len(core), len(p))
+                if p[k] in _ORG_HEADS
+            ):
+                out.append(Facet(phrase, sorted(core), rows=tuple(rows)))
         for said, means in concepts_of(profile.own_words):
             for m in means:
                 # a category is matched by all its words ("new buildings", not "build" alone: "Build a team")
@@ -800,6 +843,9 @@ class ObligationFinder:
             starts = np.flatnonzero(np.r_[True, d.chunk_of[1:] != d.chunk_of[:-1]])
             sem[d.chunk_of[starts]] = np.maximum.reduceat(sims, starts, axis=0)
         for j, f in enumerate(facets):  # the share of a facet's weight each sentence holds, from the postings
+            if f.rows:
+                lex[list(f.rows), j] = 1.0  # a kind named: where the document addresses it, not where its words are
+                continue
             total = sum(d.idf(x) for x in f.stems)
             rows_of = [d.postings[x] for x in f.stems if x in d.postings]
             for x in f.stems:
