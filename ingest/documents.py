@@ -50,7 +50,7 @@ class ParsedDocument:
     source: SourceDocument
     clauses: list[Clause]
     warnings: list[str]
-    actors: list[dict] = field(default_factory=list)  # {"name", "short", "kind"} read from the document
+    actors: list[dict] = field(default_factory=list)  # {"name", "short", "kind"[, "defined_as"]} from the document
 
 
 def slug(name: str) -> str:
@@ -136,7 +136,10 @@ def _actor_rows(actors) -> list[dict]:
     for a in actors.actors:
         acronym = _acronym(a.name)
         typed = a.kind == "body" and len(acronym) >= 3 and acronym not in a.short and counts[acronym] == 1
-        rows.append({"name": a.name, "short": [*a.short, *([acronym] if typed else [])], "kind": a.kind})
+        row = {"name": a.name, "short": [*a.short, *([acronym] if typed else [])], "kind": a.kind}
+        if a.defined_as:  # a defined term standing for an office ("Minister means the Minister of the Environment or")
+            row["defined_as"] = a.defined_as
+        rows.append(row)
     return rows
 
 

@@ -489,3 +489,39 @@ def test_sizes_typed_in_scientific_notation_are_read_in_the_documents_units():
     assert [q.unit for q in _quantities("about 2e26 floating-point operations")] == [
         "integer or floating-point operations"
     ]
+
+
+RIVER_ACT = """River Water Quality Act
+
+Definitions
+1 The following definitions apply in this Act.
+Minister means the Minister of the Environment or, if another minister is designated under section 5, that minister.
+
+Water quality plan
+2 (1) The Minister must establish a river water quality plan within one year after this Act comes into force.
+(2) The Minister must table the plan in each House of Parliament.
+
+Contents of plan
+3 (1) A river water quality plan must contain a target for dissolved oxygen in each river basin.
+(2) A river water quality plan must describe the measures that will be taken to reach each target.
+
+Reports
+4 (1) The Commissioner must publish an annual audit of the plan.
+(2) Each annual audit must state whether the targets were reached.
+"""
+
+
+def test_a_duty_on_a_thing_binds_the_office_that_produces_it(tmp_path):
+    from tests.test_any_plan import _ingested
+
+    data = _ingested(tmp_path, "river-water-quality-act.txt", RIVER_ACT)
+    got = run_cli("obligations", "--json", "I am the Minister of the Environment. What must I do?", data_dir=data)
+    assert got.returncode == 0, got.stderr
+    result = json.loads(got.stdout)
+    must = {i["clause_id"]: i["condition"] for i in result["must"]}
+    # "A river water quality plan must contain ..." binds the Minister, whom 2(1) makes establish the plan
+    assert {"2(1)", "3(1)", "3(2)"} <= set(must), must
+    assert "[2(1)]" in must["3(1)"] and "Minister" in must["3(1)"]
+    # the audit is the Commissioner's to publish: its contents bind the Commissioner, not the Minister
+    assert "4(2)" not in must and "4(1)" not in must
+    assert result["grounded"]

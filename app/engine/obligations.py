@@ -30,7 +30,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 from policyqa.engine.clauses import Applicability, Clause, Threshold
 from policyqa.engine.crosslingual import UNITS
-from policyqa.engine.grounding import check
+from policyqa.engine.grounding import MARKER, check
 from policyqa.engine.text import STOPWORDS, content_stems, stem
 from policyqa.ingest.applicability import (
     addressees,
@@ -449,6 +449,7 @@ class _Sentence:
     wide: str = ""  # "agencies" or "enterprises": it addresses every one of them (everyone_kind)
     wide_phrase: str = ""  # the words that say so ("heads of agencies"), verbatim
     members: tuple[frozenset[str], ...] = ()  # the specific stems of each kind it names ("steel", "cement")
+    made_by: tuple[str, str] = ("", "")  # for a duty on a thing an office produces: the thing, the producing clause
 
 
 @dataclass
@@ -512,6 +513,79 @@ def _kinds(sentences: list[_Sentence]) -> dict[frozenset[str], tuple[str, list[i
             if len(core) >= 2 and core - _GENERIC - _PROFILE_WORDS:
                 out.setdefault(core, (phrase, []))[1].append(i)
     return out
+
+
+# A sentence binding a thing rather than anyone: "An emissions reduction plan must contain ...", "Each target must
+# represent ...". Its subject, up to what qualifies it ("for 2030", "relating to 2030", "used to report ...").
+_THING_SUBJECT = re.compile(
+    r"^(?:(?:subject|further)\s+to\s+[^,]*,\s*)?(?:each|every|any|an?|the|such)\s+(?P<thing>[^,;:]{3,120}?)\s+"
+    r"(?:must|shall)\b",
+    re.IGNORECASE,
+)
+_QUALIFIER = re.compile(r"\s+(?:for|of|relating|related|referred|under|that|which|used|made|set|prepared|in)\b.*$")
+# What an office is made to produce: a document, a figure or a finding, not an organisation that acts itself.
+_PRODUCED = frozenset(
+    stem(w)
+    for w in """plan plans report reports target targets objective objectives strategy strategies assessment
+    assessments methodology methodologies statement statements update updates guidance guideline guidelines rule
+    rules regulation regulations standard standards framework frameworks programme programmes program programs
+    policy policies list lists review reviews summary summaries notice notices study studies recommendation
+    recommendations budget budgets inventory inventories projection projections measure measures""".split()
+)
+
+
+def _words(text: str) -> list[str]:
+    """Every word but articles and determiners, in the singular ("an emissions reduction plan" → emission reduction
+    plan); other forms stay apart ("reporting requirements" names no report)."""
+    out = []
+    for w in re.findall(r"[a-z0-9]+", text.lower()):
+        if w not in _DETERMINERS:
+            out.append(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w)
+    return out
+
+
+_DETERMINERS = frozenset("a an the such each every any its their this that these those".split())
+
+
+def _produced_by(sentences: list[_Sentence]) -> None:
+    """A duty laid on a thing an office is made to produce binds that office: "An emissions reduction plan must
+    contain ..." binds the Minister, whom "The Minister must establish an emissions reduction plan" makes produce it.
+    The producer is the first sentence naming who must act with the thing's words after its modal verb."""
+    tasked = [
+        (i, _words(re.split(r"\b(?:must|shall)\b", s.a.sentence, maxsplit=1)[-1]))
+        for i, s in enumerate(sentences)
+        if s.acting and re.search(r"\b(?:must|shall)\b", s.a.sentence)
+    ]
+    for at, s in enumerate(sentences):
+        if s.acting or s.a.strength != "binding":
+            continue
+        m = _THING_SUBJECT.match(s.a.sentence)
+        if not m:
+            continue
+        thing = _words(_QUALIFIER.sub("", m.group("thing")))
+        if not 1 <= len(thing) <= 6 or stem(thing[-1]) not in _PRODUCED:
+            continue
+        section = s.clause.clause_id.split("(")[0]
+        # the nearest mention before it first ("the plan" is the one just made), then after it
+        for i, after in sorted(tasked, key=lambda t: (t[0] > at, abs(t[0] - at))):
+            o = sentences[i]
+            if o.clause is s.clause or (len(thing) == 1 and o.clause.clause_id.split("(")[0] != section):
+                continue  # one word ("the plan", "such reports") names the thing of its own section only
+            # the thing is what the verb makes, right after it and its modifiers ("must set a national ... target"),
+            # not a word further on ("shall propose regulations that require providers to submit a report")
+            if any(after[k : k + len(thing)] == thing for k in range(1, 4)):
+                s.acting = o.acting
+                s.made_by = (_QUALIFIER.sub("", m.group("thing")), o.clause.clause_id)
+                break
+
+
+def _named_to_act(who: list[str], s: _Sentence) -> str:
+    """Why a sentence binds the offices ``who``: it names them, or it binds a thing another provision makes them
+    produce (cited, so that the grounding check reads the office there)."""
+    thing, producer = s.made_by
+    if producer:
+        return f"it binds the {thing}, which {_join(who)} is to produce [{producer}]"
+    return f"{_join(who)} is named to act"
 
 
 def _kind(profile: Profile) -> str:
@@ -641,6 +715,7 @@ class ObligationFinder:
                 )
         docs = {}
         for d, ss in by_doc.items():
+            _produced_by(ss)
             df = Counter(x for s in ss for x in s.stems)
             texts = [ch for s in ss for ch in s.chunks]
             of = np.array([i for i, s in enumerate(ss) for _ in s.chunks], dtype=np.int64)
@@ -726,7 +801,15 @@ class ObligationFinder:
         docs = [doc] if doc else list(docs_index)
         # a body acts through its head: "the EPA" is also its Administrator ("the Administrator of the EPA shall")
         heads = [o for a in profile.actors for o in qa.officials_of(a, set(docs))]
-        profile.actors = list(dict.fromkeys([*profile.actors, *heads]))
+        # an office a defined term stands for is that term ("Minister means the Minister of the Environment or ...")
+        defined = [
+            actor["name"]
+            for d in docs
+            for actor in qa.index.state.docs.get(d, {}).get("actors", [])
+            if actor.get("defined_as")
+            and any(re.match(rf"(?:the\s+)?{re.escape(a)}\b", actor["defined_as"]) for a in profile.actors)
+        ]
+        profile.actors = list(dict.fromkeys([*profile.actors, *heads, *defined]))
         t_read = time.perf_counter()
         matches: list[_Match] = []
         for d in docs:
@@ -1021,7 +1104,7 @@ class ObligationFinder:
             if own:
                 own.sort(key=lambda m: (not m.s.a.actors, rank.get(m.s.a.strength, 3)))
                 who = [a for a in acting if a in own[0].actor]
-                item = self._item(c, own[0], own[0].s.a.strength, f"{_join(who)} is named to act")
+                item = self._item(c, own[0], own[0].s.a.strength, _named_to_act(who, own[0].s))
                 (result.must if own[0].s.a.strength == "binding" else result.should_know).append(item)
                 if c.context and not _is_action(own[0].s.a.sentence):
                     inherited.add(c.clause_id)
@@ -1095,7 +1178,7 @@ class ObligationFinder:
         said: list[str] = []
         asks: list[str] = []
         if m.actor:
-            said.append(f"{_join(m.actor)} is named to act")
+            said.append(_named_to_act(m.actor, m.s))
         elif m.facet is not None and m.facet.defined_in:
             said.append(
                 f"it covers {m.facet.text}, as the document defines it in words your profile uses ({m.facet.said})"
@@ -1198,7 +1281,11 @@ class ObligationFinder:
                 by_id[it.clause_id] = self.qa.index.by_key[f"{it.doc_id}:{it.clause_id}"]
                 lines.append(f'- {_shown(it)}: "{it.sentence}" [{it.clause_id}]')
                 for part in [p for p in it.condition.split("; ") if p]:  # one claim a line: each is checked alone
-                    lines.append(f"  Why: {part} [{it.clause_id}].")
+                    # a part citing another provision ("the Minister is to produce the plan it binds [9(2)]") is
+                    # checked against both
+                    for cited in MARKER.findall(part):
+                        by_id.setdefault(cited, self.qa.index.by_key[f"{it.doc_id}:{cited}"])
+                    lines.append(f"  Why: {part}{'' if part.endswith(']') else ' '}[{it.clause_id}].")
                 if it.deadline:
                     lines.append(f'  By when: "{it.deadline}" [{it.clause_id}].')
                 if it.enforced_by:
