@@ -623,3 +623,28 @@ def test_a_lead_in_that_stops_before_its_list_is_followed_by_the_items(plans):
     ans = plans.answer("What records will foreign resellers of US IaaS products have to keep about foreign customers?")
     assert "name and address" in ans.answer, ans.answer
     assert len(ans.clause_ids) == len(set(ans.clause_ids)), ans.clause_ids
+
+
+CLEAN_AIR_ACT = """Clean Air Accountability Act
+
+Targets
+2 (1) The Minister must set a national fine particulate target for each milestone year.
+(2) The national fine particulate target for 2030 is the level recommended by the World Health Organization.
+(3) The national fine particulate target for 2035 must be lower than the target for 2030.
+
+Plans
+3 (1) The Minister must establish an air quality plan for each milestone year.
+"""
+
+
+def test_a_target_set_in_words_for_the_year_asked_is_quoted_not_refused(tmp_path):
+    data = _ingested(tmp_path, "clean-air-accountability-act.txt", CLEAN_AIR_ACT)
+    lines = [
+        "What's the 2030 fine particulate target in the act? Is there a number?",
+        "What is the 2040 fine particulate target?",  # no sentence says what the 2040 target is
+    ]
+    got = run_cli("ask", "--json", data_dir=data, stdin="\n".join(lines))
+    in_words, later = [json.loads(x) for x in got.stdout.splitlines()]
+    assert not in_words["abstained"] and "World Health Organization" in in_words["answer"], in_words["answer"]
+    assert [c["clause_id"] for c in in_words["citations"]][:1] == ["2(2)"]
+    assert later["abstained"], later["answer"]

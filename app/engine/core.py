@@ -41,6 +41,7 @@ from policyqa.engine.question import (
     defined_term,
     defining_pattern,
     read_question,
+    without_quantity_asked,
 )
 from policyqa.engine.retrieval import ClauseHit, HybridRetriever
 from policyqa.engine.rules import DOCUMENT_KINDS, document_text, years_in
@@ -107,6 +108,7 @@ _UNIT_WORDS = (
     (re.compile(r"\b(?:articles?|art\.)", re.IGNORECASE), re.compile(r"^(?:art\.|article\b)", re.IGNORECASE)),
     (re.compile(r"\bclauses?\b", re.IGNORECASE), re.compile(r"^$")),
 )
+_KIND_WORDS = re.compile(rf"\b(?:{'|'.join((*DOCUMENT_KINDS, 'plan'))})s?\b", re.IGNORECASE)
 _KIND_STEMS = frozenset(stem(k) for k in (*DOCUMENT_KINDS, "executive", "plan", "section", "article", "clause"))
 CHINESE_TERMS = 10  # dictionary words a Chinese question is searched with, rarest in the plans first
 HEAD_OF_BODY = 0.01  # fused-score boost of a provision saying who heads the body a "who leads" question names
@@ -118,6 +120,13 @@ ZH_OBLIGATION_COVERAGE = 0.3  # ... of an enterprise describing itself (as OBLIG
 ZH_COVERAGE = 0.5  # share of a Chinese question's words the best clause holds for it to count as supported
 TRANSLATED_HELD = 3  # of those words the best clause must hold (or half of them) for the question to count as supported
 DATED_NEAR = 0.9  # a clause's deadline answers "by when" only when it is this close to the best clause
+
+
+def _TARGET_FOR_YEAR(year: int) -> re.Pattern:  # noqa: N802 (a pattern per year, named as the others)
+    """A sentence saying what the target for ``year`` is: "the ... target for 2030 is ..."."""
+    return re.compile(rf"\btargets?\b[^.;]{{0,60}}\b{year}\b[^.;]{{0,20}}?\b(?:is|are|shall be|must be)\b", re.I)
+
+
 GOAL_IN_WORDS = 0.6  # share of a target question's words the best clause must hold to answer it in words
 # "the targets for crop straw and for rural sewage": two figures asked in one question
 _JOINS_TWO = re.compile(r"\band\b|以及|和|及|与", re.IGNORECASE)
@@ -908,6 +917,21 @@ class PolicyQA:
                 (not asks_quantity(q.text) and (max(cov, lead_in) >= GOAL_IN_WORDS or asks_yes_no(q.text)))
                 or bool(counted)
             )
+            if not in_words and not chosen and asked_years and q.language == "en":
+                # a sentence saying what the target for the year asked is ("The ... target for 2030 is Canada's
+                # nationally determined contribution") answers "what's the 2030 target? is there a number?" in its
+                # words, when it holds the question's words but those asking for a number
+                unasked = replace(q, text=_KIND_WORDS.sub(" ", without_quantity_asked(q.text)))  # "in the act"
+                stated = [
+                    h
+                    for h in hits[:3]
+                    if (said := best_sentences(h.clause, q.focus_text, k=2))
+                    and any(_TARGET_FOR_YEAR(y).search(x) for x in said for y in asked_years)
+                    and self.coverage(unasked, " ".join(said)) >= GOAL_IN_WORDS
+                ]
+                if stated:
+                    in_words = True
+                    hits = stated[:1] + [h for h in hits if h is not stated[0]]
             if in_words and not chosen and asked_years:
                 # "what is the 2040 target?" is not answered in words by the sentence on the 2030 one
                 first = (counted or hits)[0].clause  # an item's lead-in is part of what it says

@@ -136,6 +136,11 @@ def asks_quantity(text: str) -> bool:
     return bool(_QUANTITY.search(text))
 
 
+def without_quantity_asked(text: str) -> str:
+    """The question without the words asking for a number ("is there a number", "what percentage")."""
+    return _QUANTITY.sub(" ", text)
+
+
 # By when, how long, how often: a deadline or a recurring duty is asked for.
 _DEADLINE = CUES["deadline"]
 _CAPACITY = re.compile(
