@@ -65,6 +65,13 @@ def test_40_tph_coal_boiler_is_told_which_lines_it_falls_on(qa):
     assert_verbatim_and_grounded(qa, r)
 
 
+def test_a_chinese_profile_s_sizes_are_read_as_an_english_one_s(qa):
+    r = qa.obligations("我们在工业园区内有一台40吨/小时的燃煤锅炉。", doc=CQ)
+    boiler = next(i for i in r.items if i.clause_id == "3.8.2")
+    assert "not below 35 tons/hour" in boiler.condition and "not over 65 tons/hour" in boiler.condition
+    assert r.grounded
+
+
 def test_size_not_given_is_asked_back(qa):
     r = qa.obligations("We run a coal-fired boiler in an industrial park", doc=CQ)
     assert any("tons/hour" in q for q in r.ask_back)

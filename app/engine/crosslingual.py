@@ -462,6 +462,16 @@ def read_numbers(text: str, vocabulary: Mapping[str, float] | None = None) -> li
     return _kept_forms(_readings(unicodedata.normalize("NFKC", text)), vocabulary)
 
 
+def quantities_read(text: str) -> list[str]:
+    """The sizes a Chinese text gives, each in its canonical English form ("4吨/小时" → "4 tons/hour"); bare
+    numbers and years are left out."""
+    return [
+        r.forms[0]
+        for r in _readings(unicodedata.normalize("NFKC", text))
+        if r.forms and re.fullmatch(r"[\d.,]+\s+[A-Za-z%].*", r.forms[0])
+    ]
+
+
 def _kept_forms(readings: list[_Reading], vocabulary: Mapping[str, float] | None) -> list[str]:
     """Per reading: the checkable forms the documents use (else the canonical one), then the forms
     no vocabulary can check ("50%", "t/h", a year)."""

@@ -29,7 +29,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 from policyqa.engine.clauses import Applicability, Clause, Threshold
-from policyqa.engine.crosslingual import UNITS
+from policyqa.engine.crosslingual import UNITS, quantities_read
 from policyqa.engine.grounding import MARKER, check
 from policyqa.engine.text import STOPWORDS, content_stems, stem
 from policyqa.ingest.applicability import (
@@ -787,6 +787,8 @@ class ObligationFinder:
                 if kept == [term]:
                     english.append(term)
             profile.read_from = {w: source.get(w, w) for w in english if w in read and w not in glossed}
+            # its sizes ("一台4吨/小时的天然气锅炉"), read as an English profile's are
+            profile.quantities += _quantities(". ".join(quantities_read(own)))
             profile.facets = list(dict.fromkeys([*profile.facets, *english]))
         if not re.search(r"\w", profile.text):
             raise PolicyQAError(
@@ -1302,7 +1304,9 @@ class ObligationFinder:
         text = "\n".join(lines)
         marked = [ln for ln in lines if "[" in ln and ln.rstrip().endswith(("]", "].", ']"'))]
         if marked:
-            g = check("\n".join(marked), by_id, self.qa.registry, profile.text)
+            # the profile's sizes as read ("40吨/小时" → "40 tons/hour") are its own numbers
+            said = " ".join([profile.text, *(q.text for q in profile.quantities)])
+            g = check("\n".join(marked), by_id, self.qa.registry, said)
             result.grounded = g.grounded
             if not g.grounded:
                 dropped = {s for s, _ in g.dropped}
