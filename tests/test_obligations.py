@@ -532,3 +532,15 @@ def test_a_duty_on_a_thing_binds_the_office_that_produces_it(tmp_path):
     # the audit is the Commissioner's to publish: its contents bind the Commissioner, not the Minister
     assert "4(2)" not in must and "4(1)" not in must
     assert result["grounded"]
+
+
+def test_equipment_is_named_by_its_fuel_and_head_whatever_else_qualifies_it(qa):
+    from policyqa.engine.obligations import _members
+    from policyqa.engine.text import content_stems
+
+    members = _members(["gas-fired boilers with low nitrogen", "oil-fired furnaces over 5 MW"])
+    assert frozenset(content_stems("gas boiler")) in members  # "-fired" is the fuel it burns
+    assert frozenset(content_stems("oil furnace")) in members
+    # a printer's natural gas boiler is among the "gas-fired boilers" to be upgraded "with low nitrogen"
+    r = qa.obligations("We run a printing plant with solvent inks and a 4 t/h natural gas boiler.", doc=CQ)
+    assert "3.8.2" in ids(r.items), ids(r.items)

@@ -435,7 +435,17 @@ def _members(named: list[str]) -> tuple[frozenset[str], ...]:
             stems = frozenset(_specific(content_stems(kept)))
             if stems and len(stems) <= 3:
                 out.append(stems)
+            # a kind of equipment with what it burns or is made for, up to what qualifies it ("gas-fired boilers
+            # with low nitrogen"): its head with its modifiers, "-fired" read as the fuel it burns ("gas")
+            core = re.findall(r"[A-Za-z][\w\-]*", _POST_MODIFIER.split(part)[0])
+            if core and heads.match(core[-1]):
+                mods = frozenset(x for x in _specific(content_stems(" ".join(core[:-1]))) if x != "fire")
+                if 1 <= len(mods) <= 3:
+                    out.append(mods | {stem(core[-1].lower())})
     return tuple(dict.fromkeys(out))
+
+
+_POST_MODIFIER = re.compile(r"\s(?:with|that|which|whose|below|over|above|under|in|for|of)\b")
 
 
 @dataclass
