@@ -544,3 +544,25 @@ def test_equipment_is_named_by_its_fuel_and_head_whatever_else_qualifies_it(qa):
     # a printer's natural gas boiler is among the "gas-fired boilers" to be upgraded "with low nitrogen"
     r = qa.obligations("We run a printing plant with solvent inks and a 4 t/h natural gas boiler.", doc=CQ)
     assert "3.8.2" in ids(r.items), ids(r.items)
+
+
+def test_a_size_s_subject_is_what_it_measures_not_where_it_is_used():
+    from policyqa.engine.obligations import _quantities
+
+    (run,) = _quantities("the training run will use about 3e26 floating-point operations on rented cloud GPUs")
+    assert run.subject == ""  # "on rented cloud GPUs" says where, not what has the size
+    (energy,) = _quantities("energy use of 8,000 tce a year")
+    assert energy.subject == "energy use"
+
+
+@pytest.mark.slow
+def test_an_item_of_a_lead_in_requiring_compliance_binds_what_it_covers(plans):
+    # "(b) ... the Secretary shall require compliance with these reporting requirements for: (i) any model that was
+    # trained using a quantity of computing power greater than 10^26 ...": a lab over the line is bound by it
+    r = plans.obligations(
+        "We are an AI lab. Our next model is trained with 5x10^26 floating-point operations on rented GPUs.", doc=AI_EO
+    )
+    model = next(i for i in r.must if i.clause_id == "4.2(b)(i)")
+    assert "it covers you" in model.condition and "10^26" in model.condition
+    assert not r.nothing_binds
+    assert_verbatim_and_grounded(plans, r)

@@ -340,7 +340,10 @@ def _quantities(text: str) -> list[Quantity]:
     out = []
     for q in read_quantities(normal):
         after = re.match(
-            r"\s*((?:[\w\-]+\s+){0,3}?[\w\-]+)(?=[,.;)]|\s+(?:and|with|in|at|that|which|of)\b|$)", normal[q.end :]
+            # (what follows a preposition is where or on what, not what it measures: "... operations on rented GPUs")
+            r"\s*(?!(?:on|in|at|for|of|to|from|by|with|per|over|under|a|an|each|every)\b)((?:[\w\-]+\s+){0,3}?[\w\-]+)"
+            r"(?=[,.;)]|\s+(?:and|with|in|at|that|which|of)\b|$)",
+            normal[q.end :],
         )
         before = re.search(r"([\w\-]+(?:\s+[\w\-]+){0,2})\s+(?:of|with|at|rated at|capacity of)\s+$", normal[: q.start])
         subject = (after.group(1) if after else "") or (before.group(1) if before else "")
@@ -1185,7 +1188,9 @@ class ObligationFinder:
             # a duty the document gives one of its own actors ("the Secretary shall ..."): it binds them; it binds
             # you only where they are to require something of what you are ("shall require IaaS Providers to ...")
             held = {x for f in profile.facets for x in _specific(content_stems(f))}
-            if not (re.search(r"\brequir\w*\b|\bprohibit\w*\b", a.sentence, re.IGNORECASE) and held & m.s.stems):
+            # (an item is read with its lead-in: "the Secretary shall require compliance ... for: (i) any model ...")
+            said_so = f"{c.context} {a.sentence}" if c.context and a.cue and a.cue in c.context else a.sentence
+            if not (re.search(r"\brequir\w*\b|\bprohibit\w*\b", said_so, re.IGNORECASE) and held & m.s.stems):
                 group = "should_know"
         said: list[str] = []
         asks: list[str] = []
