@@ -370,6 +370,14 @@ def test_a_question_opening_on_a_kind_of_document_points_at_that_kind(corpus_rea
     assert corpus_reader.self_references("乏燃料管理那份报告，行政令给了多少天的期限？") == ["the order"]
 
 
+def test_a_kind_of_document_with_a_word_of_place_after_it_points_at_that_kind(corpus_reader):
+    # "行政令中……" ("in the order ...") however the dictionary cuts it ("行政 / 令中"), and inside a question
+    assert corpus_reader.self_references("行政令中美国的2030年减排比例是多少？") == ["the order"]
+    assert "the law" in corpus_reader.self_references("关于减排目标，法案里规定了什么？")
+    assert "the regulation" in corpus_reader.self_references("关于长期战略，条例中对成员国有什么要求？")
+    assert corpus_reader.self_references("在家里工作的人需要做什么？") == []  # "家里": at home, no document
+
+
 def test_no_demonstrative_no_document(corpus_reader):
     # a kind of document named inside the question, with nothing pointing at it, scopes nothing
     assert corpus_reader.self_references("我们公司需要遵守行政令吗？") == []

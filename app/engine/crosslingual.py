@@ -805,6 +805,9 @@ class _Dictionary:
         return out
 
 
+_IN_PLACE = "中里内"  # "in": after a noun, the place a thing is found
+
+
 def _strip_parens(text: str) -> tuple[str, list[str]]:
     """A definition without its parentheses, and their contents that translate: not labels ("coll."),
     not lists of examples ("exhaust gas, waste water etc"), at most three words ("AI", "net-zero carbon
@@ -937,7 +940,12 @@ class ChineseReader:
                 ):
                     # "行政令是否规定……", "……那份报告，行政令给了多少天": a question or clause opening on a kind
                     # of document (its topic) is about the document
-                    after, opening = words[:2], True
+                    after, opening = [self._without_place(w) for w in words[:2]], True
+                elif i > 0 and (word in _IN_PLACE or self._without_place(word) != word):
+                    # "……条例中对成员国的要求", "法案里": a kind of document with a word of place after it ("in the
+                    # regulation") is the one in view
+                    base = self._without_place(word)
+                    after, opening = [*words[max(0, i - 2 + bool(base)) : i], *([base] if base else [])], True
                 else:
                     continue
                 for w in [rest, *after] if rest else after:
@@ -947,6 +955,12 @@ class ChineseReader:
                         if one in DOCUMENT_KINDS or not opening:
                             out.append(f"the {one if one in DOCUMENT_KINDS else sense}")
         return list(dict.fromkeys(out))
+
+    def _without_place(self, word: str) -> str:
+        """A word cut with the place word after it ("令中" → "令"): the word alone, when the pair is no word."""
+        if word[-1:] in _IN_PLACE and word not in self._dict.entries:
+            return word[:-1]
+        return word
 
     def actors_named(self, text: str, names: Iterable[str]) -> list[str]:
         """The actors of ``names`` (English, as the documents write them) that a Chinese question names:
