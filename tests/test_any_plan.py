@@ -360,6 +360,16 @@ def test_english_a_chinese_question_writes_out_scopes_it_to_the_documents_writin
     assert "six months" in ans.answer, ans.answer
 
 
+def test_a_chinese_question_is_scoped_by_a_proper_name_or_a_short_form_only_some_documents_write(plans):
+    q, _ = plans.read("加拿大的净零目标由谁负责？")  # 加拿大: Canada
+    assert plans.scope(q) == [ACT]
+    q, _ = plans.read("联邦机构内部协调AI使用的委员会由谁担任主席？")  # "AI": two letters, written out
+    assert plans.scope(q) == [EO_AI]
+    # both English terms a question writes: the documents writing all of them
+    q, _ = plans.read("协调AI使用的跨部门委员会（interagency council）由谁担任主席？")
+    assert plans.scope(q) == [EO_AI]
+
+
 def test_a_chinese_question_opening_on_a_kind_of_document_is_about_that_kind(plans):
     q, _ = plans.read("行政令是否规定了石油和天然气行业甲烷减排的具体百分比目标？")
     assert set(plans.scope(q)) == {EO_CLIMATE, EO_AI, EO_NUCLEAR}

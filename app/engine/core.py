@@ -490,15 +490,33 @@ class PolicyQA:
         named = named_documents(q.text, self._names) or documents_of_kind(pointing, views) or self._plans_meant(q)
         if named:
             return named
+        if q.names_zh:
+            # "欧盟委员会" (Commission of European Union): a proper name only some documents write, every word of it
+            writing = [
+                v
+                for v in views
+                if any(
+                    all(_writes(v.text, w) for w in words(n) if w not in STOPWORDS)
+                    for _, names in q.names_zh
+                    for n in names
+                )
+            ]
+            views = writing if 0 < len(writing) < len(views) else views
         if q.clause_ids:  # a provision only some documents have ("set up in 10.1(a)") says which, before a name does
             having = list(self._lookup(q.clause_ids[0], [v.doc_id for v in views], 0))
             if having:
                 return having
-        if q.written_english:
+        written = q.written_english
+        if q.language == "zh":  # "AI", "EU": a two-letter short form is English written out too
+            written = list(dict.fromkeys([*written, *re.findall(r"(?<![A-Za-z])[A-Z]{2}(?![A-Za-z])", q.text)]))
+        if written:
             # "（emissions reduction plan）": English a Chinese question writes out, which only some documents write
-            holding = [v.doc_id for v in views if any(_writes(v.text, w) for w in q.written_english)]
-            if 0 < len(holding) < len(views):
-                return holding
+            # (all of it, when some write all: "AI" and "interagency council" are one order's)
+            every = [v.doc_id for v in views if all(_writes(v.text, w) for w in written)]
+            holding = [v.doc_id for v in views if any(_writes(v.text, w) for w in written)]
+            for found in (every, holding):
+                if 0 < len(found) < len(views):
+                    return found
         if q.agencies:
             naming = [v.doc_id for v in views if set(q.agencies) & v.agencies]
             if naming:
