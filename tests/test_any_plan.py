@@ -368,6 +368,9 @@ def test_a_chinese_question_is_scoped_by_a_proper_name_or_a_short_form_only_some
     # both English terms a question writes: the documents writing all of them
     q, _ = plans.read("协调AI使用的跨部门委员会（interagency council）由谁担任主席？")
     assert plans.scope(q) == [EO_AI]
+    # ... and a body of the climate order spelled alike ("Interagency Council") is not the one asked about
+    ans = plans.answer("协调AI使用的跨部门委员会（interagency council）由谁担任主席？")
+    assert ans.doc_id == EO_AI and "10.1(a)" in ans.clause_ids and "Management and Budget" in ans.answer, ans.answer
 
 
 def test_a_chinese_question_opening_on_a_kind_of_document_is_about_that_kind(plans):

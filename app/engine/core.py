@@ -805,6 +805,12 @@ class PolicyQA:
             doc = near[0].clause.doc_id if near else scope[0]
             return self._abstain(q, decision.refusals.get(doc) or next(iter(decision.refusals.values())), near)
         docs = set(decision.docs)
+        # a body of another document ("interagency council" is also the climate order's) is not the one asked about
+        # (an office it names still says what it asks about: "部长" read as a Secretary is a minister of this Act's)
+        asked_agencies = q.agencies
+        here = [a for a in q.agencies if any(a in v.agencies for v in self.documents() if v.doc_id in docs)]
+        if here != q.agencies:
+            q = replace(q, agencies=here)
         found = {d: cs for d, cs in found.items() if d in docs}
         if q.intent == "clause_lookup" and found:
             doc = self._likeliest(q, found)
@@ -882,7 +888,7 @@ class PolicyQA:
             # (an enterprise describing itself uses words the plan need not: less is asked of its question)
             floor = ZH_OBLIGATION_COVERAGE if q.intent == "obligation" else ZH_COVERAGE
             supported = supported or self._chinese().coverage(q.text, low) >= floor
-            weak = not (q.terms or q.agencies or supported) and top.dense_sim < 0.5
+            weak = not (q.terms or asked_agencies or supported) and top.dense_sim < 0.5
         # In a conversation, a question whose best clause is the one in view leans on it ("which
         # districts are first in line" after a question on hydrogen vehicles).
         in_view = q.leans_on_turn and any(h.clause.clause_id in q.prev_ids for h in hits)
