@@ -647,6 +647,10 @@ Targets
 
 Plans
 3 (1) The Minister must establish an air quality plan for each milestone year.
+
+Assessments
+4 (1) The Minister must assess progress towards each target every two years.
+(2) For the assessments referred to in sections 2 and 3, the Minister must use national monitoring network data.
 """
 
 
@@ -661,3 +665,16 @@ def test_a_target_set_in_words_for_the_year_asked_is_quoted_not_refused(tmp_path
     assert not in_words["abstained"] and "World Health Organization" in in_words["answer"], in_words["answer"]
     assert [c["clause_id"] for c in in_words["citations"]][:1] == ["2(2)"]
     assert later["abstained"], later["answer"]
+
+
+def test_a_provision_cited_to_say_which_thing_is_meant_is_no_lookup(tmp_path):
+    data = _ingested(tmp_path, "clean-air-accountability-act.txt", CLEAN_AIR_ACT)
+    lines = [
+        "What data does the Minister rely on for the assessments under sections 2 and 3?",
+        "What does section 3 say?",
+    ]
+    got = run_cli("ask", "--json", data_dir=data, stdin="\n".join(lines))
+    which, lookup = [json.loads(x) for x in got.stdout.splitlines()]
+    # the provision referring to sections 2 and 3 answers, not section 2 read out
+    assert which["intent"] != "clause_lookup" and "national monitoring network data" in which["answer"], which["answer"]
+    assert lookup["intent"] == "clause_lookup" and "air quality plan" in lookup["answer"], lookup["answer"]

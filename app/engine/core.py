@@ -824,6 +824,11 @@ class PolicyQA:
         within = {
             clause_key(c.doc_id, c.clause_id) for cs in self._lookup(wanted, list(found), None).values() for c in cs
         }
+        if within:
+            # ... and of the provisions referring to it: "the sources for the assessments under Articles 6 and 7"
+            # are in the article saying "For the assessments referred to in Articles 6 and 7, the Commission ..."
+            citing = _cites(wanted)
+            within |= {clause_key(c.doc_id, c.clause_id) for c in self._clauses_of(set(found)) if citing.search(c.text)}
         if not within and q.intent == "fact":
             # "how does the Act define X": the provisions that define X, where the documents have them
             within = self._defining(defined_term(q), docs)
@@ -1240,6 +1245,15 @@ def composed_clauses(qa: PolicyQA, composed: Composed) -> list[Clause]:
         if key in qa.index.by_key:
             out.append(qa.index.by_key[key])
     return out
+
+
+def _cites(wanted: str) -> re.Pattern:
+    """A reference to provision ``wanted`` in another's text: "Article 6", "Articles 6 and 7", "section 6(1)"."""
+    return re.compile(
+        rf"\b(?:Articles?|Sections?|Secs?\.|subsections?)\s+(?:[\w.()]+(?:,\s*|\s+(?:and|or|to)\s+))*"
+        rf"{re.escape(wanted)}(?!\w|\.\d)",
+        re.IGNORECASE,
+    )
 
 
 def _writes(text: str, phrase: str) -> bool:

@@ -283,12 +283,27 @@ def read_question(raw: str, registry: AgencyRegistry, glossary: Glossary, max_ch
     return q
 
 
+# A provision cited to say which thing is meant ("the assessments under Articles 6 and 7", "第6条规定的评估"): the
+# question asks about that thing, not what the provision says
+_QUALIFYING_REFERENCE = re.compile(
+    r"\b(?:under|referred to in|pursuant to|in accordance with|provided for in|set out in|for the purposes of)\s+"
+    r"(?:the\s+)?(?:Articles?|Sections?|Secs?\.|subsections?)\s"
+    r"|第[\d一二三四五六七八九十]+条(?:[和及、]第[\d一二三四五六七八九十]+条)*(?:规定|所述|所指)的",
+    re.IGNORECASE,
+)
+
+
 def classify(q: Question) -> str:
     """The question's intent (one of :data:`INTENTS`)."""
     text = q.text
     if q.clause_ids and not re.search(r"\d+(?:\.\d+)?\s*(?:%|percent|tons?)", text):
         # "how many ... under Sec. 5?", "by when must ... under section 9?": asked of that provision, not a lookup
-        if not (asks_quantity(text) or _DEADLINE.search(text) or re.search(r"\bwho\b|谁", text, re.I)):
+        if not (
+            asks_quantity(text)
+            or _DEADLINE.search(text)
+            or re.search(r"\bwho\b|谁", text, re.I)
+            or _QUALIFYING_REFERENCE.search(text)
+        ):
             return "clause_lookup"
     if q.asker and (_OBLIGATION.search(text) or _DUTIES.search(text)) and not _ASKS_WHO.search(text):
         # "I was just appointed to the Advisory Body. What do we have to produce?": that body's duties
