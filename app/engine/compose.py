@@ -67,19 +67,23 @@ def best_sentences(
     k: int = 2,
     prefer_numbers: bool = False,
     must_match: list[str] | None = None,
+    longer: bool = False,
 ) -> list[str]:
-    """The ``k`` sentences of a clause that best match the query, in the clause's order.
+    """The ``k`` sentences of a clause that best match the query, in the clause's order; with ``longer``, a word
+    the sentence writes longer counts for half ("chair" in "chairperson").
 
     Shared words count alike: weighting them by rarity was measured and lost follow-ups whose words are
     the plan's commonest ("the 2025 numbers for that"), docs/evaluation.md."""
     q = set(content_stems(query))
     asked_prefixes = {w[:5] for w in words(query)}
+    q_heads = {x for x in q if len(x) >= 5} if longer else set()
     sentences = body_sentences(clause)
     scored = []
     for i, s in enumerate(sentences):
         stems = set(content_stems(s))
         shared = q & stems
-        score = len(shared) / (1 + 0.02 * len(stems))
+        longer_forms = {x for x in stems - shared if any(x.startswith(h) for h in q_heads)}
+        score = (len(shared) + 0.5 * len(longer_forms)) / (1 + 0.02 * len(stems))
         if prefer_numbers and any(t.sentence == s for t in clause.targets):
             score += 3.0  # a figure question is answered by a sentence that sets a figure
             # ... in the unit it asks for ("what percentage": the sentence setting a percent)
@@ -280,7 +284,13 @@ class Composer:
         if c.consulted:
             lines.append(f"In consultation or coordination with: {self.names(c.consulted, q)} [{cid}].")
         names = [*c.lead, *c.responsible, *c.consulted]
-        quote = self.best(c, q.focus_text, k=2, must_match=names)
+        # a sentence naming one by the short form the document defines ("the Advisory Board") names it too
+        spelled = [*names, *(s for n in names if (row := self.registry.by_name.get(n)) for s in row.short)]
+        # (the sentence is picked by what is asked: the names of the agencies asked about are matched above)
+        asked = q.text if q.language == "en" and not q.own_text else q.focus_text
+        for name in sorted(spelled, key=len, reverse=True):  # ... nor by the words of their names
+            asked = re.sub(re.escape(name), " ", asked, flags=re.IGNORECASE)
+        quote = self.best(c, asked, k=2, must_match=spelled, longer=True)
         if c.context and not any(n in " ".join(quote) for n in names):
             # an item of a list whose lead-in names who acts ("the Secretary shall: (i) ...")
             lines.append(f'Under: "{c.context}"')
