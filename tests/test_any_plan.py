@@ -647,6 +647,8 @@ Targets
 
 Plans
 3 (1) The Minister must establish an air quality plan for each milestone year.
+(2) The Minister must establish the first air quality plan within one year after this Act comes into force.
+(3) Each later plan must be established at least three years before the beginning of the year to which it relates.
 
 Assessments
 4 (1) The Minister must assess progress towards each target every two years.
@@ -711,3 +713,10 @@ def test_who_question_quotes_the_sentence_on_what_is_asked_naming_the_body_by_it
     ans = json.loads(got.stdout)
     # "the Council" is the short form the regulation defines; "chair" is asked, "chairperson" written
     assert "shall elect its chairperson from among its members" in ans["answer"], ans["answer"]
+
+
+def test_how_far_ahead_is_answered_by_the_deadline_running_before_its_anchor(tmp_path):
+    data = _ingested(tmp_path, "clean-air-accountability-act.txt", CLEAN_AIR_ACT)
+    got = run_cli("ask", "--json", "How far ahead of its year must an air quality plan be established?", data_dir=data)
+    ans = json.loads(got.stdout)
+    assert "three years before" in ans["answer"] and "within one year" not in ans["answer"], ans["answer"]

@@ -1008,7 +1008,10 @@ class PolicyQA:
                         ans.retrieved = ans_hits
                         return ans
             kind = asked_deadline_kind(q.text)
-            fitting = [h for h in chosen if any(fits_kind(d, kind) for d in h.clause.deadlines)]
+            # a deadline of the kind asked ("how far ahead": "five years before ...") among the three nearest goes
+            # first, however near the others are
+            pool = hits[:3] if kind else chosen
+            fitting = [h for h in pool if any(fits_kind(d, kind) for d in h.clause.deadlines)]
             chosen = fitting + [h for h in chosen if h not in fitting]
             if not chosen:
                 ans = self._abstain(q, "when: the nearest clauses give no date, deadline or year for it.", hits)
