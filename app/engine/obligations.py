@@ -547,7 +547,10 @@ _PRODUCED = frozenset(
 )
 
 
-def _words(text: str) -> list[str]:
+_DETERMINERS = frozenset("a an the such each every any its their this that these those".split())
+
+
+def _singular_words(text: str) -> list[str]:
     """Every word but articles and determiners, in the singular ("an emissions reduction plan" → emission reduction
     plan); other forms stay apart ("reporting requirements" names no report)."""
     out = []
@@ -557,15 +560,12 @@ def _words(text: str) -> list[str]:
     return out
 
 
-_DETERMINERS = frozenset("a an the such each every any its their this that these those".split())
-
-
 def _produced_by(sentences: list[_Sentence]) -> None:
     """A duty laid on a thing an office is made to produce binds that office: "An emissions reduction plan must
     contain ..." binds the Minister, whom "The Minister must establish an emissions reduction plan" makes produce it.
-    The producer is the first sentence naming who must act with the thing's words after its modal verb."""
+    The producer is the nearest sentence (before it first) naming who must act with the thing right after its verb."""
     tasked = [
-        (i, _words(re.split(r"\b(?:must|shall)\b", s.a.sentence, maxsplit=1)[-1]))
+        (i, _singular_words(re.split(r"\b(?:must|shall)\b", s.a.sentence, maxsplit=1)[-1]))
         for i, s in enumerate(sentences)
         if s.acting and re.search(r"\b(?:must|shall)\b", s.a.sentence)
     ]
@@ -575,7 +575,7 @@ def _produced_by(sentences: list[_Sentence]) -> None:
         m = _THING_SUBJECT.match(s.a.sentence)
         if not m:
             continue
-        thing = _words(_QUALIFIER.sub("", m.group("thing")))
+        thing = _singular_words(_QUALIFIER.sub("", m.group("thing")))
         if not 1 <= len(thing) <= 6 or stem(thing[-1]) not in _PRODUCED:
             continue
         section = s.clause.clause_id.split("(")[0]
