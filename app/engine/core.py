@@ -120,13 +120,6 @@ ZH_OBLIGATION_COVERAGE = 0.3  # ... of an enterprise describing itself (as OBLIG
 ZH_COVERAGE = 0.5  # share of a Chinese question's words the best clause holds for it to count as supported
 TRANSLATED_HELD = 3  # of those words the best clause must hold (or half of them) for the question to count as supported
 DATED_NEAR = 0.9  # a clause's deadline answers "by when" only when it is this close to the best clause
-
-
-def _TARGET_FOR_YEAR(year: int) -> re.Pattern:  # noqa: N802 (a pattern per year, named as the others)
-    """A sentence saying what the target for ``year`` is: "the ... target for 2030 is ..."."""
-    return re.compile(rf"\btargets?\b[^.;]{{0,60}}\b{year}\b[^.;]{{0,20}}?\b(?:is|are|shall be|must be)\b", re.I)
-
-
 GOAL_IN_WORDS = 0.6  # share of a target question's words the best clause must hold to answer it in words
 # "the targets for crop straw and for rural sewage": two figures asked in one question
 _JOINS_TWO = re.compile(r"\band\b|以及|和|及|与", re.IGNORECASE)
@@ -955,7 +948,7 @@ class PolicyQA:
                     h
                     for h in hits[:3]
                     if (said := best_sentences(h.clause, q.focus_text, k=2))
-                    and any(_TARGET_FOR_YEAR(y).search(x) for x in said for y in asked_years)
+                    and any(_target_for_year(y).search(x) for x in said for y in asked_years)
                     and self.coverage(unasked, " ".join(said)) >= GOAL_IN_WORDS
                 ]
                 if stated:
@@ -1248,6 +1241,11 @@ def composed_clauses(qa: PolicyQA, composed: Composed) -> list[Clause]:
         if key in qa.index.by_key:
             out.append(qa.index.by_key[key])
     return out
+
+
+def _target_for_year(year: int) -> re.Pattern:
+    """A sentence saying what the target for ``year`` is: "the ... target for 2030 is ..."."""
+    return re.compile(rf"\btargets?\b[^.;]{{0,60}}\b{year}\b[^.;]{{0,20}}?\b(?:is|are|shall be|must be)\b", re.I)
 
 
 def _cites(wanted: str) -> re.Pattern:
