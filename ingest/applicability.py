@@ -63,7 +63,8 @@ class _Cues:
     agencies_consulted: re.Pattern
     agency_offices: re.Pattern
     agency_not: re.Pattern
-    unit_aliases: list[tuple[re.Pattern, str]]
+    unit_alias: re.Pattern  # every unit spelling of the file, one named group each (u0, u1, ...), in file order
+    unit_names: list[str]  # the documents' spelling of each group's unit
     verbs: frozenset[str]
     concepts: list[tuple[re.Pattern, list[str]]]
 
@@ -96,7 +97,10 @@ def cues() -> _Cues:
         agencies_consulted=re.compile(data["agencies_consulted"], re.IGNORECASE),
         agency_offices=re.compile(data["agency_offices"]),
         agency_not=re.compile(data["agency_not"]),
-        unit_aliases=[(word(k), v) for k, v in data["unit_aliases"].items()],
+        unit_alias=re.compile(
+            "|".join(rf"(?P<u{k}>\b(?:{p})\b)" for k, p in enumerate(data["unit_aliases"])), re.IGNORECASE
+        ),
+        unit_names=list(data["unit_aliases"].values()),
         verbs=frozenset(data["verbs"].split()),
         concepts=[(word(c["when"]), [m.strip() for m in c["means"].split(",")]) for c in data.get("concepts", [])],
     )
@@ -391,14 +395,6 @@ def concepts_of(text: str) -> list[tuple[str, list[str]]]:
 def normalise_units(text: str) -> str:
     """A profile's unit spellings as documents print them ("40 t/h" → "40 tons/hour"), in one pass: a spelling
     put in is not read again ("FLOP" → "integer or floating-point operations" stays that)."""
-    aliases = cues().unit_aliases
-    out, pos = [], 0
-    while True:
-        found = [(m.start(), k, m) for k, (pattern, _) in enumerate(aliases) if (m := pattern.search(text, pos))]
-        found = [f for f in found if f[2].end() > f[2].start()]
-        if not found:
-            break
-        start, k, m = min(found, key=lambda f: (f[0], f[1]))
-        out += [text[pos:start], aliases[k][1]]
-        pos = m.end()
-    return "".join(out) + text[pos:]
+    c = cues()
+    # at each place the first spelling of the file that matches there wins
+    return c.unit_alias.sub(lambda m: c.unit_names[int(next(k for k, v in m.groupdict().items() if v)[1:])], text)

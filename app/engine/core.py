@@ -34,6 +34,7 @@ from policyqa.engine.grounding import check
 from policyqa.engine.index import LiveIndex, clause_key
 from policyqa.engine.places import Places, places_for
 from policyqa.engine.question import (
+    PROVISION_WORD,
     Question,
     asks_quantity,
     asks_yes_no,
@@ -1251,7 +1252,7 @@ def _target_for_year(year: int) -> re.Pattern:
 def _cites(wanted: str) -> re.Pattern:
     """A reference to provision ``wanted`` in another's text: "Article 6", "Articles 6 and 7", "section 6(1)"."""
     return re.compile(
-        rf"\b(?:Articles?|Sections?|Secs?\.|subsections?)\s+(?:[\w.()]+(?:,\s*|\s+(?:and|or|to)\s+))*"
+        rf"\b{PROVISION_WORD}\s+(?:[\w.()]+(?:,\s*|\s+(?:and|or|to)\s+))*"
         rf"{re.escape(wanted)}(?!\w|\.\d)",
         re.IGNORECASE,
     )

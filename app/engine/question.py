@@ -283,11 +283,13 @@ def read_question(raw: str, registry: AgencyRegistry, glossary: Glossary, max_ch
     return q
 
 
+# The words a document's provision is cited by ("Article 6", "Sections 2 and 3", "Sec. 4.2", "subsection (1)")
+PROVISION_WORD = r"(?:Articles?|Sections?|Secs?\.|subsections?)"
 # A provision cited to say which thing is meant ("the assessments under Articles 6 and 7", "第6条规定的评估"): the
 # question asks about that thing, not what the provision says
 _QUALIFYING_REFERENCE = re.compile(
     r"\b(?:under|referred to in|pursuant to|in accordance with|provided for in|set out in|for the purposes of)\s+"
-    r"(?:the\s+)?(?:Articles?|Sections?|Secs?\.|subsections?)\s"
+    rf"(?:the\s+)?{PROVISION_WORD}\s"
     r"|第[\d一二三四五六七八九十]+条(?:[和及、]第[\d一二三四五六七八九十]+条)*(?:规定|所述|所指)的",
     re.IGNORECASE,
 )
