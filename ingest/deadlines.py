@@ -9,7 +9,7 @@ Three kinds:
 - ``date``: a calendar date or year: "no later than December 1, 2024", "By February 2022", "by fiscal year 2025",
   "by no later than the end of 2023".
 - ``recurring``: "annually", "at least annually thereafter", "every five years", "at least once every two
-  years", "each year", "biennially", "an annual update".
+  years", "each year", "at least once each quarter", "biennially", "an annual update".
 
 What is not a deadline: "from time to time", "periodically", a duration on its own ("for 2 years"), an
 extension ("extend the time limit ... by 90 days"), a start ("Starting in January 2022"), a period ("until
@@ -77,10 +77,10 @@ _DATED = re.compile(
 )
 _RECURRING = re.compile(
     rf"\b(?:at\s+least\s+)?(?:once\s+|twice\s+)?every\s+(?:(?:{_NUM})\s+)?(?:calendar\s+|fiscal\s+)?"
-    rf"(?:days?|weeks?|months?|years?)\b"
+    rf"(?:days?|weeks?|months?|quarters?|years?)\b"
     r"|\b(?:at\s+least\s+)?(?:annually|biennially|triennially|semi-?annually|quarterly|yearly)(?:\s+thereafter)?\b"
-    r"|\b(?:once|twice)\s+(?:a|per|each)\s+(?:year|month|week)\b"
-    r"|\b(?:each|every)\s+(?:calendar\s+|fiscal\s+)?year\b"
+    r"|\b(?:at\s+least\s+)?(?:once|twice)\s+(?:a|per|each|in\s+each)\s+(?:year|quarter|month|week)\b"
+    r"|\b(?:each|every)\s+(?:calendar\s+|fiscal\s+)?(?:year|quarter)\b"
     r"|\ban?\s+(?:annual|biennial|triennial|quarterly|yearly|semi-?annual)\s+(?:[\w-]+\s+){0,4}?"
     r"(?:report|update|review|assessment|plan|statement|summary|survey|meeting|conference|evaluation|audit|"
     r"inventory|budget|basis|submission|certification|notice)s?\b",

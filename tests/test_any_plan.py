@@ -373,6 +373,39 @@ def test_a_chinese_question_is_scoped_by_a_proper_name_or_a_short_form_only_some
     assert ans.doc_id == EO_AI and "10.1(a)" in ans.clause_ids and "Management and Budget" in ans.answer, ans.answer
 
 
+def test_the_english_name_a_chinese_question_writes_out_is_what_the_quoted_provision_is_about(plans):
+    # many provisions of the AI order write "Chief AI Officer": one of them answers, not one nearer in
+    # dictionary words ("designate" and "officer" alone)
+    ans = plans.answer("首席人工智能官（Chief AI Officer）由谁指定？")
+    assert ans.doc_id == EO_AI and "Chief AI Officer" in ans.answer, ans.answer
+
+
+def test_a_deadline_counted_from_the_event_the_question_names_answers_it(plans):
+    # the AI order's "within 60 days of the issuance of the guidance", not the council's "within 60 days of the date
+    # of this order" nearer in words
+    for question in (
+        "How soon after the guidance is issued must agencies designate a Chief AI Officer?",
+        "指南发布之后，各机构必须在多少天内指定首席人工智能官（Chief AI Officer）？",
+    ):
+        ans = plans.answer(question)
+        assert ans.clause_ids[:1] == ["10.1(b)(i)"] and "issuance of the guidance" in ans.answer, ans.answer
+    # ... and a question naming no event is not moved by a provision whose event shares its words
+    ans = plans.answer("When must OMB issue its guidance on federal government use of AI?")
+    assert "150 days" in ans.answer, ans.answer
+
+
+def test_a_short_form_no_plan_writes_is_spelled_out_from_the_name_whose_initials_it_is(plans):
+    # "CESD": the Commissioner of the Environment and Sustainable Development, two small words between initials;
+    # in a Chinese question, in the English it writes out
+    for question in (
+        "How often must the CESD examine and report on mitigation measures?",
+        "专员（CESD）每隔几年要审查一次减缓措施？",
+    ):
+        ans = plans.answer(question)
+        assert ans.doc_id == ACT and ans.clause_ids[:1] == ["24(1)"], ans.answer
+        assert "once every five years" in ans.answer, ans.answer
+
+
 def test_a_chinese_question_opening_on_a_kind_of_document_is_about_that_kind(plans):
     q, _ = plans.read("行政令是否规定了石油和天然气行业甲烷减排的具体百分比目标？")
     assert set(plans.scope(q)) == {EO_CLIMATE, EO_AI, EO_NUCLEAR}
@@ -720,3 +753,52 @@ def test_how_far_ahead_is_answered_by_the_deadline_running_before_its_anchor(tmp
     got = run_cli("ask", "--json", "How far ahead of its year must an air quality plan be established?", data_dir=data)
     ans = json.loads(got.stdout)
     assert "three years before" in ans["answer"] and "within one year" not in ans["answer"], ans["answer"]
+
+
+PILOTAGE_ORDER = """Executive Order on Harbour Pilotage
+
+Sec. 1. Purpose. This order coordinates pilotage, towage and berthing across the harbours of the State.
+
+Sec. 2. Coordination. (a) To coordinate pilotage across the harbours, within 60 days of the date of this order, \
+the Director of Marine Safety shall convene and chair a harbour safety council.
+(b) The harbour safety council shall meet at least once each quarter and shall publish a summary of each meeting.
+(c) Each port authority shall be represented on the harbour safety council by an appropriate official.
+
+Sec. 3. Pilotage Advisory Board. (a) There is established a Pilotage Advisory Board.
+(b) The Board shall consist of the following members, or their designees:
+(i) the Chairman of the Port Users Association;
+(ii) the Chairman of the Fishing Fleet Association;
+(iii) the Chairman of the Towage Operators Committee;
+(iv) the Commissioner of Customs.
+
+Sec. 4. Reports. The Director of Marine Safety shall report to the Governor each year on pilotage incidents.
+"""
+
+
+def test_who_chairs_is_answered_by_the_provision_naming_who_acts_not_a_nearer_one_naming_no_one(tmp_path):
+    data = _ingested(tmp_path, "harbour-pilotage-order.txt", PILOTAGE_ORDER)
+    lines = [
+        "港口安全委员会（harbour safety council）由谁担任主席？",  # who chairs: 2(a), not 2(c) on who sits on it
+        "协调引航的委员会（harbour safety council）由谁担任主席？",
+        "委员会（harbour safety council）多久开一次会？",  # how often: "at least once each quarter"
+    ]
+    got = [
+        json.loads(line) for line in run_cli("ask", "--json", data_dir=data, stdin="\n".join(lines)).stdout.splitlines()
+    ]
+    for ans in got[:2]:
+        assert [c["clause_id"] for c in ans["citations"]] == ["2(a)"], ans["answer"]
+        assert "Director of Marine Safety" in ans["answer"] and "names no" not in ans["answer"], ans["answer"]
+    assert "once each quarter" in got[2]["answer"] and "2(b)" in got[2]["answer"], got[2]["answer"]
+
+
+def test_a_glossary_term_no_indexed_plan_writes_leaves_a_chinese_question_to_the_dictionary(tmp_path):
+    from policyqa.engine.core import PolicyQA
+    from policyqa.settings import Settings
+
+    data = _ingested(tmp_path, "harbour-pilotage-order.txt", PILOTAGE_ORDER)
+    qa = PolicyQA(Settings(data_dir=data))
+    # 港口 is in the corpus glossary as the Chongqing plan's "ports, airports and freight hubs", which this order
+    # never writes: its own words for the question ("chairman", "committee") are read instead
+    q, _ = qa.read("港口安全委员会由谁担任主席？")
+    assert not any("airports" in t for t in q.terms), q.terms
+    assert "chairman" in q.translated, q.translated

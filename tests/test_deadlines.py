@@ -110,6 +110,20 @@ def test_words_for_numbers_recurring_duties_and_what_is_no_deadline():
     assert deadlines[4].date == "2026-03-31" and deadlines[6].date == "2028"
 
 
+def test_a_duty_recurring_each_quarter_or_month_is_a_recurring_deadline():
+    text = (
+        "(a) The council shall meet at least once each quarter and publish a summary of each meeting.\n\n"
+        "(b) The Board shall report twice a year to the Governor, and review its list every quarter.\n\n"
+        "(c) Operators shall test the alarms once per month."
+    )
+    assert [(d.kind, d.text) for d in extract_deadlines(text)] == [
+        ("recurring", "at least once each quarter"),
+        ("recurring", "twice a year"),
+        ("recurring", "every quarter"),
+        ("recurring", "once per month"),
+    ]
+
+
 def test_markdown_plan_with_a_target_year_has_no_deadline():
     text = "## 2.1 Buildings\n\nWe will retrofit 10,000 households by 2030 and cut energy use by 30 percent by 2035."
     assert extract_deadlines(text) == []

@@ -45,7 +45,7 @@ from policyqa.engine.question import (
     without_quantity_asked,
 )
 from policyqa.engine.retrieval import ClauseHit, HybridRetriever
-from policyqa.engine.rules import DOCUMENT_KINDS, document_text, years_in
+from policyqa.engine.rules import DOCUMENT_KINDS, SELF_REFERENCE, document_text, years_in
 from policyqa.engine.text import STOPWORDS, content_stems, numbers, stem, stem_pairs, words
 from policyqa.errors import PolicyQAError
 from policyqa.settings import Settings, get_settings
@@ -158,7 +158,12 @@ _ASKS_HOLDER = re.compile(
     re.IGNORECASE,
 )
 _FILLED_BY_CHOICE = re.compile(r"\b(?:designat|appoint|select|nominat|choos|chose)\w*", re.IGNORECASE)
-PHRASE_BOOST = 0.003  # per question phrase (two neighbouring content words) in at most two candidates
+# "how soon after the guidance is issued", "协议达成后": a span counted from an event the question names
+_ASKS_FROM_EVENT = re.compile(r"\b(?:after|following|once|since)\b|[^\d\s]后|之后|以后", re.IGNORECASE)
+# someone acting in a provision: "The Chair may grant", not "shall be represented" or a name in a list
+_SOMEONE_ACTS = re.compile(r"\b(?:shall|must|may|will)\s+(?!(?:not\s+)?be\b)[a-z]+", re.IGNORECASE)
+LEAD_NEAR = 0.9  # a provision naming who acts answers "who" before a nearer one naming no one, this close to it
+PHRASE_BOOST = 0.003  # per phrase of the question (two neighbouring content words) in at most two candidates
 # An enterprise describes itself in words the plan need not use ("a cement clinker line on a greenfield
 # site"): its question is weak only when even fewer of its words are in the best clause (dev split).
 OBLIGATION_COVERAGE = 0.25
@@ -335,11 +340,10 @@ class PolicyQA:
 
     def _spell_out(self, q: Question) -> Question:
         """Spell out a short form the plans never write but whose words they do ("an ERP" → "an emissions
-        reduction plan"): the phrase of the plans' text whose words' initials it is, when one phrase is."""
-        if q.language != "en":
-            return q
+        reduction plan"): the phrase of the plans' text whose words' initials it is, when one phrase is. A
+        Chinese question's short form ("专员（CESD）") is spelled out in the English it writes."""
         known = {m.start for m in self.registry.find(q.text, informal=True)}
-        text = q.text
+        text, written = q.text, list(q.written_english)
         for m in list(_SHORT_FORM.finditer(q.text)):
             letters = m.group(1)
             if m.start() in known or stem(letters.lower()) in self.index.vocabulary:
@@ -347,7 +351,7 @@ class PolicyQA:
             if self.glossary.english_terms(letters):  # the corpus glossary spells it out already
                 continue
             # the initials of the content words, joined by a small word or none ("small and medium-sized enterprises")
-            joint = r"[\s-]+(?:(?:and|of|the|for|on|in)\s+)?"
+            joint = r"[\s-]+(?:(?:and|of|the|for|on|in)\s+){0,2}"
             initials = joint.join(rf"{ch}[a-z]{{2,}}(?:-[a-z]+)*" for ch in letters.lower())
             pattern = re.compile(rf"\b{initials}\b", re.I)
             said = [" ".join(p.lower().split()) for c in self.index.clauses for p in pattern.findall(c.text)]
@@ -358,7 +362,8 @@ class PolicyQA:
                 phrase = min((p for p in said if re.sub(r"s$", "", p) == found[0][0]), key=len)
                 plural = m.group(0).endswith("s") and not phrase.endswith("s")
                 text = text.replace(m.group(0), phrase + ("s" if plural else ""), 1)
-        return replace(q, text=text) if text != q.text else q
+                written = [w.replace(m.group(0), phrase) for w in written]
+        return replace(q, text=text, written_english=written) if text != q.text else q
 
     def _unsupported_terms(self, q: Question) -> list[str]:
         """Words of the question that the plan never uses (typo-fixed, glossary-expanded)."""
@@ -722,7 +727,8 @@ class PolicyQA:
             # a corpus glossary entry found only by a function word of the question ("依据" → its plan's
             # source document) names nothing the question asks about
             kept = self.glossary.english_terms(q.text, ignore=CHINESE_STOPWORDS)
-            q.terms = [t for t in q.terms if t in kept]
+            # ... and nor does one no indexed document writes (a plan's glossary, asked of another plan)
+            q.terms = [t for t in q.terms if t in kept and any(v.mentions(t) for v in self.documents())]
         if q.language == "zh" and not q.agencies:
             # "农业部长", "环境部长": an official a document names (Secretary of Agriculture, Minister of
             # the Environment); a body read word by word ("能源部") is too loose to scope by
@@ -993,6 +999,11 @@ class PolicyQA:
             # the deadline of the clause about what is asked (or one nearly as close): another clause's
             # deadline would be a confident wrong answer
             chosen = [h for h in hits[:3] if h.score >= DATED_NEAR * hits[0].score and dated_sentences(h.clause)]
+            # a deadline counted from the event the question names ("after a voluntary agreement is reached",
+            # "自愿协议达成后") answers before the nearer ones counted from something else
+            named = [h for h in hits if _ASKS_FROM_EVENT.search(q.text) and self._counts_from_asked(q, h.clause)]
+            if named and (not chosen or not self._counts_from_asked(q, chosen[0].clause)):
+                chosen = named[:1] + [h for h in chosen if h is not named[0]]
             # "by what year" / "on what date": "within 90 days of this order" names neither
             for asks, written, what in ((_ASKS_YEAR, _YEAR_IN, "year"), (_ASKS_DATE, _DATE_IN, "date")):
                 if asks.search(q.text):
@@ -1034,11 +1045,44 @@ class PolicyQA:
             )
             ans.retrieved = ans_hits
             return ans
+        if q.intent == "lead":
+            hits = self._naming_first(hits)
         composer = getattr(self.composer, q.intent if q.intent in {"lead", "target", "obligation"} else "fact")
         composed = composer(q, hits)
         result = self._finish(q, composed, [h.clause for h in hits], hits, t0)
         result.timings["retrieve_ms"] = round(retrieve_ms, 2)
         return result
+
+    @staticmethod
+    def _naming_first(hits: list[ClauseHit]) -> list[ClauseHit]:
+        """``hits`` for a who question: when the best provision has no one act (a member in a list, "each port
+        authority shall be represented on the council"), one of the next two naming who acts, nearly as close,
+        answers first ("the Director shall convene and chair the council"). A provision where someone acts
+        whom no list holds ("The Chair may grant leave") still answers."""
+        top = hits[0].clause
+        if not top.text.strip() or top.lead or top.responsible or top.consulted or _SOMEONE_ACTS.search(top.text):
+            return hits
+        naming = [
+            h for h in hits[1:3] if h.score >= LEAD_NEAR * hits[0].score and (h.clause.lead or h.clause.responsible)
+        ]
+        return naming[:1] + [h for h in hits if h not in naming[:1]]
+
+    def _counts_from_asked(self, q: Question, clause: Clause) -> bool:
+        """Whether a deadline of ``clause`` counts from an event the question names: most of the anchor's own
+        words are the question's ("within 30 days after any voluntary agreement is reached"). The document's
+        own date ("of this order") is no event a question names."""
+        asked = set(content_stems(q.search_text)) - self._asking()
+        for d in clause.deadlines:
+            if not d.anchor or SELF_REFERENCE.search(d.anchor):
+                continue
+            own = set(content_stems(d.anchor)) - self._asking()
+            # (a stem begun by another is the same word: "issued" is the "issuance" of the guidance)
+            held = [
+                w for w in own if any(w.startswith(a) or a.startswith(w) for a in asked if min(len(a), len(w)) >= 4)
+            ]
+            if own and 2 * len(held) >= len(own):
+                return True
+        return False
 
     @staticmethod
     def _post_filled_by_choice(q: Question, clause: Clause) -> str:
@@ -1143,6 +1187,9 @@ class PolicyQA:
         q_pairs = stem_pairs(q.own_text or q.text) if q.language == "en" else frozenset()
         pairs = {key: q_pairs & stem_pairs(self.index.by_key[key].text) for key in keys} if q_pairs else {}
         seen = Counter(p for found in pairs.values() for p in found)
+        # The English a Chinese question writes out ("（interagency council）") names what it asks about: a
+        # candidate writing that name, however many do, is about it.
+        names = [n for n in (stem_pairs(w) for w in q.written_english) if n] if q.language == "zh" else []
         operative = not _ASKS_WHY.search(q.text)
         for key in keys:
             c = self.index.by_key[key]
@@ -1169,6 +1216,9 @@ class PolicyQA:
             if c.targets and asked_figures & {n for t in c.targets for n in numbers(t.value_text)}:
                 extra += 0.01
             extra += PHRASE_BOOST * sum(1 for p in pairs.get(key, ()) if seen[p] <= 2)
+            if names:  # (a section heading naming it names what each provision under it is about)
+                written = stem_pairs(c.text) | stem_pairs(c.heading_text)
+                extra += PHRASE_BOOST * sum(1 for n in names if n <= written)
             if extra:
                 boost[key] = extra
         return boost

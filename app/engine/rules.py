@@ -28,7 +28,8 @@ DOCUMENT_KINDS = (
     "legislation",
     "strategy",
 )
-_SELF_REFERENCE = re.compile(rf"\bthis ({'|'.join(DOCUMENT_KINDS)})\b", re.IGNORECASE)
+# "this order", "this Act": a document speaking of itself
+SELF_REFERENCE = re.compile(rf"\bthis ({'|'.join(DOCUMENT_KINDS)})\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,7 @@ def document_facts(clauses: list[Clause]) -> DocumentFacts:
     target_years = {t.year for c in clauses for t in c.targets if t.year}
     target_years |= {int(d.date[:4]) for c in clauses for d in c.deadlines if d.date[:4].isdigit()}
     r = rules()
-    kinds = Counter(k.lower() for k in _SELF_REFERENCE.findall(text))
+    kinds = Counter(k.lower() for k in SELF_REFERENCE.findall(text))
     return DocumentFacts(
         years=sorted(set(years_in(text))),
         target_years=sorted(target_years),
