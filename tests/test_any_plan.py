@@ -406,6 +406,15 @@ def test_a_short_form_no_plan_writes_is_spelled_out_from_the_name_whose_initials
         assert "once every five years" in ans.answer, ans.answer
 
 
+def test_a_term_quoted_in_chinese_is_read_as_the_term_a_plan_defines(plans):
+    # no English written out: the quoted words' dictionary readings are every word of one defined term
+    ans = plans.answer("行政令中“两用基础模型”是指什么？")
+    assert ans.doc_id == EO_AI and ans.clause_ids[:1] == ["3(k)"], ans.answer
+    assert "tens of billions of parameters" in ans.answer, ans.answer
+    ans = plans.answer("“里程碑年”指哪些年份？")
+    assert ans.doc_id == ACT and ans.clause_ids[:1] == ["2"] and "2035" in ans.answer, ans.answer
+
+
 def test_a_chinese_question_opening_on_a_kind_of_document_is_about_that_kind(plans):
     q, _ = plans.read("行政令是否规定了石油和天然气行业甲烷减排的具体百分比目标？")
     assert set(plans.scope(q)) == {EO_CLIMATE, EO_AI, EO_NUCLEAR}

@@ -41,6 +41,7 @@ from policyqa.engine.question import (
     classify,
     defined_term,
     defining_pattern,
+    quoted_chinese_term,
     read_question,
     without_quantity_asked,
 )
@@ -162,6 +163,12 @@ _FILLED_BY_CHOICE = re.compile(r"\b(?:designat|appoint|select|nominat|choos|chos
 _ASKS_FROM_EVENT = re.compile(r"\b(?:after|following|once|since)\b|[^\d\s]后|之后|以后", re.IGNORECASE)
 # someone acting in a provision: "The Chair may grant", not "shall be represented" or a name in a list
 _SOMEONE_ACTS = re.compile(r"\b(?:shall|must|may|will)\s+(?!(?:not\s+)?be\b)[a-z]+", re.IGNORECASE)
+# a term a document defines: "milestone year means", "The term “AI model” means"
+_DEFINED = re.compile(
+    r"(?:^|(?<=[.;:]\s)|(?<=\bterm\s))[“\"‘]?([A-Za-z][A-Za-z -]{2,60}?)[”\"’]?\s*(?:\([^)]*\)\s*)?"
+    r"(?:means|has the meaning|refers to|is defined as|shall mean)\b",
+    re.MULTILINE,
+)
 LEAD_NEAR = 0.9  # a provision naming who acts answers "who" before a nearer one naming no one, this close to it
 PHRASE_BOOST = 0.003  # per phrase of the question (two neighbouring content words) in at most two candidates
 # An enterprise describes itself in words the plan need not use ("a cement clinker line on a greenfield
@@ -619,6 +626,26 @@ class PolicyQA:
         using = {clause_key(c.doc_id, c.clause_id) for c in self._clauses_of(docs) if phrase.search(c.text)}
         return using if len(using) <= DEFINING_USES else set()
 
+    def _term_read_in_chinese(self, q: Question, docs: set[str]) -> str:
+        """The term a Chinese question asks the meaning of, quoted in Chinese ("“里程碑年”具体指哪几年"): the
+        term a document of ``docs`` defines ("milestone year means ...") whose every word is a reading of the
+        quoted words, the longest such; "" when none is."""
+        quoted = quoted_chinese_term(q)
+        if not quoted:
+            return ""
+        read = {w.lower() for _, found in self._chinese().word_readings(quoted) for w, _ in found}
+
+        def named(term: str) -> list[str]:  # (a hyphenated word is one word: "dual-use")
+            return [w for w in re.findall(r"[a-z]+(?:-[a-z]+)*", term.lower()) if w not in STOPWORDS]
+
+        fits = [
+            t
+            for c in self._clauses_of(docs)
+            for t in _DEFINED.findall(c.text)
+            if named(t) and all(w in read for w in named(t))
+        ]
+        return max(fits, key=lambda t: len(named(t)), default="")
+
     def officials_of(self, body: str, docs: set[str]) -> list[str]:
         """Officials of ``docs`` whose title names ``body`` ("Chair of the Council on Environmental Quality"), or
         who head it by the name of its field ("the Department of Labor" → "Secretary of Labor")."""
@@ -831,7 +858,7 @@ class PolicyQA:
             within |= {clause_key(c.doc_id, c.clause_id) for c in self._clauses_of(set(found)) if citing.search(c.text)}
         if not within and q.intent == "fact":
             # "how does the Act define X": the provisions that define X, where the documents have them
-            within = self._defining(defined_term(q), docs)
+            within = self._defining(defined_term(q) or self._term_read_in_chinese(q, docs), docs)
         # a body acts through its officials: "what does CEQ do" is also what its Chair must do
         acting = (
             [q.agencies[0], *self.officials_of(q.agencies[0], docs)]

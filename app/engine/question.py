@@ -110,6 +110,18 @@ def defined_term(q: Question) -> str:
     return term if len(term) >= 3 else ""
 
 
+_QUOTED_ZH = re.compile(r"[“\"‘「]([^”\"’」]{2,20})[”\"’」]")
+
+
+def quoted_chinese_term(q: Question) -> str:
+    """The Chinese term a Chinese question quotes and asks the meaning of ("本法中“里程碑年”具体指哪几年？"),
+    or ""."""
+    if q.language != "zh" or not _DEFINE_ZH.search(q.text):
+        return ""
+    quoted = _QUOTED_ZH.search(q.text)
+    return quoted.group(1) if quoted else ""
+
+
 def defining_pattern(term: str) -> re.Pattern:
     """What a sentence defining ``term`` looks like: "The term “AI model” means", "milestone year means",
     "X has the meaning assigned by"."""
