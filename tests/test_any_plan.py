@@ -415,6 +415,12 @@ def test_a_term_quoted_in_chinese_is_read_as_the_term_a_plan_defines(plans):
     assert ans.doc_id == ACT and ans.clause_ids[:1] == ["2"] and "2035" in ans.answer, ans.answer
 
 
+def test_a_chinese_question_on_an_item_is_supported_by_the_lead_in_it_is_read_with(plans):
+    # the item names spent fuel; the report and its 240 days are in the lead-in ("... submit a report that includes:")
+    ans = plans.answer("乏燃料回收的报告，命令给了几天时间？")
+    assert not ans.abstained and ans.doc_id == EO_NUCLEAR and "240 days" in ans.answer, ans.answer
+
+
 def test_a_chinese_question_opening_on_a_kind_of_document_is_about_that_kind(plans):
     q, _ = plans.read("行政令是否规定了石油和天然气行业甲烷减排的具体百分比目标？")
     assert set(plans.scope(q)) == {EO_CLIMATE, EO_AI, EO_NUCLEAR}

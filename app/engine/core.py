@@ -911,7 +911,9 @@ class PolicyQA:
                 or (top.dense_sim < 0.2 and not q.prev_ids)
             )
         else:  # a Chinese question is understood through its glossary terms, agency names and dictionary words
-            low = f"{top.clause.heading_text} {top.clause.text}".lower()
+            low = (
+                f"{top.clause.heading_text} {top.clause.context} {top.clause.text}".lower()
+            )  # (an item with its lead-in)
             # dictionary words count when the best clause holds most of them: a word-by-word reading is loose
             held = sum(1 for w in q.translated if w.lower() in low)
             supported = held >= TRANSLATED_HELD or (q.translated and held / len(q.translated) >= 0.5)
