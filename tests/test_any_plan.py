@@ -421,6 +421,12 @@ def test_a_chinese_question_on_an_item_is_supported_by_the_lead_in_it_is_read_wi
     assert not ans.abstained and ans.doc_id == EO_NUCLEAR and "240 days" in ans.answer, ans.answer
 
 
+def test_the_words_naming_a_plan_are_searched_by_neither_lane(plans):
+    # "the EU" says which plan; the regulation writes "the Union", and "(EU)" only in references to other acts
+    ans = plans.answer("What binding 2030 target does the EU set for itself?")
+    assert ans.doc_id == "eu-climate-law" and "55 %" in ans.answer and "1990" in ans.answer, ans.answer
+
+
 def test_a_chinese_question_opening_on_a_kind_of_document_is_about_that_kind(plans):
     q, _ = plans.read("行政令是否规定了石油和天然气行业甲烷减排的具体百分比目标？")
     assert set(plans.scope(q)) == {EO_CLIMATE, EO_AI, EO_NUCLEAR}

@@ -444,6 +444,13 @@ class PolicyQA:
         self.documents()
         return self._naming_pattern.sub(" ", text) if self._naming_pattern else text
 
+    def _searched(self, q: Question) -> str:
+        """What both retrieval lanes search for: the question without the words naming a document ("Chongqing's
+        work", "the EU's target": which plan, not words to match); a body's name keeps them ("European
+        Commission")."""
+        bodies = " ".join(q.agencies)
+        return f"{self._unnamed(q.search_text.removesuffix(bodies))} {bodies}".strip()
+
     def _asking(self) -> frozenset[str]:
         """Stems of the words a question uses to say what it wants and from which plan."""
         self.documents()
@@ -879,9 +886,10 @@ class PolicyQA:
             for key in self._heads_of(q.agencies, docs):
                 boost[key] = boost.get(key, 0.0) + HEAD_OF_BODY
         t_r = time.perf_counter()
-        q_vec = self.index.embed_query(q.search_text)
+        searched = self._searched(q)
+        q_vec = self.index.embed_query(searched)
         hits = self.retriever.search(
-            self._unnamed(q.search_text),  # "Chongqing's work": which plan, not a word to match
+            searched,
             k=self.settings.top_k * (ZH_DOCUMENT_DEPTH if q.language == "zh" else DOCUMENT_DEPTH),
             boost=boost,
             vector=q_vec,
