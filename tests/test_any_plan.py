@@ -427,6 +427,15 @@ def test_the_words_naming_a_plan_are_searched_by_neither_lane(plans):
     assert ans.doc_id == "eu-climate-law" and "55 %" in ans.answer and "1990" in ans.answer, ans.answer
 
 
+def test_what_a_body_does_starts_with_the_provision_saying_what_it_is_for(plans):
+    # "called the Net-Zero Advisory Body, whose mandate is to ...": no duty of its own, but what it exists for
+    ans = plans.answer("What is the Net-Zero Advisory Body for?")
+    assert ans.doc_id == ACT and ans.clause_ids[0] == "20(1)" and "independent advice" in ans.answer, ans.answer
+    # "The tasks of the Advisory Board shall include:" (its short form), quoted with the tasks it lists
+    ans = plans.answer("What are the functions of the European Scientific Advisory Board on Climate Change?")
+    assert ans.clause_ids[:2] == ["3(2)", "3(2)(a)"] and "IPCC" in ans.answer, ans.answer
+
+
 def test_a_chinese_question_opening_on_a_kind_of_document_is_about_that_kind(plans):
     q, _ = plans.read("行政令是否规定了石油和天然气行业甲烷减排的具体百分比目标？")
     assert set(plans.scope(q)) == {EO_CLIMATE, EO_AI, EO_NUCLEAR}

@@ -298,17 +298,24 @@ class Composer:
         return lines, quote
 
     def agency_duties(
-        self, q: Question, hits: list[ClauseHit], clauses: list[Clause], acting: list[str] | None = None
+        self,
+        q: Question,
+        hits: list[ClauseHit],
+        clauses: list[Clause],
+        acting: list[str] | None = None,
+        mandates: list[Clause] | None = None,
     ) -> Composed:
         """What an agency leads (else shares), quoting each clause; ``acting`` adds the officials it acts
-        through ("Chair of the Council on Environmental Quality" for the Council)."""
+        through ("Chair of the Council on Environmental Quality" for the Council); ``mandates`` (the provisions
+        saying what the body is for) come first."""
         agency = q.agencies[0]
         acting = acting or [agency]
-        led = [c for c in clauses if any(a in c.lead for a in acting)]
-        shared = [c for c in clauses if any(a in c.responsible for a in acting)]
+        mandates = mandates or []
+        led = [c for c in clauses if any(a in c.lead for a in acting) and c not in mandates]
+        shared = [c for c in clauses if any(a in c.responsible for a in acting) and c not in mandates]
         name = self.name(agency, q)
-        listed = led or shared
-        markers = "".join(f"[{c.clause_id}]" for c in listed)
+        duties = led or shared
+        markers = "".join(f"[{c.clause_id}]" for c in duties)
         if led and len(acting) > 1:
             intro = f"{self.names(acting, q)} are named to act in these provisions {markers}:"
         elif led:
@@ -316,13 +323,19 @@ class Composer:
         else:
             intro = f"{name} leads no clause; it shares responsibility for these {markers}:"
         # A short list says more of each clause: about eight sentences in all, two to four each.
-        per_clause = max(2, min(4, DUTY_SENTENCES // max(1, len(listed))))
-        lines, cites = [intro], []
-        for c in listed:
-            sentences = duty_sentences(c, agency, per_clause, self._naming_words())
-            quoted = " … ".join(f'"{s}"' for s in sentences)
-            lines.append(f"- {c.display_id}: {quoted} [{c.clause_id}]")
-            cites.append(self.cite(c, sentences))
+        per_clause = max(2, min(4, DUTY_SENTENCES // max(1, len(mandates) + len(duties))))
+        lines, cites = [], []
+        for head, listed in (
+            (f"What it is for {''.join(f'[{c.clause_id}]' for c in mandates)}:", mandates),
+            (intro, duties),
+        ):
+            if listed:
+                lines.append(head)
+            for c in listed:
+                sentences = duty_sentences(c, agency, per_clause, self._naming_words())
+                quoted = " … ".join(f'"{s}"' for s in sentences)
+                lines.append(f"- {c.display_id}: {quoted} [{c.clause_id}]")
+                cites.append(self.cite(c, sentences))
         return Composed("\n".join(lines), cites)
 
     def target(self, q: Question, hits: list[ClauseHit]) -> Composed:

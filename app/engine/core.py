@@ -169,6 +169,7 @@ _DEFINED = re.compile(
     r"(?:means|has the meaning|refers to|is defined as|shall mean)\b",
     re.MULTILINE,
 )
+_MANDATE = r"mandate|tasks?|functions?|role|purpose"  # what a body is for: "whose mandate is", "The tasks of X shall"
 LEAD_NEAR = 0.9  # a provision naming who acts answers "who" before a nearer one naming no one, this close to it
 PHRASE_BOOST = 0.003  # per phrase of the question (two neighbouring content words) in at most two candidates
 # An enterprise describes itself in words the plan need not use ("a cement clinker line on a greenfield
@@ -747,6 +748,21 @@ class PolicyQA:
         )
         return {clause_key(c.doc_id, c.clause_id) for c in self._clauses_of(docs) if pattern.search(c.text)}
 
+    def _mandates(self, body: str, clauses: list[Clause]) -> list[Clause]:
+        """The provisions of ``clauses`` saying what ``body``'s mandate or tasks are ("called the Net-Zero
+        Advisory Body, whose mandate is to ...", "The tasks of the Advisory Board shall include:"), each with
+        the items it lists."""
+        known = self.registry.resolve(body)
+        spellings = {s for s in ((known.name, *known.variants, *known.short) if known else (body,)) if len(s) > 3}
+        names = "|".join(re.escape(s) for s in sorted(spellings, key=len, reverse=True))
+        pattern = re.compile(
+            rf"\b(?:{names})\b,?\s+whose\s+(?:{_MANDATE})\b|\b(?:{_MANDATE})\s+of\s+(?:the\s+)?(?:{names})\b"
+            rf"\s+(?:is|are|shall|include)",
+            re.IGNORECASE,
+        )
+        stated = [c for c in clauses if pattern.search(c.text)]
+        return [x for c in stated for x in (c, *self.children(c)[:LOOKUP_CHILDREN])]
+
     def _clauses_of(self, docs: set[str]) -> list[Clause]:
         return [c for c in self.index.clauses if c.doc_id in docs]
 
@@ -875,7 +891,7 @@ class PolicyQA:
         # (a recital's "the Commission should ..." gives reasons: it is no duty of the Commission's)
         in_docs = [c for c in self._clauses_of(docs) if not c.preamble] if acting else []
         if any(a in c.lead or a in c.responsible for c in in_docs for a in acting):
-            composed = self.composer.agency_duties(q, [], in_docs, acting)
+            composed = self.composer.agency_duties(q, [], in_docs, acting, self._mandates(q.agencies[0], in_docs))
             cited = [self.index.by_key[clause_key(c.doc_id, c.clause_id)] for c in composed_clauses(self, composed)]
             return self._finish(q, composed, cited, [], t0)
 
