@@ -754,6 +754,8 @@ class PolicyQA:
         the items it lists."""
         known = self.registry.resolve(body)
         spellings = {s for s in ((known.name, *known.variants, *known.short) if known else (body,)) if len(s) > 3}
+        if not spellings:
+            return []
         names = "|".join(re.escape(s) for s in sorted(spellings, key=len, reverse=True))
         pattern = re.compile(
             rf"\b(?:{names})\b,?\s+whose\s+(?:{_MANDATE})\b|\b(?:{_MANDATE})\s+of\s+(?:the\s+)?(?:{names})\b"
@@ -935,9 +937,8 @@ class PolicyQA:
                 or (top.dense_sim < 0.2 and not q.prev_ids)
             )
         else:  # a Chinese question is understood through its glossary terms, agency names and dictionary words
-            low = (
-                f"{top.clause.heading_text} {top.clause.context} {top.clause.text}".lower()
-            )  # (an item with its lead-in)
+            # (an item is read with its lead-in)
+            low = f"{top.clause.heading_text} {top.clause.context} {top.clause.text}".lower()
             # dictionary words count when the best clause holds most of them: a word-by-word reading is loose
             held = sum(1 for w in q.translated if w.lower() in low)
             supported = held >= TRANSLATED_HELD or (q.translated and held / len(q.translated) >= 0.5)
