@@ -34,6 +34,7 @@ from policyqa.engine.grounding import check
 from policyqa.engine.index import LiveIndex, clause_key
 from policyqa.engine.places import Places, places_for
 from policyqa.engine.question import (
+    DEFINES,
     PROVISION_WORD,
     Question,
     asks_quantity,
@@ -166,7 +167,7 @@ _SOMEONE_ACTS = re.compile(r"\b(?:shall|must|may|will)\s+(?!(?:not\s+)?be\b)[a-z
 # a term a document defines: "milestone year means", "The term “AI model” means"
 _DEFINED = re.compile(
     r"(?:^|(?<=[.;:]\s)|(?<=\bterm\s))[“\"‘]?([A-Za-z][A-Za-z -]{2,60}?)[”\"’]?\s*(?:\([^)]*\)\s*)?"
-    r"(?:means|has the meaning|refers to|is defined as|shall mean)\b",
+    rf"(?:{DEFINES})\b",
     re.MULTILINE,
 )
 _MANDATE = r"mandate|tasks?|functions?|role|purpose"  # what a body is for: "whose mandate is", "The tasks of X shall"
@@ -733,14 +734,23 @@ class PolicyQA:
             w for w in content_stems(text) if w in mine and w not in self._asking() and not any(w in s for s in others)
         ]
 
+    def _spellings(self, bodies: list[str], unknown_as_written: bool = False) -> str:
+        """A regex alternation of every spelling of ``bodies`` longer than three letters (name, variants,
+        short forms), longest first; a body the registry does not know is taken as written when
+        ``unknown_as_written``, else left out. "" when none is left."""
+        spellings: set[str] = set()
+        for body in bodies:
+            known = self.registry.resolve(body)
+            found = (known.name, *known.variants, *known.short) if known else (body,) if unknown_as_written else ()
+            spellings |= {re.escape(s) for s in found if len(s) > 3}
+        return "|".join(sorted(spellings, key=len, reverse=True))
+
     def _heads_of(self, bodies: list[str], docs: set[str]) -> set[str]:
         """Keys of the provisions of ``docs`` that say who heads one of ``bodies`` ("X shall serve as Chair
         of the Council", "the Task Force shall be chaired by X"), in any of the bodies' spellings."""
-        known = [self.registry.resolve(b) for b in bodies]
-        spellings = [re.escape(s) for a in known if a for s in (a.name, *a.variants, *a.short) if len(s) > 3]
-        if not spellings:
+        names = self._spellings(bodies)
+        if not names:
             return set()
-        names = "|".join(sorted(set(spellings), key=len, reverse=True))
         pattern = re.compile(
             rf"\b(?:co-?|vice[ -])?(?:chair(?:person|man)?|head|director|convener)s? of (?:the )?(?:{names})\b"
             rf"|\b(?:{names})\b[^.;]{{0,40}}\b(?:co-?)?(?:chaired|headed|led|convened|directed|presided over) by\b",
@@ -752,11 +762,9 @@ class PolicyQA:
         """The provisions of ``clauses`` saying what ``body``'s mandate or tasks are ("called the Net-Zero
         Advisory Body, whose mandate is to ...", "The tasks of the Advisory Board shall include:"), each with
         the items it lists."""
-        known = self.registry.resolve(body)
-        spellings = {s for s in ((known.name, *known.variants, *known.short) if known else (body,)) if len(s) > 3}
-        if not spellings:
+        names = self._spellings([body], unknown_as_written=True)
+        if not names:
             return []
-        names = "|".join(re.escape(s) for s in sorted(spellings, key=len, reverse=True))
         pattern = re.compile(
             rf"\b(?:{names})\b,?\s+whose\s+(?:{_MANDATE})\b|\b(?:{_MANDATE})\s+of\s+(?:the\s+)?(?:{names})\b"
             rf"\s+(?:is|are|shall|include)",
@@ -1055,8 +1063,8 @@ class PolicyQA:
             chosen = [h for h in hits[:3] if h.score >= DATED_NEAR * hits[0].score and dated_sentences(h.clause)]
             # a deadline counted from the event the question names ("after a voluntary agreement is reached",
             # "自愿协议达成后") answers before the nearer ones counted from something else
-            named = [h for h in hits if _ASKS_FROM_EVENT.search(q.text) and self._counts_from_asked(q, h.clause)]
-            if named and (not chosen or not self._counts_from_asked(q, chosen[0].clause)):
+            named = [h for h in hits if self._counts_from_asked(q, h.clause)] if _ASKS_FROM_EVENT.search(q.text) else []
+            if named and (not chosen or chosen[0] not in named):  # (the chosen are among the hits)
                 chosen = named[:1] + [h for h in chosen if h is not named[0]]
             # "by what year" / "on what date": "within 90 days of this order" names neither
             for asks, written, what in ((_ASKS_YEAR, _YEAR_IN, "year"), (_ASKS_DATE, _DATE_IN, "date")):

@@ -122,13 +122,17 @@ def quoted_chinese_term(q: Question) -> str:
     return quoted.group(1) if quoted else ""
 
 
+# The words a definition is written with: "X means", "X has the meaning assigned by", "X shall mean"
+DEFINES = r"means|has the meaning|refers to|is defined as|shall mean"
+
+
 def defining_pattern(term: str) -> re.Pattern:
     """What a sentence defining ``term`` looks like: "The term “AI model” means", "milestone year means",
     "X has the meaning assigned by"."""
     return re.compile(
         # in either number: "milestone years" is defined as "milestone year means"
         rf"(?:^|[\s“\"'‘(]){re.escape(term.removesuffix('s'))}s?[”\"'’]?\s*(?:\([^)]*\)\s*)?"
-        r"(?:means|has the meaning|refers to|is defined as|shall mean|includes|,? as defined (?:in|by|under))\b",
+        rf"(?:{DEFINES}|includes|,? as defined (?:in|by|under))\b",
         re.IGNORECASE,
     )
 
