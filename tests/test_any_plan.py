@@ -832,3 +832,10 @@ def test_a_glossary_term_no_indexed_plan_writes_leaves_a_chinese_question_to_the
     q, _ = qa.read("港口安全委员会由谁担任主席？")
     assert not any("airports" in t for t in q.terms), q.terms
     assert "chairman" in q.translated, q.translated
+
+
+def test_a_figure_the_question_gives_is_not_a_figure_it_asks_for(plans):
+    # "the 55% target" names the target; "gross or net?" asks about it in words
+    ans = plans.answer("Is the 55% reduction target gross or net?")
+    assert not ans.abstained and ans.doc_id == "eu-climate-law", ans.answer
+    assert "after deduction of removals" in ans.answer, ans.answer

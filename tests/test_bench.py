@@ -54,6 +54,7 @@ def test_run_bench_writes_sane_json_and_a_chart(tmp_path):
     assert 100 < row["rss_mb"] < 8192 and row["disk_mb"] > 0
     assert row["detail"]["questions"] == len(asked.questions) >= 50
     assert 0 < result["ingest_vs_encode"] <= 1.5
+    assert {k.split("/")[1] for k in result["reading"]} == {"structure", "targets", "deadlines", "actors"}
     assert result["machine"]["nproc"] >= 1 and result["machine"]["torch_threads"] >= 1
 
 
@@ -77,3 +78,13 @@ def test_bench_asks_the_corpus_plans_own_dev_questions(tmp_path):
     (other / "manifest.yaml").write_text(manifest, encoding="utf-8")
     with pytest.raises(PolicyQAError, match="eval/cases"):
         bench_questions(other)
+
+
+def test_reading_speed_times_every_stage_on_both_long_texts():
+    from policyqa.tools.bench import reading_speed
+
+    reading = reading_speed(Settings().corpus_dir, long_chars=20_000)
+    stages = ("structure", "targets", "deadlines", "actors")
+    assert set(reading) == {f"{text}/{stage}" for text in ("plan", "act") for stage in stages}
+    for figures in reading.values():
+        assert figures["chars"] == 20_000 and figures["ms"] > 0 and figures["tenth_ms"] > 0 and figures["ratio"] > 0

@@ -404,6 +404,25 @@ def test_index_deleted_under_the_server_then_rebuilt(cli, index_dir, tmp_path, c
         assert "Traceback" not in server.log_text()
 
 
+def test_store_made_again_by_another_process_is_read_afresh(index_dir, tmp_path) -> None:
+    """Chroma caches one store per path in a process: after another process deleted the store and
+    indexed another plan there, vector search must read the new store, not the deleted one."""
+    from policyqa.engine.index import LiveIndex
+    from policyqa.settings import Settings
+
+    data = _copy_index(index_dir, tmp_path / "data")
+    live = LiveIndex(Settings(data_dir=data))
+    assert {live.chunks[i]["doc_id"] for i, _ in live.dense_search(VOC, 3)} == {"chongqing-14fyp-energy-emissions"}
+    for p in list(data.iterdir()):
+        shutil.rmtree(p) if p.is_dir() else p.unlink()
+    r = run_cli("ingest", str(ROOT / "tests" / "fixtures" / "harbour-regulation.md"), data_dir=data)
+    assert r.returncode == 0, r.stderr[-2000:]
+
+    live.refresh()
+    hits = live.dense_search("Which harbours must offer shore-side electricity to ships at berth?", 3)
+    assert hits and {live.chunks[i]["doc_id"] for i, _ in hits} == {"harbour-regulation"}
+
+
 def test_damaged_index_clear_errors_then_rebuild_recovers(index_dir, tmp_path, clauses) -> None:
     data = _copy_index(index_dir, tmp_path / "data")
     assert len(_truncate_index(data, 0.5)) >= 4

@@ -152,18 +152,8 @@ class LiveIndex:
             ) from exc
         client = chroma_client(self.settings)
         try:
-            try:
-                collection = client.get_collection(state.collection)
-                count = collection.count()
-            except Exception:
-                # chromadb keeps one client per path for the whole process; after the store was
-                # deleted and rebuilt on disk that cached client is stale, so start a fresh one.
-                from chromadb.api.client import SharedSystemClient
-
-                SharedSystemClient.clear_system_cache()
-                client = chroma_client(self.settings)
-                collection = client.get_collection(state.collection)
-                count = collection.count()
+            collection = client.get_collection(state.collection)
+            count = collection.count()
         except Exception as exc:
             raise PolicyQAError(
                 f"The vector store has no usable collection {state.collection!r} ({type(exc).__name__}).",

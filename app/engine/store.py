@@ -103,13 +103,43 @@ def chroma_client(settings: Settings) -> chromadb.api.ClientAPI:
             ) from exc
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     path = str(settings.data_dir / "chroma")
+    opened = _store_file_identity(path)
+    if path in _OPENED and _OPENED[path] != opened:
+        _forget_system(path)  # the store was deleted and made again on disk since it was opened
     try:
-        return chromadb.PersistentClient(path=path, settings=chroma_settings)
+        client = chromadb.PersistentClient(path=path, settings=chroma_settings)
+        _OPENED[path] = _store_file_identity(path)
+        return client
     except Exception as exc:
         _forget_unused_system(path)
         raise PolicyQAError(
             f"The Chroma store under {settings.data_dir} cannot be opened ({exc}).", "run: policyqa ingest --rebuild"
         ) from exc
+
+
+# Chroma keeps one system per path for the whole process, holding the files it opened. When the
+# store is deleted and rebuilt under a running server (by another process), that system still
+# reads the deleted files: answers come from the old collection until its segments fail
+# ("Missing metadata segment"). The identity of the SQLite file it opened tells the two apart.
+_OPENED: dict[str, tuple[int, int] | None] = {}
+
+
+def _store_file_identity(path: str) -> tuple[int, int] | None:
+    """(device, inode) of the store's SQLite file, or None when there is none yet."""
+    try:
+        st = os.stat(os.path.join(path, "chroma.sqlite3"))
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def _forget_system(path: str) -> None:
+    """Drop Chroma's cached system for ``path``: the next client opens the store afresh."""
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    getattr(SharedSystemClient, "_identifier_to_system", {}).pop(path, None)
+    getattr(SharedSystemClient, "_identifier_to_refcount", {}).pop(path, None)
+    _OPENED.pop(path, None)
 
 
 def _forget_unused_system(path: str) -> None:

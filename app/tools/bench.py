@@ -29,6 +29,7 @@ WARMUP = 3
 PER_TYPE = 14  # English dev questions per type timed (lead, target, obligation, fact)
 ZH_COUNT = 20  # Chinese dev questions, timed on their own line (the Chinese issue's p95 bar)
 PROFILE_COUNT = 12  # enterprise profiles, timed on their own line (the obligations issue's 100 ms p95 bar)
+LONG_CHARS = 150_000  # the long text reading speed is measured on
 
 
 @dataclass(frozen=True)
@@ -353,11 +354,65 @@ def chart(result: dict, path: Path) -> None:
     plt.close(fig)
 
 
-def summarise(rows: list[dict]) -> dict:
-    """The bench result: the rows, encode/ingest time at the largest size, and the machine."""
+def _reading_stages() -> dict[str, Callable[[str], object]]:
+    """What ingest reads from a plan's text, stage by stage (no embedding)."""
+    from policyqa.ingest.actors import provision_roles, read_actors
+    from policyqa.ingest.deadlines import extract_deadlines
+    from policyqa.ingest.structure import split_provisions
+    from policyqa.ingest.targets import document_horizon, extract_targets
+
+    def actors(text: str) -> None:
+        registry = read_actors(text)
+        for paragraph in text.split("\n\n"):
+            provision_roles(paragraph, "", registry)
+
+    return {
+        "structure": split_provisions,
+        "targets": lambda text: extract_targets("x", text, document_horizon(text)),
+        "deadlines": extract_deadlines,
+        "actors": actors,
+    }
+
+
+def reading_speed(corpus_dir: Path, long_chars: int = LONG_CHARS) -> dict:
+    """Milliseconds each reading stage takes on long texts, and on a tenth of each as the baseline.
+
+    Two texts: the corpus's first plan repeated to ``long_chars`` characters, and a generated act of
+    numbered sections as long. ``ratio`` is the long text's time per character over the tenth's: about
+    1 while a stage stays linear in the length of a plan, about 10 if it went quadratic.
+    """
+    from policyqa.ingest.documents import corpus_documents
+    from policyqa.tools.synthetic import numbered_act
+
+    plan = corpus_documents(corpus_dir)[0].text
+    texts = {
+        "plan": "\n\n".join([plan] * (long_chars // len(plan) + 1))[:long_chars],
+        "act": numbered_act(long_chars // 205 + 1)[:long_chars],
+    }
+    out: dict = {}
+    for name, text in texts.items():
+        tenth = text[: len(text) // 10]
+        for stage, read in _reading_stages().items():
+            timings = []
+            for part in (tenth, text):
+                t0 = time.perf_counter()
+                read(part)
+                timings.append((time.perf_counter() - t0) * 1000)
+            short_ms, long_ms = timings
+            out[f"{name}/{stage}"] = {
+                "chars": len(text),
+                "ms": round(long_ms, 1),
+                "tenth_ms": round(short_ms, 1),
+                "ratio": round((long_ms / len(text)) / (short_ms / len(tenth)), 2) if short_ms else None,
+            }
+    return out
+
+
+def summarise(rows: list[dict], reading: dict | None = None) -> dict:
+    """The bench result: the rows, encode/ingest time at the largest size, reading speed and the machine."""
     largest = max(rows, key=lambda r: (r["clauses"], r["mode"] == "embedded"))
     ratio = largest["encode_s"] / largest["ingest_s"] if largest["ingest_s"] else 0.0
-    return {"sizes": rows, "ingest_vs_encode": round(ratio, 3), "machine": machine()}
+    return {"sizes": rows, "ingest_vs_encode": round(ratio, 3), "reading": reading or {}, "machine": machine()}
 
 
 def run_bench(sizes: list[int], server: bool = False, out_dir: Path | None = None) -> dict:
@@ -383,7 +438,11 @@ def run_bench(sizes: list[int], server: bool = False, out_dir: Path | None = Non
             else:
                 rows.append(bench_size(n, base, Path(tmp)))
         partial.write_text(json.dumps({"sizes": rows}, indent=2) + "\n", encoding="utf-8")
-    result = summarise(rows)
+    _log("reading speed on long texts")
+    reading = reading_speed(base.corpus_dir)
+    for name, figures in reading.items():
+        _log(f"  {name}: {figures['ms']} ms for {figures['chars']:,} characters (x{figures['ratio']} a tenth's rate)")
+    result = summarise(rows, reading)
     (out_dir / "bench.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     chart(result, out_dir / "bench.png")
     partial.unlink(missing_ok=True)

@@ -146,3 +146,15 @@ def synthetic_sources(clauses: int, corpus_dir: Path, seed: int = SEED) -> list[
         sources.append(SourceDocument(doc_id, title, Path(f"synthetic/{doc_id}.txt"), text, "plan"))
         left -= n
     return sources
+
+
+def numbered_act(notes: int) -> str:
+    """A statute-like text of ``notes`` sections, each with numbered subsections and lettered
+    paragraphs: about 205 characters a section, the deep nesting a reader of clause structure must
+    keep linear in the length of the text."""
+    return "\n".join(
+        f"Note {n}\n{n} (1) The Minister must publish report {n} within 30 days after the end of each year.\n"
+        f"(2) The report must contain\n(a) the emissions in the year;\n(b) the measures taken; and\n"
+        f"(c) the measures planned."
+        for n in range(1, notes + 1)
+    )
