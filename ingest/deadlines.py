@@ -4,8 +4,9 @@ Three kinds:
 
 - ``relative``: a span counted from an event: "Within 90 days of the date of this order", "within six months
   after the day on which this Act comes into force", "no later than 30 days after any voluntary agreement is
-  reached", "at least five years before the beginning of the year to which it relates" (``days`` is negative
-  when the span runs *before* its anchor). Months count 30 days and years 365.
+  reached", "at least five years before the beginning of the year to which it relates", "in the year following
+  the year in which the recommendations were issued" (``days`` is negative when the span runs *before* its
+  anchor). Months count 30 days and years 365.
 - ``date``: a calendar date or year: "no later than December 1, 2024", "By February 2022", "by fiscal year 2025",
   "by no later than the end of 2023".
 - ``recurring``: "annually", "at least annually thereafter", "every five years", "at least once every two
@@ -64,6 +65,13 @@ _RELATIVE = re.compile(
     rf"(?:first|next)|(?:no|not)\s+(?:more|less)\s+than|at\s+least)\s+)?"
     rf"\b(?P<num>{_NUM})\s+(?P<unit>{_SPAN_UNIT})\b"
     rf"(?P<rel>\s+(?:of|after|from|following|before|prior\s+to|thereafter|hereafter))?",
+    re.IGNORECASE,
+)
+# "in the year following the year in which the recommendations were issued", "during the calendar year
+# preceding the election": a year counted from an event
+_RELATIVE_YEAR = re.compile(
+    r"\b(?:in|during|by\s+the\s+end\s+of|no\s+later\s+than\s+the\s+end\s+of)\s+the\s+(?:calendar\s+|financial\s+|"
+    r"fiscal\s+)?year\s+(?P<rel>following|after|preceding|before|prior\s+to)\b",
     re.IGNORECASE,
 )
 _DATE = (
@@ -219,6 +227,23 @@ def _relative(sentence: str) -> list[tuple[int, Deadline]]:
     return found
 
 
+def _relative_year(sentence: str) -> list[tuple[int, Deadline]]:
+    found: list[tuple[int, Deadline]] = []
+    for m in _RELATIVE_YEAR.finditer(sentence):
+        anchor, end = _anchor(sentence, m.end())
+        if not re.search(r"\w", anchor):
+            continue  # "in the year following." names no event
+        days = (
+            -365
+            if m.group("rel").lower() in {"preceding", "before"} or m.group("rel").lower().startswith("prior")
+            else 365
+        )
+        found.append(
+            (m.start(), Deadline(sentence[m.start() : end].strip(" ,"), "relative", days, anchor, "", sentence))
+        )
+    return found
+
+
 def _dated(sentence: str) -> list[tuple[int, Deadline]]:
     found: list[tuple[int, Deadline]] = []
     for m in _DATED.finditer(sentence):
@@ -255,7 +280,10 @@ def extract_deadlines(text: str) -> list[Deadline]:
     """
     out: list[Deadline] = []
     for sentence in sentences(text):
-        found = sorted(_relative(sentence) + _dated(sentence) + _recurring(sentence), key=lambda x: x[0])
+        found = sorted(
+            _relative(sentence) + _relative_year(sentence) + _dated(sentence) + _recurring(sentence),
+            key=lambda x: x[0],
+        )
         spans: list[tuple[int, int]] = []
         for start, d in found:
             end = start + len(d.text)

@@ -839,3 +839,27 @@ def test_a_figure_the_question_gives_is_not_a_figure_it_asks_for(plans):
     ans = plans.answer("Is the 55% reduction target gross or net?")
     assert not ans.abstained and ans.doc_id == "eu-climate-law", ans.answer
     assert "after deduction of removals" in ans.answer, ans.answer
+
+
+def test_a_count_of_the_very_phrase_asked_answers_how_many(plans):
+    # "six future years" counts what "how many future years" asks, though the question's other words
+    # ("the Governance Regulation", "new definition") are not the amending provision's
+    ans = plans.answer(
+        "Under the new definition of 'projections' in the Governance Regulation, for how many future years "
+        "must quantitative estimates be given?"
+    )
+    assert not ans.abstained and "six future years" in ans.answer, ans.answer
+    from policyqa.engine.core import _counted_noun, _counts_noun
+
+    asked = _counted_noun("how many future years are covered?")
+    assert _counts_noun("estimates for six future years ending with 0 or 5", asked) == 2
+    assert _counts_noun("estimates for six years", asked) == 1
+    assert _counts_noun("six months after the year", asked) == 0
+
+
+def test_in_which_year_is_answered_by_a_year_counted_from_an_event(plans):
+    ans = plans.answer(
+        "In which year must a Member State say in its progress report how it took the Commission's "
+        "recommendations into account?"
+    )
+    assert not ans.abstained and "in the year following the year in which" in ans.answer, ans.answer

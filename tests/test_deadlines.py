@@ -153,3 +153,16 @@ def test_how_often_is_answered_by_the_recurring_duty_not_the_first_date():
     q = Question(raw=question, text=question, intent="deadline", language="en")
     answer = Composer(AgencyRegistry([])).deadline(q, [ClauseHit("doc:211(c)", clause, 1.0)]).text
     assert "annually" in answer and "120" not in answer, answer
+
+
+def test_a_year_counted_from_an_event_is_a_relative_deadline():
+    text = (
+        "The Member State shall report, in the year following the year in which the recommendations were issued, "
+        "how it took account of them. The Minister must publish the list during the calendar year preceding the "
+        "election. The fee applied in the year following."
+    )
+    found = extract_deadlines(text)
+    assert [(d.kind, d.days, d.anchor) for d in found] == [
+        ("relative", 365, "the year in which the recommendations were issued"),
+        ("relative", -365, "the election"),
+    ]

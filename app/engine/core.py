@@ -81,7 +81,10 @@ _SPELLED_COUNT = re.compile(
     r"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|fifty|hundred)\b", re.I
 )
 _ASKS_YEAR = re.compile(r"\b(?:what|which) year\b|\bin what year\b|哪一年|哪年|哪个年份", re.IGNORECASE)
-_YEAR_IN = re.compile(r"\b(?:19|20)\d\d\b")
+# a year, or one counted from an event ("in the year following the year in which the recommendations were issued")
+_YEAR_IN = re.compile(
+    r"\b(?:19|20)\d\d\b|\byear\s+(?:following|after|preceding|before|prior\s+to)\s+(?:the|its|their)\b"
+)
 _ASKS_DATE = re.compile(r"\b(?:what|which) (?:date|day)\b|什么日期|哪一天|几月几[日号]", re.IGNORECASE)
 _DATE_IN = re.compile(
     r"\b(?:19|20)\d\d\b|\b(?:January|February|March|April|May|June|July|August|September|October|November|"
@@ -993,14 +996,17 @@ class PolicyQA:
             ]
             # ... or counts in digits the very thing asked ("how many consecutive meetings": "3 consecutive
             # meetings"; "how many members": "not more than 4, other members")
-            noun = _counted_noun(q.text) if q.language == "en" else ""
+            # (a count of the very phrase asked, more than a bare noun, needs no more of the question's words)
+            noun = _counted_noun(q.text) if q.language == "en" else []
             counted += [
                 h
                 for h in hits[:3]
                 if noun
                 and h not in counted
-                and any(_counts_noun(sent, noun) for sent in body_sentences(h.clause))
-                and (within or self.coverage(q, f"{h.clause.heading_text} {h.clause.text}") >= GOAL_IN_WORDS)
+                and (how := max((_counts_noun(sent, noun) for sent in body_sentences(h.clause)), default=0))
+                and (
+                    within or how == 2 or self.coverage(q, f"{h.clause.heading_text} {h.clause.text}") >= GOAL_IN_WORDS
+                )
             ]
             # (an item is read with its lead-in: "When proposing the 2040 target, the Commission shall consider:")
             lead_in = self.coverage(q, f"{top.clause.heading_text} {top.clause.context} {top.clause.text}")
@@ -1332,18 +1338,25 @@ def target_years_asked(question: str) -> set[int]:
     return {y for y in years_in(question) if y not in base}
 
 
-def _counted_noun(question: str) -> str:
-    """The stem of what a "how many" question counts ("how many consecutive meetings can ..." → "meet")."""
+def _counted_noun(question: str) -> list[str]:
+    """The stems of what a "how many" question counts ("how many consecutive meetings can ..." →
+    ["consecut", "meet"]); the last is the noun."""
     m = _HOW_MANY.search(question)
-    return stem(m.group(1).split()[-1]) if m else ""
+    return [stem(w) for w in m.group(1).split()] if m else []
 
 
-def _counts_noun(sentence: str, noun: str) -> bool:
-    """Whether ``sentence`` gives a number of ``noun`` ("3 consecutive meetings", "4, other members")."""
+def _counts_noun(sentence: str, counted: list[str]) -> int:
+    """How ``sentence`` gives a number of what is counted: 0 not at all; 1 a number of the noun ("3
+    consecutive meetings", "4, other members"); 2 a number of the whole phrase asked, word for word, when
+    it is more than the noun ("a sequence of six future years" for "how many future years")."""
+    found = 0
     for m in re.finditer(rf"(?<![\w.,$§(/-]){_NUMBER},?((?:\s+[A-Za-z-]+){{1,3}})", sentence, re.IGNORECASE):
-        if any(stem(w) == noun for w in m.group(1).split()):
-            return True
-    return False
+        after = [stem(w) for w in m.group(1).split()]
+        if len(counted) > 1 and after[: len(counted)] == counted:
+            return 2
+        if counted and counted[-1] in after:
+            found = 1
+    return found
 
 
 def composed_clauses(qa: PolicyQA, composed: Composed) -> list[Clause]:
