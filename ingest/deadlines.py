@@ -74,6 +74,15 @@ _RELATIVE_YEAR = re.compile(
     r"fiscal\s+)?year\s+(?P<rel>following|after|preceding|before|prior\s+to)\b",
     re.IGNORECASE,
 )
+# How long something lasts, which is no deadline: "for at least 2 years", "for a term of up to three years",
+# "terms not exceeding five years", "a five-year term", "remain in effect for"
+DURATION = re.compile(
+    rf"\bfor\s+(?:a\s+(?:period|term)\s+of\s+)?(?:at\s+least\s+|up\s+to\s+|(?:not|no)\s+(?:more|less)\s+than\s+|"
+    rf"a\s+(?:minimum|maximum)\s+of\s+)?{_NUM}\s+(?:consecutive\s+)?{_SPAN_UNIT}\b"
+    rf"|\bterms?\s+(?:of\s+office\s+)?(?:of\s+)?(?:up\s+to\s+|not\s+exceeding\s+|(?:not|no)\s+more\s+than\s+)?{_NUM}\s+"
+    rf"{_SPAN_UNIT}\b|\b{_NUM}[-\s]year\s+(?:term|mandate|period)\b|\b(?:remain|continue|be)\s+in\s+(?:effect|force)\b",
+    re.IGNORECASE,
+)
 _DATE = (
     rf"(?:{_MONTH}\s+\d{{1,2}},?\s+{_YEAR}|\d{{1,2}}\s+{_MONTH},?\s+{_YEAR}|{_MONTH},?\s+{_YEAR}"
     rf"|(?:the\s+)?end\s+of\s+(?:(?:the\s+)?(?:fiscal|financial|calendar)\s+year\s+|FY\s?)?{_YEAR}"

@@ -863,3 +863,19 @@ def test_in_which_year_is_answered_by_a_year_counted_from_an_event(plans):
         "recommendations into account?"
     )
     assert not ans.abstained and "in the year following the year in which" in ans.answer, ans.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "doc", "said"),
+    [
+        ("How long do members of the Net-Zero Advisory Body serve?", ACT, "term of up to three years"),
+        (
+            "How long must the General Services Administration's prioritization framework apply?",
+            EO_AI,
+            "no less than 2 years",
+        ),
+    ],
+)
+def test_how_long_something_lasts_is_answered_by_the_duration_not_a_deadline(plans, question, doc, said):
+    ans = plans.answer(question)
+    assert not ans.abstained and ans.doc_id == doc and said in ans.answer, ans.answer

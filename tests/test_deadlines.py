@@ -166,3 +166,22 @@ def test_a_year_counted_from_an_event_is_a_relative_deadline():
         ("relative", 365, "the year in which the recommendations were issued"),
         ("relative", -365, "the election"),
     ]
+
+
+def test_how_long_something_lasts_is_a_duration_asked_not_a_deadline():
+    from policyqa.engine.compose import asked_deadline_kind
+    from policyqa.ingest.deadlines import DURATION
+
+    assert asked_deadline_kind("How long do members serve?") == "duration"
+    assert asked_deadline_kind("For how long must the framework apply?") == "duration"
+    assert asked_deadline_kind("How long does the Secretary have to submit the report?") == ""
+    assert asked_deadline_kind("How often is progress reported?") == "recurring"
+    for said in (
+        "appointed for a renewable term of up to three years",
+        "shall apply for no less than 2 years",
+        "for a term of four years",
+        "a five-year term",
+    ):
+        assert DURATION.search(said), said
+    assert not DURATION.search("within 90 days of the date of this order")
+    assert extract_deadlines("The framework shall apply for no less than 2 years.") == []

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 
 from policyqa.engine.agencies import AgencyRegistry
 from policyqa.engine.answer import Citation
-from policyqa.engine.clauses import Clause, Deadline, split_sentences
+from policyqa.engine.clauses import Clause, split_sentences
 from policyqa.engine.question import Question, defined_term, defining_pattern
 from policyqa.engine.retrieval import ClauseHit
 from policyqa.engine.text import content_stems, numbers, words
+from policyqa.ingest.deadlines import DURATION
 
 _ITEM_PREFIX = re.compile(r"^\(?\d+[.)]\s*")
 # a span of time ("by 90 days", "five years before", "every two years"): answers how long / how far ahead
@@ -122,20 +123,33 @@ _ASKS_HOW_OFTEN = re.compile(
     re.IGNORECASE,
 )
 _ASKS_HOW_FAR_AHEAD = re.compile(r"\bhow (?:far|long) (?:ahead|in advance|before)\b|\bin advance\b|提前多", re.I)
+# how long something lasts, not by when it is due ("how long does the Secretary have to report" is a deadline)
+_ASKS_HOW_LONG_IT_LASTS = re.compile(
+    r"\bfor how long\b|\bhow long\b.{0,80}?\b(?:serve[sd]?|last|lasts|apply|applies|remain|remains|stay|hold office|"
+    r"be (?:kept|retained|valid|in (?:effect|force)|appointed))\b"
+    r"|\b(?:term of office|length of (?:the |a |their |its )?(?:term|appointment|mandate))\b|任期|有效期多",
+    re.I,
+)
 
 
 def asked_deadline_kind(question: str) -> str:
-    """ "recurring" for "how often", "ahead" for "how far ahead", else "" (any deadline answers)."""
+    """ "recurring" for "how often", "ahead" for "how far ahead", "duration" for how long something lasts, else ""
+    (any deadline answers)."""
     if _ASKS_HOW_OFTEN.search(question):
         return "recurring"
-    return "ahead" if _ASKS_HOW_FAR_AHEAD.search(question) else ""
+    if _ASKS_HOW_FAR_AHEAD.search(question):
+        return "ahead"
+    return "duration" if _ASKS_HOW_LONG_IT_LASTS.search(question) else ""
 
 
-def fits_kind(deadline: Deadline, kind: str) -> bool:
-    """Whether ``deadline`` is of the ``kind`` :func:`asked_deadline_kind` reads."""
+def kind_sentences(clause: Clause, kind: str) -> set[str]:
+    """The clause's sentences stating a time of the ``kind`` :func:`asked_deadline_kind` reads."""
+    if kind == "duration":  # no deadline: read from the sentences
+        return {s for s in body_sentences(clause) if DURATION.search(s)}
     if kind == "recurring":
-        return deadline.kind == "recurring"
-    return kind == "ahead" and bool(re.search(r"\b(?:before|in advance|prior to)\b", deadline.text, re.I))
+        return {d.sentence for d in clause.deadlines if d.kind == "recurring"}
+    ahead = re.compile(r"\b(?:before|in advance|prior to)\b", re.I)
+    return {d.sentence for d in clause.deadlines if kind == "ahead" and ahead.search(d.text)}
 
 
 LIST_ITEMS = 8  # items quoted under a sentence that introduces a list
@@ -358,8 +372,8 @@ class Composer:
         dated = dated_sentences(c)
         kind = asked_deadline_kind(q.text)
         if kind:  # "how often": the sentence that sets the recurring duty, before the clause's other dates
-            fitting = {d.sentence for d in c.deadlines if fits_kind(d, kind)}
-            dated = [s for s in dated if s in fitting] or dated
+            fitting = kind_sentences(c, kind)
+            dated = [s for s in dated if s in fitting] or [s for s in body_sentences(c) if s in fitting] or dated
         if dated and not any(d in c.text for d in dated):  # the deadline is in the lead-in: quote it, then the item
             item = self.best(c, q.focus_text, k=1)
             line = " … ".join(f'"{s}"' for s in [dated[0], *item])

@@ -19,7 +19,7 @@ from policyqa.engine.compose import (
     asked_deadline_kind,
     body_sentences,
     dated_sentences,
-    fits_kind,
+    kind_sentences,
 )
 from policyqa.engine.crosslingual import (
     CHINESE_STOPWORDS,
@@ -101,6 +101,7 @@ SPELLED_OUT_LEAD = 2  # times more often the phrase a short form is read as is w
 _SHORT_FORM = re.compile(r"\b([A-Z]{3,6})s?\b")  # "ERP", "ERPs": a short form the asker uses
 _ASKS_WHAT_IT_SAYS = re.compile(r"\b(?:say|says|said|mention|mentions|anything about)\b", re.IGNORECASE)
 ABSTAIN_PREFIX = "The plan does not say"
+KIND_OF_TIME_NEAREST = 5  # hits searched for the kind of time asked ("how often", "how long it lasts")
 LOOKUP_CHILDREN = 6  # provisions under a looked-up section shown with it
 _THE_PLAN = re.compile(
     r"\b(?:this|the|our|your)\s+plan\b(?!\s+(?:to|for|of|that|under|on|by)\b)|方案",
@@ -1081,10 +1082,10 @@ class PolicyQA:
                         ans.retrieved = ans_hits
                         return ans
             kind = asked_deadline_kind(q.text)
-            # a deadline of the kind asked ("how far ahead": "five years before ...") among the three nearest goes
+            # a deadline of the kind asked ("how far ahead": "five years before ...") among the nearest goes
             # first, however near the others are
-            pool = hits[:3] if kind else chosen
-            fitting = [h for h in pool if any(fits_kind(d, kind) for d in h.clause.deadlines)]
+            pool = hits[:KIND_OF_TIME_NEAREST] if kind else chosen
+            fitting = [h for h in pool if kind_sentences(h.clause, kind)]
             chosen = fitting + [h for h in chosen if h not in fitting]
             if not chosen:
                 ans = self._abstain(q, "when: the nearest clauses give no date, deadline or year for it.", hits)
