@@ -156,6 +156,8 @@ _COMPARATOR = (
 # concentration is less than ...", "a model trained using computing power greater than ...", "boilers below ...".
 _THRESHOLD_BEFORE = re.compile(
     rf"\b(?:with|whose|having|using|where|if|when)\s+(?!(?:no|not|at|more|less|over|under|up|fewer|greater)\b)"
+    # ("with the goal of doubling ...", "with a target of 30 percent" set a goal, no size a rule covers)
+    rf"(?!(?:the\s+|a\s+|an\s+)?(?:goals?|aims?|targets?|objectives?|ambitions?)\b)"
     rf"(?:\S+\s+){{1,8}}?(?:{_COMPARATOR}|of|exceeds?|is|are)\s*$"
     rf"|\b(?!(?:rises|falls|remains|stays|keeps|goes|drops|grows|is|was|has|as|this|its|thus)\b)[a-z]+s\s+"
     rf"(?:of\s+)?{_COMPARATOR}\s*$",
@@ -252,9 +254,28 @@ def _counted_noun(sentence: str, pos: int) -> tuple[int, str] | None:
     return None
 
 
+# A multiple set as a goal in words: "the goal of doubling offshore wind by 2030", "emissions are to be halved"
+_MULTIPLE = re.compile(
+    r"\b(?:doubl|tripl|quadrupl|halv)ing\b|\b(?:to|will|shall|must|would|be|been|is|are)\s+(?:at\s+least\s+)?"
+    r"(?:doubl|tripl|quadrupl|halv)ed?\b",
+    re.IGNORECASE,
+)
+_MULTIPLES = {"doubl": 2.0, "tripl": 3.0, "quadrupl": 4.0, "halv": 0.5}
+
+
+def _multiples(sentence: str) -> list[_Quantity]:
+    """The multiples a sentence sets in words ("doubling", "to be halved"), as quantities in "times"."""
+    out = []
+    for m in _MULTIPLE.finditer(sentence):
+        word = re.search(r"(?:doubl|tripl|quadrupl|halv)\w*", m.group(0), re.IGNORECASE)
+        value = next(v for k, v in _MULTIPLES.items() if word.group(0).lower().startswith(k))  # type: ignore[union-attr]
+        out.append(_Quantity(word.start() + m.start(), m.end(), word.group(0), value, "times", False))  # type: ignore[union-attr]
+    return out
+
+
 def _quantities(sentence: str) -> list[_Quantity]:
-    """Every number with a unit or a counted noun in a sentence, left to right."""
-    out: list[_Quantity] = []
+    """Every number with a unit or a counted noun in a sentence, and every multiple set in words, left to right."""
+    out: list[_Quantity] = _multiples(sentence)
     for m in _NUMBER_RE.finditer(sentence):
         num, cur, scale = m.group("num"), m.group("cur"), m.group("scale")
         is_word = num[0].isalpha()
@@ -302,7 +323,7 @@ def _quantities(sentence: str) -> list[_Quantity]:
         if fixed:
             q.reading = f'printed "{q.text}", read as {q.text.replace(num, fixed, 1)}'
         out.append(q)
-    return out
+    return sorted(out, key=lambda q: q.start)
 
 
 # --- the parts of a sentence around a quantity ---------------------------------------------------------

@@ -879,3 +879,8 @@ def test_in_which_year_is_answered_by_a_year_counted_from_an_event(plans):
 def test_how_long_something_lasts_is_answered_by_the_duration_not_a_deadline(plans, question, doc, said):
     ans = plans.answer(question)
     assert not ans.abstained and ans.doc_id == doc and said in ans.answer, ans.answer
+
+
+def test_a_goal_to_double_is_the_figure_a_chinese_question_asks_for(plans):
+    ans = plans.answer("海上风电（offshore wind）的量化目标是多少？")
+    assert not ans.abstained and ans.doc_id == EO_CLIMATE and "doubling offshore wind by 2030" in ans.answer, ans.answer

@@ -194,3 +194,14 @@ def test_readings_replace_the_measure_of_the_nth_occurrence():
     out = apply_readings(targets, readings)
     twenty = [t for t in out if t.value_text == "20%"]
     assert twenty[0].measure != "adhesives" and twenty[1].measure == "adhesives" and twenty[1].reading == "r"
+
+
+def test_a_multiple_set_in_words_is_a_target():
+    said = (
+        "The Secretary shall review permitting processes, with the goal of doubling offshore wind by 2030. "
+        "Emissions are to be halved by 2040 compared with 2005. Forests have a triple role."
+    )
+    got = [(t.kind, t.value, t.unit, t.year) for t in extract_targets("1", said)]
+    assert got == [("target", 2.0, "times", 2030), ("target", 0.5, "times", 2040)]
+    # "with the goal of" sets a goal; "with a capacity of" sets a size a rule covers
+    assert extract_targets("2", "boilers with a capacity of 35 tons/hour or less")[0].kind == "threshold"
