@@ -406,10 +406,16 @@ def test_a_figure_for_a_measure_no_target_sets_is_refused(qa):
     for question in (
         "重庆“十四五”单位GDP二氧化碳排放要下降多少？",
         "What PM2.5 concentration target does the plan set for 2025?",
+        "What's the sulfur dioxide emission reduction target in the main objectives?",
+        "What is the sulphur dioxide target?",
     ):
         assert qa.answer(question).abstained, question
     # a Chinese count question needs a target naming what it counts
     assert qa.answer("方案规定建多少座加氢站？").abstained
+    from policyqa.engine.rules import rules
+
+    for table in (rules().units, rules().measures):  # each entry's pattern reads its own name
+        assert all(pattern.search(name) for name, pattern in table.items()), table
 
 
 def test_quota_questions_and_which_questions_are_not_figure_questions(qa):
