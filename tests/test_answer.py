@@ -554,3 +554,9 @@ def test_a_figure_question_quotes_the_sentence_in_the_unit_asked(qa):
     assert "40 percent" in ans.answer, ans.answer
     assert qa.answer("pollutant discharge permit system for companies, whos responsible").intent == "lead"
     assert qa.answer("重庆碳市场现在配额价格多少一吨？").abstained
+
+
+def test_a_target_year_the_plan_does_not_set_is_refused(qa):
+    # "target year" asks for a year: the plan's 2025 targets do not say when carbon peaks
+    ans = qa.answer("What's the target year for peaking carbon emissions under this plan?")
+    assert ans.abstained and "no year" in ans.answer, ans.answer

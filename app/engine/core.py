@@ -80,7 +80,9 @@ _QUESTION_WORDS = frozenset(
 _SPELLED_COUNT = re.compile(
     r"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|fifty|hundred)\b", re.I
 )
-_ASKS_YEAR = re.compile(r"\b(?:what|which) year\b|\bin what year\b|哪一年|哪年|哪个年份", re.IGNORECASE)
+_ASKS_YEAR = re.compile(
+    r"\b(?:what|which) year\b|\bin what year\b|\b(?:target|deadline|goal) year\b|哪一年|哪年|哪个年份", re.IGNORECASE
+)
 # a year, or one counted from an event ("in the year following the year in which the recommendations were issued")
 _YEAR_IN = re.compile(
     r"\b(?:19|20)\d\d\b|\byear\s+(?:following|after|preceding|before|prior\s+to)\s+(?:the|its|their)\b"
