@@ -312,6 +312,9 @@ def test_agency_duties_quote_the_sentences_on_its_own_field(qa):
 
 def test_a_price_the_plan_does_not_set_is_refused(qa):
     assert qa.answer("what is the carbon price in chongqing's carbon market?").abstained
+    for asked in ("Does the plan set a price floor for carbon emission quotas?", "Is there a minimum quota price?"):
+        ans = qa.answer(asked)
+        assert ans.abstained and not cited(ans), ans.answer
     ans = qa.answer("what does the plan say about the carbon market and carbon emission quotas?")
     assert not ans.abstained and ans.intent == "fact" and cited(ans)[0] == "4.6.1", ans.answer
 
