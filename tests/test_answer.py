@@ -563,3 +563,13 @@ def test_a_target_year_the_plan_does_not_set_is_refused(qa):
     # "target year" asks for a year: the plan's 2025 targets do not say when carbon peaks
     ans = qa.answer("What's the target year for peaking carbon emissions under this plan?")
     assert ans.abstained and "no year" in ans.answer, ans.answer
+
+
+def test_which_ones_already_qualify_is_not_in_a_plan(qa):
+    # a plan sets criteria; which sectors, firms or places already meet them is decided after it
+    for asked in (
+        "Which industrial sectors have already switched to clean energy?",
+        "What key enterprises are now on the list?",
+    ):
+        ans = qa.answer(asked)
+        assert ans.abstained and not cited(ans), ans.answer
