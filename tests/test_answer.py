@@ -368,6 +368,11 @@ def test_a_four_letter_typo_is_repaired(qa):
     assert not ans.abstained and "92 percent" in ans.answer, ans.answer
 
 
+def test_a_typo_in_a_bureaus_name_still_names_the_bureau(qa):
+    ans = qa.answer("what does the public securty bureau have to do?")
+    assert ans.intent == "agency_duties" and "Public Security Bureau" in ans.answer, ans.answer
+
+
 def test_a_follow_up_asking_for_the_targets_there_quotes_the_clause_in_view(qa):
     first = qa.answer("who leads VOC source substitution?")
     assert cited(first)[0] == "3.9.1"

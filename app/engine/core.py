@@ -351,7 +351,11 @@ class PolicyQA:
                     w = w.lower().replace(core, match[0])
             fixed.append(w)
         text = " ".join(fixed)
-        return replace(q, text=text, terms=list(dict.fromkeys(q.terms + self.glossary.english_terms(text))))
+        if text == q.text:
+            return q
+        # read again: what the fixed words name ("public securty bureau" is the Public Security Bureau)
+        again = read_question(text, self.registry, self.glossary, self.settings.max_question_chars)
+        return replace(again, raw=q.raw, truncated=q.truncated, terms=list(dict.fromkeys(q.terms + again.terms)))
 
     def _spell_out(self, q: Question) -> Question:
         """Spell out a short form the plans never write but whose words they do ("an ERP" → "an emissions
