@@ -884,3 +884,15 @@ def test_how_long_something_lasts_is_answered_by_the_duration_not_a_deadline(pla
 def test_a_goal_to_double_is_the_figure_a_chinese_question_asks_for(plans):
     ans = plans.answer("海上风电（offshore wind）的量化目标是多少？")
     assert not ans.abstained and ans.doc_id == EO_CLIMATE and "doubling offshore wind by 2030" in ans.answer, ans.answer
+
+
+def test_a_document_stating_sums_of_money_is_asked_how_much(plans):
+    ans = plans.answer("How much prize money can the SBA put toward AI accelerators from the Growth Accelerator Fund?")
+    assert not ans.abstained and ans.doc_id == EO_AI and "$2 million" in ans.answer, ans.answer
+    # ... but a salary is no sum a plan sets, whatever sums it states
+    assert plans.answer("What salary can agencies pay AI hires under direct-hire authority?").abstained
+
+
+def test_how_an_asker_uses_their_money_asks_no_amount(plans):
+    ans = plans.answer("We are a state workforce board. Does the nuclear order say how we should use our WIOA money?")
+    assert not ans.abstained and "Workforce Innovation and Opportunity Act" in ans.answer, ans.answer

@@ -11,7 +11,7 @@ import bm25s
 import numpy as np
 from policyqa.engine.clauses import Clause, target_text
 from policyqa.engine.embeddings import query_embeddings
-from policyqa.engine.rules import DocumentFacts, document_facts
+from policyqa.engine.rules import FACT_FIELDS, DocumentFacts, document_facts
 from policyqa.engine.store import STATE_FILE, chroma_client, load_chunks, load_live_clauses
 from policyqa.engine.text import content_stems, surface_words
 from policyqa.errors import PolicyQAError
@@ -180,7 +180,7 @@ class LiveIndex:
         # What each document sets, saved at ingest (read here for an index written before that).
         self.facts = {
             doc: DocumentFacts(**info["facts"])
-            if "facts" in info
+            if set(info.get("facts", {})) == FACT_FIELDS
             else document_facts([c for c in clauses if c.doc_id == doc])
             for doc, info in state.docs.items()
         }

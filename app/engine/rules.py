@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from pathlib import Path
 
@@ -60,6 +60,9 @@ def rules() -> Rules:
     )
 
 
+MONEY_UNITS = frozenset({"dollars", "euros", "pounds", "yuan"})  # the currencies ``ingest.targets`` reads
+
+
 @dataclass
 class DocumentFacts:
     """What one document sets, read from its clauses at ingest (nothing written by hand)."""
@@ -70,10 +73,14 @@ class DocumentFacts:
     measures: list[str] = field(default_factory=list)  # measures of the table its targets measure
     kind: str = ""  # what it calls itself most ("order" for "this order"), of DOCUMENT_KINDS
     deadlines: int = 0  # how many dated or relative deadlines it sets ("within 90 days", "by December 1, 2024")
+    amounts: int = 0  # how many of its figures are sums of money ("$2 million", "€1 billion")
 
     def to_dict(self) -> dict:
         """JSON-ready (saved in ``index.json``)."""
         return dict(self.__dict__)
+
+
+FACT_FIELDS = frozenset(f.name for f in fields(DocumentFacts))  # an index saved with others reads them again
 
 
 def years_in(text: str) -> list[int]:
@@ -101,4 +108,5 @@ def document_facts(clauses: list[Clause]) -> DocumentFacts:
         measures=sorted(m for m, p in r.measures.items() if p.search(targets)),
         kind=kinds.most_common(1)[0][0] if kinds else "",
         deadlines=sum(1 for c in clauses for d in c.deadlines if d.kind in {"date", "relative"}),
+        amounts=sum(1 for c in clauses for t in c.targets if t.unit in MONEY_UNITS),
     )
