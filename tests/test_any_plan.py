@@ -896,3 +896,9 @@ def test_a_document_stating_sums_of_money_is_asked_how_much(plans):
 def test_how_an_asker_uses_their_money_asks_no_amount(plans):
     ans = plans.answer("We are a state workforce board. Does the nuclear order say how we should use our WIOA money?")
     assert not ans.abstained and "Workforce Innovation and Opportunity Act" in ans.answer, ans.answer
+
+
+def test_a_question_placing_its_figure_under_a_heading_is_answered_from_under_it(plans):
+    # "in the main objectives": the figure under that heading, not the project clause on the same pollutant
+    ans = plans.answer("What VOC emission reduction volume is set in the main objectives?")
+    assert not ans.abstained and ans.citations[0].clause_id == "2" and "10,600" in ans.answer, ans.answer

@@ -179,6 +179,14 @@ _DEFINED = re.compile(
 _MANDATE = r"mandate|tasks?|functions?|role|purpose"  # what a body is for: "whose mandate is", "The tasks of X shall"
 LEAD_NEAR = 0.9  # a provision naming who acts answers "who" before a nearer one naming no one, this close to it
 PHRASE_BOOST = 0.003  # per phrase of the question (two neighbouring content words) in at most two candidates
+HEADING_NAMED = 0.005  # a provision under a heading whose every word the question places it under
+_PLACED_UNDER = re.compile(r"\b(?:in|under|within)\s+(?:the|its|this|that)\s+((?:[\w'’-]+\s*){1,6})", re.IGNORECASE)
+# What numbers a heading rather than naming it: "Second, the", "(9)", "3.", "PART II —"
+_HEADING_NUMBER = re.compile(
+    r"^\s*(?:(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\b,?\s*(?:the\s+)?|"
+    r"\(?[0-9IVXivx]{1,4}[.)]\s*|part\s+[IVX\d]+\s*[—–-]\s*)",
+    re.IGNORECASE,
+)
 # An enterprise describes itself in words the plan need not use ("a cement clinker line on a greenfield
 # site"): its question is weak only when even fewer of its words are in the best clause (dev split).
 OBLIGATION_COVERAGE = 0.25
@@ -1266,9 +1274,20 @@ class PolicyQA:
         # candidate writing that name, however many do, is about it.
         names = [n for n in (stem_pairs(w) for w in q.written_english) if n] if q.language == "zh" else []
         operative = not _ASKS_WHY.search(q.text)
+        # the words a question places a provision under ("in the main objectives", "under General Requirements")
+        named_stems = (
+            {s for m in _PLACED_UNDER.finditer(q.text) for s in content_stems(m.group(1))}
+            if q.language == "en"
+            else set()
+        )
         for key in keys:
             c = self.index.by_key[key]
             extra = -PREAMBLE_STEP_BACK if operative and c.preamble else 0.0
+            if named_stems and any(
+                2 <= len(level) <= 6 and level <= named_stems
+                for level in (set(content_stems(_HEADING_NUMBER.sub("", h))) for h in c.heading_text.split(" > "))
+            ):
+                extra += HEADING_NAMED  # the question names the part of the plan it is under
             if q.agencies and q.intent in {"lead", "agency_duties"}:
                 if any(a in c.lead for a in q.agencies):
                     extra += 0.004
