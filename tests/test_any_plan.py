@@ -902,3 +902,9 @@ def test_a_question_placing_its_figure_under_a_heading_is_answered_from_under_it
     # "in the main objectives": the figure under that heading, not the project clause on the same pollutant
     ans = plans.answer("What VOC emission reduction volume is set in the main objectives?")
     assert not ans.abstained and ans.citations[0].clause_id == "2" and "10,600" in ans.answer, ans.answer
+
+
+def test_a_law_a_chinese_question_cites_in_title_marks_is_searched_by_its_english_name(plans):
+    ans = plans.answer("依据《国防生产法》，商务部长要在命令发布后多少天内要求开发两用基础模型的公司报送信息？")
+    assert not ans.abstained and ans.doc_id == EO_AI and "90 days" in ans.answer, ans.answer
+    assert "Defense Production Act" in ans.answer, ans.answer

@@ -418,3 +418,14 @@ def test_a_bare_title_names_no_one(corpus_reader):
     assert corpus_reader.actors_named("能源部负责什么？", ["Secretary of Energy", "Department of Energy"]) == [
         "Department of Energy"
     ]
+
+
+def test_an_instrument_cited_in_title_marks_is_named_as_the_documents_write_it():
+    reader = ChineseReader(
+        {"defense": 3.0, "production": 2.0, "paris": 4.0, "agreement": 2.0, "clean": 2.0, "air": 2.0}
+    )
+    names = ["Defense Production Act", "Production Act", "Paris Agreement", "The Paris Agreement", "Clean Air Act"]
+    assert reader.titles_named("依据《国防生产法》，商务部长要做什么？", names) == ["Defense Production Act"]
+    assert reader.titles_named("《巴黎协定》的目标是什么？", names) == ["Paris Agreement"]
+    assert reader.titles_named("《清洁空气法》和《巴黎协定》", names) == ["Clean Air Act", "Paris Agreement"]
+    assert reader.titles_named("国防生产法怎么说？", names) == []  # no title marks: no title cited

@@ -182,6 +182,7 @@ PHRASE_BOOST = 0.003  # per phrase of the question (two neighbouring content wor
 HEADING_NAMED = 0.005  # a provision under a heading whose every word the question places it under
 _PLACED_UNDER = re.compile(r"\b(?:in|under|within)\s+(?:the|its|this|that)\s+((?:[\w'’-]+\s*){1,6})", re.IGNORECASE)
 # What numbers a heading rather than naming it: "Second, the", "(9)", "3.", "PART II —"
+_CAPITALISED_NAME = re.compile(r"\b[A-Z][a-z]+(?:(?:-|\s+(?:(?:of|and|for|on|the)\s+)?)[A-Z][a-z]+)+\b")
 _HEADING_NUMBER = re.compile(
     r"^\s*(?:(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\b,?\s*(?:the\s+)?|"
     r"\(?[0-9IVXivx]{1,4}[.)]\s*|part\s+[IVX\d]+\s*[—–-]\s*)",
@@ -216,6 +217,8 @@ class PolicyQA:
         self._sync_registry()
         self._lock = threading.Lock()
         self._views_of: list[Clause] | None = None
+        self._capitalised_of: list[Clause] | None = None
+        self._capitalised: frozenset[str] = frozenset()
         self._views: list[DocumentView] = []
         self._names: dict[str, list[str]] = {}
         self._asking_stems: frozenset[str] = _QUESTION_WORDS
@@ -791,6 +794,15 @@ class PolicyQA:
         stated = [c for c in clauses if pattern.search(c.text)]
         return [x for c in stated for x in (c, *self.children(c)[:LOOKUP_CHILDREN])]
 
+    def _capitalised_names(self) -> frozenset[str]:
+        """The names the documents write in capitals, of two words or more ("Defense Production Act",
+        "Workforce Innovation and Opportunity Act"), read once per index load."""
+        clauses = self.index.clauses
+        if self._capitalised_of is not clauses:
+            self._capitalised = frozenset(n for c in clauses for n in _CAPITALISED_NAME.findall(c.text))
+            self._capitalised_of = clauses
+        return self._capitalised
+
     def _clauses_of(self, docs: set[str]) -> list[Clause]:
         return [c for c in self.index.clauses if c.doc_id in docs]
 
@@ -814,6 +826,9 @@ class PolicyQA:
         q.intent = classify(q)  # after typo fixes: "responsble" reads as "responsible"
         if q.language == "zh":
             q.names_zh = self._chinese().proper_names(q.text)
+            # an instrument cited in title marks ("《国防生产法》") is named as the documents write it
+            cited = self._chinese().titles_named(q.text, self._capitalised_names())
+            q.written_english = list(dict.fromkeys([*q.written_english, *cited]))
         if q.language == "zh" and not q.terms and q.intent != "clause_lookup":
             # the plans' own English words for the question's Chinese words (a corpus glossary, where it
             # has the question's terms, is the sharper reading and goes alone)

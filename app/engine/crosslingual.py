@@ -74,6 +74,11 @@ EXTRA_SENSES: dict[str, tuple[str, ...]] = {
 
 # Chinese function and question words: the question reader handles intent, this lane gives them
 # nothing. Also the single characters that only place or link (上, 中, 内 ...).
+# "《国防生产法》": the title of an instrument a question cites, and the kinds of instrument titles end on
+_TITLE_MARKS = re.compile(r"《([^》]{2,30})》")
+_INSTRUMENT_ZH = re.compile(r"(?:法案|法|条例|协定|公约|条约|议定书|指令|规定|规则|令)$")
+_INSTRUMENT_EN = frozenset("act law code agreement convention treaty protocol directive regulation order rule".split())
+_NAME_JOINERS = frozenset({"of", "and", "the", "for", "on", "in", "to"})
 CHINESE_STOPWORDS = frozenset(
     """的 了 吗 呢 吧 啊 呀 么 嘛 着 过 地 得 之 其 所 以 而 且 并 及 与 和 跟 同 或 或者 还是 是 不是 有 没有 没 无
     在 于 对 对于 关于 由 被 把 将 给 向 从 自 到 至 为 为了 按 按照 根据 依据 通过 经过 就 都 也 还 又 再 才 只 仅
@@ -896,6 +901,39 @@ class ChineseReader:
             pairs = [(a, b) for a, b in zip(words, words[1:], strict=False) if b not in CHINESE_STOPWORDS]
             out.extend((w, found) for w in words if (found := self._read_word(w)))
             out.extend((a + b, found) for a, b in pairs if (found := self._joined(a, b)))
+        return out
+
+    def titles_named(self, text: str, names: Iterable[str]) -> list[str]:
+        """The documents' names for the instruments a Chinese question cites in title marks ("《国防生产法》" →
+        "Defense Production Act", "《巴黎协定》" → "Paris Agreement"): of ``names`` (the capitalised names the
+        documents write), the one whose every word reads a word of the title and which reads every word of
+        it, the kind of instrument ("法", "协定") read as any such word; the fewest words ("Paris Agreement", not "The
+        Paris Agreement")."""
+        out: list[str] = []
+        for title in _TITLE_MARKS.findall(unicodedata.normalize("NFKC", text)):
+            kind = _INSTRUMENT_ZH.search(title)
+            stem_of = title[: kind.start()] if kind else title
+            read = [
+                {w[:5] for word, _ in found for w in re.findall(r"[a-z]+", word.lower())}
+                for _, found in self.word_readings(stem_of)
+            ]
+            if not read:
+                continue
+
+            def fits(name: str) -> bool:
+                named = [w for w in re.findall(r"[a-z]+", name.lower()) if w not in _NAME_JOINERS]
+                if kind and named and named[-1] in _INSTRUMENT_EN:
+                    named = named[:-1]  # "Act", "Agreement": the kind the title ends on
+                elif kind:
+                    return False
+                return (
+                    bool(named)
+                    and all(any(w[:5] in r for r in read) for w in named)
+                    and all(any(w[:5] in r for w in named) for r in read)
+                )
+
+            fitting = sorted({n for n in names if fits(n)}, key=lambda n: (len(n.split()), n))
+            out.extend(fitting[:1])
         return out
 
     def proper_names(self, text: str) -> list[tuple[str, tuple[str, ...]]]:

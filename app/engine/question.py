@@ -208,7 +208,9 @@ class Question:
         extra = [t for t in self.terms if t.lower() not in base.lower()]
         # "part-time" is also found where a document prints it closed up ("parttime", "GovernorGeneral")
         closed = [m.group(0).replace("-", "") for m in _HYPHENATED.finditer(base)] if self.language == "en" else []
-        return " ".join([base, *extra, *closed, *self.translated, *self.agencies]).strip()
+        # (the English a Chinese question writes is in its text; a name read from its title marks is not)
+        named = [w for w in self.written_english if w.lower() not in base.lower()]
+        return " ".join([base, *extra, *closed, *named, *self.translated, *self.agencies]).strip()
 
 
 _HYPHENATED = re.compile(r"\b[A-Za-z]{3,}(?:-[A-Za-z]{3,})+\b")
