@@ -908,3 +908,12 @@ def test_a_law_a_chinese_question_cites_in_title_marks_is_searched_by_its_englis
     ans = plans.answer("依据《国防生产法》，商务部长要在命令发布后多少天内要求开发两用基础模型的公司报送信息？")
     assert not ans.abstained and ans.doc_id == EO_AI and "90 days" in ans.answer, ans.answer
     assert "Defense Production Act" in ans.answer, ans.answer
+
+
+def test_when_a_report_is_due_is_not_the_step_counted_from_its_submission(plans):
+    # 4.5(b) counts 180 days "of submitting the report required under subsection 4.5(a)": the report is due
+    # when 4.5(a) says (240 days), and the guidance when 4.5(b) says
+    report = plans.answer("When is the Commerce report on watermarking and content authentication due?")
+    assert not report.abstained and "240 days" in report.answer, report.answer
+    guidance = plans.answer("When is the guidance on content authentication due?")
+    assert not guidance.abstained and "180 days" in guidance.answer, guidance.answer

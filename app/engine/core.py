@@ -1102,6 +1102,17 @@ class PolicyQA:
             named = [h for h in hits if self._counts_from_asked(q, h.clause)] if _ASKS_FROM_EVENT.search(q.text) else []
             if named and (not chosen or chosen[0] not in named):  # (the chosen are among the hits)
                 chosen = named[:1] + [h for h in chosen if h is not named[0]]
+            elif chosen and not named and (cited := _product_counted_from(q, chosen[0].clause)):
+                # "when is the report on X due?" is not answered by "within 180 days of submitting the report
+                # required under subsection 4.5(a)": that is the next step; 4.5(a) (or an item of it) sets the date
+                source = [
+                    h
+                    for h in hits
+                    if h.clause.doc_id == chosen[0].clause.doc_id
+                    and (h.clause.clause_id == cited or h.clause.clause_id.startswith(f"{cited}("))
+                    and dated_sentences(h.clause)
+                ]
+                chosen = source[:1] + [h for h in chosen if h not in source[:1]]
             # "by what year" / "on what date": "within 90 days of this order" names neither
             for asks, written, what in ((_ASKS_YEAR, _YEAR_IN, "year"), (_ASKS_DATE, _DATE_IN, "date")):
                 if asks.search(q.text):
@@ -1377,6 +1388,30 @@ def target_years_asked(question: str) -> set[int]:
     """The years a question asks a figure for ("the 2040 target", "by 2030"), not those it measures from."""
     base = {int(y) for m in _BASELINE_YEAR.finditer(question) for y in m.groups() if y}
     return {y for y in years_in(question) if y not in base}
+
+
+# What a provision produces, that a later one counts its deadline from ("within 180 days of submitting the report
+# required under subsection 4.5(a)", "of the issuance of the guidance established in subsection 10.1(b)")
+_PRODUCED_UNDER = re.compile(
+    r"\b(?:the|its)\s+(report|plan|strategy|guidance|guidelines|recommendations|assessment|framework|study|"
+    r"analysis|rules?|regulations?|list|standards?)\b[^;]*?\b(?:subsection|section|paragraph|article)\s+"
+    r"(\d[\w.]*(?:\([\w.]+\))*)",
+    re.IGNORECASE,
+)
+
+
+def _product_counted_from(q: Question, clause: Clause) -> str:
+    """The provision whose product a question asks about, when ``clause``'s deadline counts from that product
+    ("when is the report due?" against "within 180 days of submitting the report required under subsection
+    4.5(a)" → "4.5(a)"): the question names the product, and the clause names it only in that anchor."""
+    for d in clause.deadlines:
+        m = _PRODUCED_UNDER.search(d.anchor) if d.kind == "relative" else None
+        if not m:
+            continue
+        product = re.compile(rf"\b{m.group(1).rstrip('s')}s?\b", re.IGNORECASE)
+        if product.search(q.text) and not product.search(d.sentence.replace(d.text, " ")):
+            return m.group(2)
+    return ""
 
 
 def _counted_noun(question: str) -> list[str]:
