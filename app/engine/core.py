@@ -181,8 +181,9 @@ LEAD_NEAR = 0.9  # a provision naming who acts answers "who" before a nearer one
 PHRASE_BOOST = 0.003  # per phrase of the question (two neighbouring content words) in at most two candidates
 HEADING_NAMED = 0.005  # a provision under a heading whose every word the question places it under
 _PLACED_UNDER = re.compile(r"\b(?:in|under|within)\s+(?:the|its|this|that)\s+((?:[\w'’-]+\s*){1,6})", re.IGNORECASE)
-# What numbers a heading rather than naming it: "Second, the", "(9)", "3.", "PART II —"
+# A name written in capitals, of two words or more ("Defense Production Act", "Workforce Innovation and Opportunity Act")
 _CAPITALISED_NAME = re.compile(r"\b[A-Z][a-z]+(?:(?:-|\s+(?:(?:of|and|for|on|the)\s+)?)[A-Z][a-z]+)+\b")
+# What numbers a heading rather than naming it: "Second, the", "(9)", "3.", "PART II —"
 _HEADING_NUMBER = re.compile(
     r"^\s*(?:(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\b,?\s*(?:the\s+)?|"
     r"\(?[0-9IVXivx]{1,4}[.)]\s*|part\s+[IVX\d]+\s*[—–-]\s*)",
