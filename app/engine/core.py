@@ -181,7 +181,7 @@ LEAD_NEAR = 0.9  # a provision naming who acts answers "who" before a nearer one
 PHRASE_BOOST = 0.003  # per phrase of the question (two neighbouring content words) in at most two candidates
 HEADING_NAMED = 0.005  # a provision under a heading whose every word the question places it under
 _PLACED_UNDER = re.compile(r"\b(?:in|under|within)\s+(?:the|its|this|that)\s+((?:[\w'’-]+\s*){1,6})", re.IGNORECASE)
-# A name written in capitals, of two words or more ("Defense Production Act", "Workforce Innovation and Opportunity Act")
+# A name written in capitals, of two words or more ("Defense Production Act", "Paris Agreement")
 _CAPITALISED_NAME = re.compile(r"\b[A-Z][a-z]+(?:(?:-|\s+(?:(?:of|and|for|on|the)\s+)?)[A-Z][a-z]+)+\b")
 # What numbers a heading rather than naming it: "Second, the", "(9)", "3.", "PART II —"
 _HEADING_NUMBER = re.compile(
