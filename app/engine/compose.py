@@ -142,14 +142,18 @@ def asked_deadline_kind(question: str) -> str:
     return "duration" if _ASKS_HOW_LONG_IT_LASTS.search(question) else ""
 
 
+_AHEAD = re.compile(r"\b(?:before|in advance|prior to)\b", re.I)  # a deadline running before its event
+
+
 def kind_sentences(clause: Clause, kind: str) -> set[str]:
     """The clause's sentences stating a time of the ``kind`` :func:`asked_deadline_kind` reads."""
     if kind == "duration":  # no deadline: read from the sentences
         return {s for s in body_sentences(clause) if DURATION.search(s)}
     if kind == "recurring":
         return {d.sentence for d in clause.deadlines if d.kind == "recurring"}
-    ahead = re.compile(r"\b(?:before|in advance|prior to)\b", re.I)
-    return {d.sentence for d in clause.deadlines if kind == "ahead" and ahead.search(d.text)}
+    if kind == "ahead":
+        return {d.sentence for d in clause.deadlines if _AHEAD.search(d.text)}
+    return set()
 
 
 LIST_ITEMS = 8  # items quoted under a sentence that introduces a list

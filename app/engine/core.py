@@ -218,7 +218,6 @@ class PolicyQA:
         self._sync_registry()
         self._lock = threading.Lock()
         self._views_of: list[Clause] | None = None
-        self._capitalised_of: list[Clause] | None = None
         self._capitalised: frozenset[str] = frozenset()
         self._views: list[DocumentView] = []
         self._names: dict[str, list[str]] = {}
@@ -507,6 +506,7 @@ class PolicyQA:
             self._asking_stems = _QUESTION_WORDS | {stem(w) for w in self._naming}
             alternatives = "|".join(re.escape(n) for n in sorted(self._naming))
             self._naming_pattern = re.compile(rf"\b(?:{alternatives})(?:'s|’s)?\b", re.I) if self._naming else None
+            self._capitalised = frozenset(n for c in clauses for n in _CAPITALISED_NAME.findall(c.text))
             self._views_of = clauses
         return self._views
 
@@ -797,11 +797,8 @@ class PolicyQA:
 
     def _capitalised_names(self) -> frozenset[str]:
         """The names the documents write in capitals, of two words or more ("Defense Production Act",
-        "Workforce Innovation and Opportunity Act"), read once per index load."""
-        clauses = self.index.clauses
-        if self._capitalised_of is not clauses:
-            self._capitalised = frozenset(n for c in clauses for n in _CAPITALISED_NAME.findall(c.text))
-            self._capitalised_of = clauses
+        "Workforce Innovation and Opportunity Act"), read once per index load with the document views."""
+        self.documents()
         return self._capitalised
 
     def _clauses_of(self, docs: set[str]) -> list[Clause]:

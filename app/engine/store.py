@@ -147,10 +147,8 @@ def _forget_unused_system(path: str) -> None:
     stays cached, and every later client of the path would get it instead of opening it again."""
     from chromadb.api.shared_system_client import SharedSystemClient
 
-    systems = getattr(SharedSystemClient, "_identifier_to_system", {})
-    refcounts = getattr(SharedSystemClient, "_identifier_to_refcount", {})
-    if path in systems and not refcounts.get(path):
-        systems.pop(path, None)
+    if not getattr(SharedSystemClient, "_identifier_to_refcount", {}).get(path):
+        _forget_system(path)
 
 
 def set_aside_damaged_store(settings: Settings) -> Path | None:
