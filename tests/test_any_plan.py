@@ -865,22 +865,6 @@ def test_in_which_year_is_answered_by_a_year_counted_from_an_event(plans):
     assert not ans.abstained and "in the year following the year in which" in ans.answer, ans.answer
 
 
-@pytest.mark.parametrize(
-    ("question", "doc", "said"),
-    [
-        ("How long do members of the Net-Zero Advisory Body serve?", ACT, "term of up to three years"),
-        (
-            "How long must the General Services Administration's prioritization framework apply?",
-            EO_AI,
-            "no less than 2 years",
-        ),
-    ],
-)
-def test_how_long_something_lasts_is_answered_by_the_duration_not_a_deadline(plans, question, doc, said):
-    ans = plans.answer(question)
-    assert not ans.abstained and ans.doc_id == doc and said in ans.answer, ans.answer
-
-
 def test_a_goal_to_double_is_the_figure_a_chinese_question_asks_for(plans):
     ans = plans.answer("海上风电（offshore wind）的量化目标是多少？")
     assert not ans.abstained and ans.doc_id == EO_CLIMATE and "doubling offshore wind by 2030" in ans.answer, ans.answer
@@ -917,3 +901,95 @@ def test_when_a_report_is_due_is_not_the_step_counted_from_its_submission(plans)
     assert not report.abstained and "240 days" in report.answer, report.answer
     guidance = plans.answer("When is the guidance on content authentication due?")
     assert not guidance.abstained and "180 days" in guidance.answer, guidance.answer
+
+
+def test_how_much_time_asks_when_not_how_much(plans):
+    assert plans.read("How much time does the Minister have to respond to the advice?")[0].intent == "deadline"
+    assert plans.read("How much money goes to the pilot program?")[0].intent == "target"
+
+
+def test_of_dated_provisions_nearly_as_close_the_one_naming_what_is_asked_answers(plans):
+    # the progress reports' date (14(1)) is as near by retrieval; the assessment report is 15(1)'s
+    ans = plans.answer("By when must the assessment report for a milestone year be prepared?")
+    assert not ans.abstained and ans.citations[0].clause_id == "15(1)" and "30 days" in ans.answer, ans.answer
+
+
+def test_a_section_of_a_law_cited_in_title_marks_is_that_laws_not_a_lookup(plans):
+    ans = plans.answer("《国防生产法》第708条的权力是依据哪一项行政令委托给能源部长的？")
+    assert not ans.abstained and ans.doc_id == EO_NUCLEAR and "13603" in ans.answer, ans.answer
+    assert plans.answer("第999条说了什么？").abstained  # a provision no document has is still refused
+
+
+def test_a_short_form_ending_a_longer_name_is_not_the_body_it_stands_for(plans):
+    other = plans.registry.names_in("Once the HHS AI Task Force is set up, what must it produce?", informal=True)
+    assert "National Climate Task Force" not in other, other
+    same = plans.registry.names_in("Do members of the EJ Advisory Council get paid?", informal=True)
+    assert any("Environmental Justice Advisory Council" in n for n in same), same
+
+
+def test_the_number_a_documents_id_holds_names_it():
+    from policyqa.engine.decide import document_names
+
+    titles = {"us-eo14008-climate": "Executive Order on Climate", "us-eo2025-nuclear": "Executive Order on Nuclear"}
+    names = document_names(titles, {d: "The Secretary shall act. Executive Order 13603 applies." for d in titles})
+    assert "14008" in names["us-eo14008-climate"] and "2025" not in names["us-eo2025-nuclear"], names
+
+
+def test_a_proper_name_the_question_uses_finds_the_provision_writing_it(plans):
+    ans = plans.answer("What does EO 14008 say about the Major Economies Forum?")
+    assert not ans.abstained and ans.doc_id == EO_CLIMATE and ans.citations[0].clause_id == "102(b)", ans.answer
+    unnamed = plans.answer("What does the order say about the Major Economies Forum?")
+    assert not unnamed.abstained and unnamed.citations[0].clause_id == "102(b)", unnamed.answer
+
+
+def test_who_after_a_phrase_saying_where_asks_who(plans):
+    ans = plans.answer("In EO 14110, who chairs the White House AI Council?")
+    assert ans.intent == "lead" and "Deputy Chief of Staff for Policy" in ans.answer, ans.answer
+
+
+def test_what_counts_as_a_term_asks_its_definition_and_counts_is_no_typo(plans):
+    ans = plans.answer("What counts as a dual-use foundation model?")
+    assert not ans.abstained and ans.citations[0].clause_id == "3(k)" and "tens of billions" in ans.answer, ans.answer
+
+
+def test_a_numeric_figure_asked_of_a_provision_setting_none_is_refused(plans):
+    ans = plans.answer("Is there a numerical cap on methane from oil and gas wells in the climate order?")
+    assert ans.abstained, ans.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "doc", "said"),
+    [
+        # how long something lasts is the duration, not a deadline
+        ("How long do members of the Net-Zero Advisory Body serve?", ACT, "term of up to three years"),
+        (
+            "How long must the General Services Administration's prioritization framework apply?",
+            EO_AI,
+            "no less than 2 years",
+        ),
+        # "Canada's": the Canadian Act's provisions are Canada's without saying so
+        ("What is Canada's emissions target for 2050?", ACT, "net-zero emissions"),
+        # the nuclear order writes "National Laboratories": "National Laboratory" is no name it never mentions
+        (
+            "By when must DOE widen student access to National Laboratory expertise in nuclear engineering?",
+            EO_NUCLEAR,
+            "120 days",
+        ),
+        # a count of the whole phrase asked (5.2(a)(iii)) answers before 5.2(b)'s "500 new researchers by 2025"
+        (
+            "How many new National AI Research Institutes is NSF told to establish?",
+            EO_AI,
+            "at least four new National AI Research Institutes",
+        ),
+    ],
+    ids=[
+        "duration-of-a-term",
+        "duration-of-a-framework",
+        "title-word-of-the-document",
+        "name-in-another-number",
+        "count-of-the-whole-phrase",
+    ],
+)
+def test_answered_from_what_the_document_says_of_it(plans, question, doc, said):
+    ans = plans.answer(question)
+    assert not ans.abstained and ans.doc_id == doc and said in ans.answer, ans.answer

@@ -47,6 +47,28 @@ class Mention:
     end: int
 
 
+# A capitalised word or an acronym just before a short form, not a sentence's first word: the short form ends
+# a longer name ("HHS AI Task Force", "Interagency Working Group")
+_LONGER_NAME = re.compile(r"(?<=\S )(?!(?:The|A|An|This|That|Our|Its|Their|Which|What|Who)\b)[A-Z][\w-]*\s+$")
+
+
+def _ends_other_name(before: str, agency: Agency) -> bool:
+    """Whether the word before a short form of ``agency`` makes it part of another body's name: a capitalised
+    word or acronym that is neither a word of the agency's names nor their initials ("HHS AI Task Force", but
+    not "Environmental Justice Interagency Council" or "EJ Advisory Council")."""
+    m = _LONGER_NAME.search(before)
+    if not m:
+        return False
+    word = m.group(0).strip()
+    for name in (agency.name, *agency.variants):
+        own = name.split()
+        if word.lower() in (w.lower() for w in own):
+            return False
+        if word.isupper() and word in "".join(w[0] for w in own if w[:1].isupper()):
+            return False
+    return True
+
+
 class AgencyRegistry:
     """Looks agencies up by any spelling, in English or Chinese."""
 
@@ -111,6 +133,12 @@ class AgencyRegistry:
                 agency = self._lookup.get(_key(m.group(0)))
                 if agency is None or (pattern is not self._formal and _key(m.group(0)) in self._shared_short):
                     continue
+                if (
+                    pattern is not self._formal
+                    and m.group(0)[:1].isupper()
+                    and _ends_other_name(text[: m.start()], agency)
+                ):
+                    continue  # "the HHS AI Task Force" is another body than the one "the Task Force" stands for
                 taken.append((m.start(), m.end()))
                 found.append(Mention(agency, m.start(), m.end()))
         if informal:

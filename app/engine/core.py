@@ -29,6 +29,7 @@ from policyqa.engine.crosslingual import (
     document_vocabulary,
 )
 from policyqa.engine.decide import DocumentView, decide, document_names, documents_of_kind, named_documents
+from policyqa.engine.embeddings import model_words
 from policyqa.engine.glossary import Glossary, glossary_for
 from policyqa.engine.grounding import check
 from policyqa.engine.index import LiveIndex, clause_key
@@ -129,6 +130,7 @@ ZH_OBLIGATION_COVERAGE = 0.3  # ... of an enterprise describing itself (as OBLIG
 ZH_COVERAGE = 0.5  # share of a Chinese question's words the best clause holds for it to count as supported
 TRANSLATED_HELD = 3  # of those words the best clause must hold (or half of them) for the question to count as supported
 DATED_NEAR = 0.9  # a clause's deadline answers "by when" only when it is this close to the best clause
+_OTHER_LAWS_PROVISION = re.compile(r"》\s*第\s*\d")  # "《国防生产法》第708条": the cited law's section 708
 GOAL_IN_WORDS = 0.6  # share of a target question's words the best clause must hold to answer it in words
 # "the targets for crop straw and for rural sewage": two figures asked in one question
 _JOINS_TWO = re.compile(r"\band\b|以及|和|及|与", re.IGNORECASE)
@@ -180,6 +182,12 @@ _MANDATE = r"mandate|tasks?|functions?|role|purpose"  # what a body is for: "who
 LEAD_NEAR = 0.9  # a provision naming who acts answers "who" before a nearer one naming no one, this close to it
 PHRASE_BOOST = 0.003  # per phrase of the question (two neighbouring content words) in at most two candidates
 HEADING_NAMED = 0.005  # a provision under a heading whose every word the question places it under
+NAME_BOOST = 0.008  # a provision writing a proper name the question uses ("Major Economies Forum"), one of at most two
+# A proper name of two or more capitalised words, not the question's first word ("Major Economies Forum", "Leaders'
+# Climate Summit", "Loan Programs Office"): what a person names, a provision writing it is about
+_PROPER_NAME = re.compile(
+    r"(?<=\S )(?:[A-Z][\w'’-]*[A-Za-z0-9]\s+(?:(?:of|on|for|and|the)\s+)*){1,6}[A-Z][\w'’-]*[A-Za-z0-9]"
+)
 _PLACED_UNDER = re.compile(r"\b(?:in|under|within)\s+(?:the|its|this|that)\s+((?:[\w'’-]+\s*){1,6})", re.IGNORECASE)
 # A name written in capitals, of two words or more ("Defense Production Act", "Paris Agreement")
 _CAPITALISED_NAME = re.compile(r"\b[A-Z][a-z]+(?:(?:-|\s+(?:(?:of|and|for|on|the)\s+)?)[A-Z][a-z]+)+\b")
@@ -344,6 +352,7 @@ class PolicyQA:
         if q.language != "en":
             return q
         vocab = self.index.words
+        english = model_words(self.settings.embedding_model)
         fixed = []
         for w in re.findall(r"\S+", q.text):
             core = re.sub(r"[^\w-]", "", w).lower()
@@ -353,6 +362,7 @@ class PolicyQA:
                 and core not in STOPWORDS
                 and stem(core) not in self.index.vocabulary
                 and stem(core) not in self._asking()
+                and core not in english  # a real word the plans do not use is no typo ("counts", not "counties")
             ):
                 near = [v for v in vocab if v[0] == core[0] and abs(len(v) - len(core)) <= 2]
                 # a four-letter word has one letter to spare ("watr"), not two
@@ -870,7 +880,11 @@ class PolicyQA:
             # "the DPA section 708 authority": a reference to another law, not a provision asked for
             q = replace(q, clause_ids=[])
             q = replace(q, intent=classify(q))
-            if q.intent == "clause_lookup" or not self._own_content(q):
+            # "《国防生产法》第708条": a provision of the law named before it, the question read as any other
+            cited_law = q.language == "zh" and bool(_OTHER_LAWS_PROVISION.search(q.text))
+            if cited_law and not q.terms:
+                q = replace(q, translated=self._chinese().english_terms(q.text)[:CHINESE_TERMS])
+            if q.intent == "clause_lookup" or not (self._own_content(q) or cited_law):
                 return self._abstain(q, f"anything as clause {wanted}: the plan has no clause with that id.")
         if found:
             scope = [d for d in scope if d in found]  # a provision the question cites says which document
@@ -1036,6 +1050,12 @@ class PolicyQA:
                     within or how == 2 or self.coverage(q, f"{h.clause.heading_text} {h.clause.text}") >= GOAL_IN_WORDS
                 )
             ]
+            # a count of the very phrase asked ("at least four new National AI Research Institutes") answers before
+            # a target near it that counts something else ("training 500 new researchers")
+            exact = [h for h in hits[:3] if noun and _counts_phrase(h.clause, noun)]
+            if exact and chosen and not any(_counts_noun(x, noun) for x in body_sentences(chosen[0].clause)):
+                chosen = []
+                counted = exact[:1] + [h for h in counted if h is not exact[0]]
             # (an item is read with its lead-in: "When proposing the 2040 target, the Commission shall consider:")
             lead_in = self.coverage(q, f"{top.clause.heading_text} {top.clause.context} {top.clause.text}")
             in_words = q.language == "en" and (
@@ -1052,7 +1072,9 @@ class PolicyQA:
                     for h in hits[:3]
                     if (said := best_sentences(h.clause, q.focus_text, k=2))
                     and any(_target_for_year(y).search(x) for x in said for y in asked_years)
-                    and self.coverage(unasked, " ".join(said)) >= GOAL_IN_WORDS
+                    # (a word of the document's title is what each of its provisions is about: "Canada's target")
+                    and self.coverage(unasked, " ".join([self.index.titles.get(h.clause.doc_id, ""), *said]))
+                    >= GOAL_IN_WORDS
                 ]
                 if stated:
                     in_words = True
@@ -1095,6 +1117,10 @@ class PolicyQA:
             # the deadline of the clause about what is asked (or one nearly as close): another clause's
             # deadline would be a confident wrong answer
             chosen = [h for h in hits[:3] if h.score >= DATED_NEAR * hits[0].score and dated_sentences(h.clause)]
+            # of those nearly as close, the one holding more of the question's rarer words goes first: "when is the
+            # assessment report due" is not answered by the progress report's date beside it
+            held = {id(h): self.coverage(q, f"{h.clause.heading_text} {h.clause.text}", weighted=True) for h in chosen}
+            chosen.sort(key=lambda h: -round(held[id(h)], 2))
             # a deadline counted from the event the question names ("after a voluntary agreement is reached",
             # "自愿协议达成后") answers before the nearer ones counted from something else
             named = [h for h in hits if self._counts_from_asked(q, h.clause)] if _ASKS_FROM_EVENT.search(q.text) else []
@@ -1297,6 +1323,20 @@ class PolicyQA:
         # The English a Chinese question writes out ("（interagency council）") names what it asks about: a
         # candidate writing that name, however many do, is about it.
         names = [n for n in (stem_pairs(w) for w in q.written_english) if n] if q.language == "zh" else []
+        # (a body the registry knows is weighed as an agency, by who acts, not by where its name is written)
+        proper = (
+            [
+                m.group(0).lower()
+                for m in _PROPER_NAME.finditer(q.own_text or q.text)
+                if not self.registry.find(m.group(0), informal=True)
+            ]
+            if q.language == "en"
+            else []
+        )
+        writing = (
+            {key: {n for n in proper if n in _squashed(self.index.by_key[key].text)} for key in keys} if proper else {}
+        )
+        named_in = Counter(n for found in writing.values() for n in found)
         operative = not _ASKS_WHY.search(q.text)
         # the words a question places a provision under ("in the main objectives", "under General Requirements")
         named_stems = (
@@ -1334,6 +1374,7 @@ class PolicyQA:
             if c.targets and asked_figures & {n for t in c.targets for n in numbers(t.value_text)}:
                 extra += 0.01
             extra += PHRASE_BOOST * sum(1 for p in pairs.get(key, ()) if seen[p] <= 2)
+            extra += NAME_BOOST * sum(1 for n in writing.get(key, ()) if named_in[n] <= 2)
             if names:  # (a section heading naming it names what each provision under it is about)
                 written = stem_pairs(c.text) | stem_pairs(c.heading_text)
                 extra += PHRASE_BOOST * sum(1 for n in names if n <= written)
@@ -1364,7 +1405,7 @@ class PolicyQA:
 
 
 _HOW_MANY = re.compile(
-    r"\bhow many\s+((?:[a-z-]+\s+){0,2}?[a-z-]+?)(?=\s+(?:does|do|did|is|are|can|could|must|should|will|"
+    r"\bhow many\s+((?:[a-z-]+\s+){0,4}?[a-z-]+?)(?=\s+(?:does|do|did|is|are|can|could|must|should|will|"
     r"would|may|of|in|on|for|at|under|has|have|make|sit|serve)\b|\s*[?,.]|$)",
     re.IGNORECASE,
 )
@@ -1419,16 +1460,21 @@ def _counted_noun(question: str) -> list[str]:
     return [stem(w) for w in m.group(1).split()] if m else []
 
 
+def _counts_phrase(clause: Clause, counted: list[str]) -> bool:
+    """Whether a sentence of ``clause`` gives a number of the whole phrase a "how many" question counts."""
+    return len(counted) > 1 and any(_counts_noun(x, counted) == 2 for x in body_sentences(clause))
+
+
 def _counts_noun(sentence: str, counted: list[str]) -> int:
     """How ``sentence`` gives a number of what is counted: 0 not at all; 1 a number of the noun ("3
     consecutive meetings", "4, other members"); 2 a number of the whole phrase asked, word for word, when
     it is more than the noun ("a sequence of six future years" for "how many future years")."""
     found = 0
-    for m in re.finditer(rf"(?<![\w.,$§(/-]){_NUMBER},?((?:\s+[A-Za-z-]+){{1,3}})", sentence, re.IGNORECASE):
+    for m in re.finditer(rf"(?<![\w.,$§(/-]){_NUMBER},?((?:\s+[A-Za-z-]+){{1,6}})", sentence, re.IGNORECASE):
         after = [stem(w) for w in m.group(1).split()]
         if len(counted) > 1 and after[: len(counted)] == counted:
             return 2
-        if counted and counted[-1] in after:
+        if counted and counted[-1] in after[:3]:
             found = 1
     return found
 
@@ -1441,6 +1487,11 @@ def composed_clauses(qa: PolicyQA, composed: Composed) -> list[Clause]:
         if key in qa.index.by_key:
             out.append(qa.index.by_key[key])
     return out
+
+
+def _squashed(text: str) -> str:
+    """``text`` lower-cased with its runs of white space one space (a name wrapped over two lines is one name)."""
+    return re.sub(r"\s+", " ", text).lower()
 
 
 def _target_for_year(year: int) -> re.Pattern:

@@ -29,12 +29,16 @@ class DocumentView:
         # the words each cue matches in its text, lower-cased.
         self.cues_written = {_cue_key(m.group(0)) for p in rules().cues.values() for m in p.finditer(self.text)}
         self.words = frozenset(re.findall(r"[a-z]+", f"{self.title} {self.text}".lower()))
+        self.stems = frozenset(stem(w) for w in self.words)
 
     def mentions(self, name: str) -> bool:
         """Whether the document writes ``name`` (any case; "Germany's" as "Germany")."""
         asked = re.findall(r"[a-z]+", re.sub(r"['’]s\b", "", name.lower()))
-        # ... or a word it shortens ("Labs" for "Laboratories")
-        return all(w in self.words or any(x.startswith(w.removesuffix("s")) for x in self.words) for w in asked)
+        # ... in another number ("Laboratory" where it writes "Laboratories"), or a word it shortens ("Labs")
+        return all(
+            w in self.words or stem(w) in self.stems or any(x.startswith(w.removesuffix("s")) for x in self.words)
+            for w in asked
+        )
 
 
 @dataclass
@@ -155,6 +159,7 @@ def named_documents(text: str, names: dict[str, list[str]]) -> list[str]:
     return [doc for doc, phrases in names.items() if any(re.search(rf"\b{re.escape(p)}\b", low) for p in phrases)]
 
 
+_YEAR = re.compile(r"(?:19|20)\d\d")
 _TITLE_WORD = re.compile(r"[A-Za-z][A-Za-z'-]{3,}|\b(?![IVXLC]+\b)[A-Z]{2,5}\b")  # words; short forms ("EU")
 _TITLE_LEAD = re.compile(
     r"^(?:an? |the )?(?:executive order|act|regulation|plan|order|notice|decision)\s+(?:on|of|for|respecting)\s+", re.I
@@ -185,6 +190,10 @@ def document_names(titles: dict[str, str], texts: dict[str, str]) -> dict[str, l
                 continue
             if _proper(word, own):
                 phrases.append(w)
+        # the number the document's id holds ("us-eo14008-..."), which nothing else indexed writes: "EO 14008"
+        for number in re.findall(r"\d{4,}", doc):
+            if not _YEAR.fullmatch(number) and not any(number in f"{d} {t}" for d, t in texts.items() if d != doc):
+                phrases.append(number)
         names[doc] = list(dict.fromkeys(phrases))
     return names
 

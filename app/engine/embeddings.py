@@ -178,3 +178,14 @@ def query_embeddings(settings) -> Embeddings:
     # several times slower as soon as anything else ran (measured: 41 ms vs 282 ms p50).
     torch.set_num_threads(1)
     return get_embeddings(settings.embedding_model, settings.embedding_batch_size)
+
+
+@lru_cache(maxsize=2)
+def model_words(model_path: str) -> frozenset[str]:
+    """The whole words of the embedding model's vocabulary (its WordPiece entries that are no word piece): common
+    English words, so a word of a question found there is no typo, whether or not a plan uses it ("counts").
+    Empty when the model has no ``vocab.txt``."""
+    vocab = Path(model_path) / "vocab.txt"
+    if not vocab.exists():
+        return frozenset()
+    return frozenset(w for w in vocab.read_text(encoding="utf-8").split() if w.isalpha() and not w.startswith("["))

@@ -87,6 +87,9 @@ _DEFINE_EN = re.compile(
     r"\bwhat (?:does|do)\s+(?:the|this|that)\s+\w+\s+mean\s+by\s+(?P<g>.+?)\s*(?:\?|$)|"
     r"\bwhat (?:does|do|is)\s+(?:the term\s+)?(?P<d>.+?)\s+mean\b|"
     r"\bhow (?:is|are)\s+(?:the term\s+)?(?P<e>.+?)\s+defined\b|"
+    # "which years count as milestone years?", "what qualifies as a covered agency?"
+    r"\b(?:counts?|qualif(?:y|ies)|(?:is|are) (?:considered|treated|classed|regarded))\s+as\s+(?:an?\s+|the\s+)?"
+    r"(?P<h>.+?)\s*(?:\?|$|\b(?:in|under|for the purposes of)\b)|"
     # "what are the milestone years?": a question that is only a term asks what it is (if the plan defines it)
     r"^\s*what(?: is|'s| are)\s+(?:an?\s+|the\s+)?(?P<f>[\w'’ -]{3,60}?)\s*\??\s*$",
     re.IGNORECASE,
