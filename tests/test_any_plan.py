@@ -993,3 +993,10 @@ def test_a_numeric_figure_asked_of_a_provision_setting_none_is_refused(plans):
 def test_answered_from_what_the_document_says_of_it(plans, question, doc, said):
     ans = plans.answer(question)
     assert not ans.abstained and ans.doc_id == doc and said in ans.answer, ans.answer
+
+
+def test_an_editors_note_giving_the_date_a_provision_came_into_force_answers_when(plans):
+    # section 29 says only "on a day to be fixed by order"; the date is in the editor's "[Note: ...]" under it
+    for question in ("When did section 23 of the Net-Zero Act come into force?", "第23条是哪一天生效的？"):
+        ans = plans.answer(question)
+        assert not ans.abstained and "March 31, 2023" in ans.answer, ans.answer

@@ -32,7 +32,12 @@ _WHEN_IN_WORDS = re.compile(
     re.IGNORECASE,
 )
 _YEAR = re.compile(
-    r"\b(?:by|in|before|until|from|for|after|during|of) (?:(?:fiscal )?year )?(?:19|20)\d\d\b", re.IGNORECASE
+    r"\b(?:by|in|before|until|from|for|after|during|of) (?:(?:fiscal )?year )?(?:19|20)\d\d\b"
+    # ... or a calendar date ("in force March 31, 2023", "on 1 January 2029")
+    r"|\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+\d{1,2},?\s+"
+    r"(?:19|20)\d\d\b|\b\d{1,2}\s+(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December)\s+(?:19|20)\d\d\b",
+    re.IGNORECASE,
 )
 
 
@@ -52,8 +57,12 @@ def join_names(names: list[str]) -> str:
 
 
 def body_sentences(clause: Clause) -> list[str]:
-    """The clause's sentences without the responsibility note."""
-    return [s for s in clause.sentences() if not s.startswith(("(", "["))]
+    """The clause's sentences without the responsibility note (an editor's "[Note: ...]" is kept: it says
+    what the text does not, "Section 23 in force March 31, 2023")."""
+    return [s for s in clause.sentences() if not s.startswith(("(", "[")) or _EDITORS_NOTE.match(s)]
+
+
+_EDITORS_NOTE = re.compile(r"\[\s*Note\b", re.IGNORECASE)
 
 
 def topic(clause: Clause) -> str:

@@ -88,7 +88,7 @@ _ASKS_YEAR = re.compile(
 _YEAR_IN = re.compile(
     r"\b(?:19|20)\d\d\b|\byear\s+(?:following|after|preceding|before|prior\s+to)\s+(?:the|its|their)\b"
 )
-_ASKS_DATE = re.compile(r"\b(?:what|which) (?:date|day)\b|什么日期|哪一天|几月几[日号]", re.IGNORECASE)
+_ASKS_DATE = re.compile(r"\b(?:what|which) (?:date|day)\b|什么日期|哪一?天|几月几[日号]", re.IGNORECASE)
 _DATE_IN = re.compile(
     r"\b(?:19|20)\d\d\b|\b(?:January|February|March|April|May|June|July|August|September|October|November|"
     r"December)\b"
@@ -1116,7 +1116,9 @@ class PolicyQA:
         if q.intent == "deadline":
             # the deadline of the clause about what is asked (or one nearly as close): another clause's
             # deadline would be a confident wrong answer
-            chosen = [h for h in hits[:3] if h.score >= DATED_NEAR * hits[0].score and dated_sentences(h.clause)]
+            # (asked of a provision, those under it and those citing it are all about it, however near)
+            near = 0.0 if within else DATED_NEAR
+            chosen = [h for h in hits[:3] if h.score >= near * hits[0].score and dated_sentences(h.clause)]
             # of those nearly as close, the one holding more of the question's rarer words goes first: "when is the
             # assessment report due" is not answered by the progress report's date beside it
             held = {id(h): self.coverage(q, f"{h.clause.heading_text} {h.clause.text}", weighted=True) for h in chosen}
