@@ -114,10 +114,14 @@ def _only_doc(qa: PolicyQA) -> str:
     return docs[0] if len(docs) == 1 else ""
 
 
-def _strip_note(text: str) -> str:
+def _strip_note(text: str, notes: list[str] = ()) -> str:
+    """The answer without the system's own notes (answering from the translation, a part not answered): they
+    say what the answer is, and make no claim about a plan."""
     from policyqa.engine.core import ZH_NOTE
 
-    return text.replace(ZH_NOTE, "").strip()
+    for note in (ZH_NOTE, *notes):
+        text = text.replace(note, "")
+    return text.strip()
 
 
 def run_case(qa, case: dict, use_llm: bool = False) -> dict:
@@ -153,7 +157,7 @@ def run_case(qa, case: dict, use_llm: bool = False) -> dict:
     if ans.intent == "compare" and not ans.abstained:  # each plan's lines against its own clauses
         grounded = check_comparison(qa, ans.answer, cited_by_plan(qa, ans), case["question"], ans.notes).grounded
     elif not ans.abstained:
-        grounded = check(_strip_note(ans.answer), cited_clauses, qa.registry, case["question"]).grounded
+        grounded = check(_strip_note(ans.answer, ans.notes), cited_clauses, qa.registry, case["question"]).grounded
     return {
         "case": case,
         "gold": gold,

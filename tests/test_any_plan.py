@@ -1000,3 +1000,51 @@ def test_an_editors_note_giving_the_date_a_provision_came_into_force_answers_whe
     for question in ("When did section 23 of the Net-Zero Act come into force?", "第23条是哪一天生效的？"):
         ans = plans.answer(question)
         assert not ans.abstained and "March 31, 2023" in ans.answer, ans.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "parts"),
+    [
+        (
+            "Which minister is responsible under the Act, and can cabinet hand the file to someone else?",
+            ["Which minister is responsible under the Act?", "and can cabinet hand the file to someone else?"],
+        ),
+        (
+            "Who chairs the Task Force? How often does it meet?",
+            ["Who chairs the Task Force?", "How often does it meet?"],
+        ),
+        ("减排计划必须在多久内制定？可以延期吗？", ["减排计划必须在多久内制定？", "可以延期吗？"]),
+        ("Who leads and who is responsible for VOC remediation?", []),  # one question: the caller keeps it whole
+        ("In which report and in which year must it explain how it took them into account?", []),
+        ("What does the plan say about solar and wind?", []),
+    ],
+)
+def test_two_questions_asked_in_one_are_told_apart(question, parts):
+    from policyqa.engine.question import two_questions
+
+    assert two_questions(question) == parts
+
+
+def test_a_question_asking_two_things_is_answered_on_both(plans):
+    ans = plans.answer(
+        "How often must the Environment Commissioner report on the mitigation measures, "
+        "and when was the first report due?"
+    )
+    assert not ans.abstained and "five years" in ans.answer and "2024" in ans.answer, ans.answer
+    # ... and so is the second asked as a follow-up in the chat
+    first = plans.answer("How often must the Environment Commissioner report on the mitigation measures?")
+    then = plans.answer("and when was the first report due?", history=[first])
+    assert not then.abstained and "end of 2024" in then.answer, then.answer
+
+
+def test_a_part_of_a_two_part_question_no_plan_answers_is_said_in_a_note():
+    from policyqa.engine.answer import Answer, Citation
+    from policyqa.engine.core import _joined
+
+    cite = Citation("d", "5", "Council", "The Secretary shall chair the Council.")
+    first = Answer("Who chairs the Council?", '"The Secretary shall chair the Council." [5]', False, "lead", [cite])
+    second = Answer("and what is their salary?", "The plan does not say this. Nearest clauses: 5.", True, "fact")
+    ans = _joined("Who chairs the Council, and what is their salary?", first, second, "and what is their salary?")
+    assert not ans.abstained and ans.citations == [cite]
+    assert ans.notes == ["Not answered, “what is their salary?”: The plan does not say this."], ans.notes
+    assert ans.answer.endswith(ans.notes[0]) and "Nearest clauses" not in ans.answer

@@ -45,6 +45,7 @@ from policyqa.engine.question import (
     defining_pattern,
     quoted_chinese_term,
     read_question,
+    two_questions,
     without_quantity_asked,
 )
 from policyqa.engine.retrieval import ClauseHit, HybridRetriever
@@ -334,6 +335,15 @@ class PolicyQA:
             result.notes.insert(0, ZH_NOTE)
             result.answer = f"{ZH_NOTE}\n{result.answer}"
         result.question = question if isinstance(question, str) else str(question)
+        parts = two_questions(question) if isinstance(question, str) else []
+        if parts and self._own_content(self.read(parts[0], history)[0]):
+            # two questions in one: asked whole, then each (the second as a follow-up of the first); what the
+            # parts add to the whole's answer is added to it (and a whole refused is answered by its parts)
+            same_doc = doc or (result.doc_id if not result.abstained else None) or None
+            first = self.answer(parts[0], history, use_llm, same_doc)
+            second = self.answer(parts[1], [*(history or []), first], use_llm, same_doc or first.doc_id or None)
+            result = _joined(question, first, second, parts[1]) if result.abstained else _added(result, first, second)
+            result.timings["total_ms"] = round((time.perf_counter() - t0) * 1000, 2)
         return result
 
     def _key(self, clause_id: str) -> str:
@@ -1118,10 +1128,15 @@ class PolicyQA:
             # deadline would be a confident wrong answer
             # (asked of a provision, those under it and those citing it are all about it, however near)
             near = 0.0 if within else DATED_NEAR
-            chosen = [h for h in hits[:3] if h.score >= near * hits[0].score and dated_sentences(h.clause)]
+            # (measured against the best score without the lift an earlier turn gave it: "and when was the first one
+            # due?" may be answered by the provision beside the turn's)
+            best = hits[0].score - boost.get(hits[0].key, 0.0)
+            chosen = [h for h in hits[:3] if h.score >= near * best and dated_sentences(h.clause)]
             # of those nearly as close, the one holding more of the question's rarer words goes first: "when is the
             # assessment report due" is not answered by the progress report's date beside it
-            held = {id(h): self.coverage(q, f"{h.clause.heading_text} {h.clause.text}", weighted=True) for h in chosen}
+            # (a follow-up's own words: "and when was the first one due?" is not the turn's "how often")
+            own = replace(q, text=q.own_text) if q.own_text else q
+            held = {id(h): self.coverage(own, f"{h.clause.heading_text} {h.clause.text}", True) for h in chosen}
             chosen.sort(key=lambda h: -round(held[id(h)], 2))
             # a deadline counted from the event the question names ("after a voluntary agreement is reached",
             # "自愿协议达成后") answers before the nearer ones counted from something else
@@ -1147,7 +1162,7 @@ class PolicyQA:
                         ans = self._abstain(q, f"when: the nearest clauses give no {what} for it.", hits)
                         ans.retrieved = ans_hits
                         return ans
-            kind = asked_deadline_kind(q.text)
+            kind = asked_deadline_kind(q.own_text or q.text)  # a follow-up asks its own kind of time
             # a deadline of the kind asked ("how far ahead": "five years before ...") among the nearest goes
             # first, however near the others are
             pool = hits[:KIND_OF_TIME_NEAREST] if kind else chosen
@@ -1524,6 +1539,51 @@ def _strip_injection(q: Question) -> Question:
     clone = Question(**{**q.__dict__})
     clone.text = " ".join(kept).strip()
     return clone
+
+
+def _added(whole: Answer, *parts: Answer) -> Answer:
+    """The answer to a two-part question asked whole, with the lines of its parts' answers it does not give (the
+    part it missed: another provision, or another sentence of the same one), and their citations."""
+    cited = {(c.doc_id, c.clause_id) for c in whole.citations}
+    lines = whole.answer.splitlines()
+    for part in parts:
+        more = [x for x in part.answer.replace(ZH_NOTE, "").strip().splitlines() if x not in lines]
+        if part.abstained or not more or part.doc_id != whole.doc_id:
+            continue
+        lines += more
+        new = [c for c in part.citations if (c.doc_id, c.clause_id) not in cited]
+        whole.citations += new
+        cited |= {(c.doc_id, c.clause_id) for c in new}
+        whole.retrieved = list(dict.fromkeys([*whole.retrieved, *part.retrieved]))
+    whole.answer = "\n".join(lines)
+    return whole
+
+
+def _joined(question: str, first: Answer, second: Answer, asked_second: str) -> Answer:
+    """One answer to a question asking two: both answers, one after the other, with the citations of each; a part
+    the plans do not answer is said in a note (a refusal cites nothing); both refused, the first refusal."""
+    if first.abstained and second.abstained:
+        first.question = question
+        return first
+    refused = first if first.abstained else second if second.abstained else None
+    answered = second if first.abstained else first
+    out = replace(answered, question=question, citations=list(answered.citations), notes=list(answered.notes))
+    if refused is None:
+        said = set(first.answer.splitlines())  # (a line both answers give is said once)
+        more = [line for line in second.answer.replace(ZH_NOTE, "").strip().splitlines() if line not in said]
+        out.answer = "\n".join([first.answer, *more])
+        keys = {(c.doc_id, c.clause_id) for c in out.citations}
+        out.citations += [c for c in second.citations if (c.doc_id, c.clause_id) not in keys]
+        out.retrieved = list(dict.fromkeys([*first.retrieved, *second.retrieved]))
+        out.notes += [n for n in second.notes if n not in out.notes]
+        out.grounded = first.grounded and second.grounded
+        return out
+    part = asked_second if refused is second else first.question
+    why = refused.answer.replace(ZH_NOTE, "").strip().split(" Nearest clauses:")[0]
+    note = f"Not answered, “{part.removeprefix('and ').strip()}”: {why}"
+    out.answer = f"{out.answer}\n{note}"
+    out.notes.append(note)
+    return out
 
 
 def _previous_turn(history: list | None) -> tuple[str | None, list[str]]:

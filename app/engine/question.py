@@ -220,6 +220,39 @@ _HYPHENATED = re.compile(r"\b[A-Za-z]{3,}(?:-[A-Za-z]{3,})+\b")
 _LATIN_SPAN = re.compile(r"[A-Za-z][A-Za-z0-9'’&/-]*(?:[ .-]+[A-Za-z0-9][A-Za-z0-9'’&/-]*)*")
 
 
+# A second question joined to the first ("..., and when was the first one due?", "..., and for how long?"): "and"
+# followed by a question word or an auxiliary opening a question of its own
+_AND_ASKS = re.compile(
+    r",?\s+and\s+(?=(?:for|by|in|within|on)?\s*(?:who|whom|whose|what|which|when|where|why|how|can|could|does|do|"
+    r"did|is|are|was|were|must|should|will|would|may|has|have)\b)",
+    re.IGNORECASE,
+)
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def two_questions(text: str) -> list[str]:
+    """The two questions ``text`` asks in one ("Which minister is responsible, and can cabinet hand the file to
+    someone else?", "多久内制定？可以延期吗？"): the first, and the second as a follow-up of it ("and can ...");
+    [] for one question. Each half must be a question of some length: "who leads and who is responsible for X"
+    is split by the caller only when its first half has a topic of its own."""
+    text = text.strip()
+    if _CJK.search(text):
+        m = re.search(r"[？?；;]", text)
+        if m and len(_CJK.findall(text[m.end() :])) >= 4 and len(_CJK.findall(text[: m.start()])) >= 4:
+            return [text[: m.end()], text[m.end() :].strip()]
+        return []
+    m = re.search(r"\?\s+(?=[A-Z])", text)  # "Who chairs X? How often does it meet?"
+    if m and len(text[: m.start()].split()) >= 3 and len(text[m.end() :].split()) >= 3:
+        return [text[: m.start() + 1], text[m.end() :]]
+    for m in _AND_ASKS.finditer(text):
+        first, second = text[: m.start()], text[m.end() :]
+        # "in which report and in which year does it ...": two asked things of one question, not two questions
+        coordinated = re.search(r"\b(?:who|what|which|when|where|how)\b", " ".join(first.split()[-3:]), re.I)
+        if len(first.split()) >= 4 and len(second.split()) >= 2 and not coordinated:
+            return [f"{first.rstrip(' ,')}?", f"and {second}"]
+    return []
+
+
 def embedded_english(text: str) -> list[str]:
     """English words a Chinese question writes out ("两用基础模型(dual-use foundation model)", "IaaS"):
     spans of Latin script of three letters or more, as written (units such as "t/h" are not terms)."""
