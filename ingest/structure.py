@@ -81,14 +81,15 @@ _DEC = re.compile(r"^(\d{1,4}(?:\.\d{1,3})+)(\.?)(?=\s|$)\s*(.*)$", re.S)
 _NUMDOT = re.compile(r"^(\d{1,3})\.(?=\s)\s*(.*)$", re.S)
 _NUMDOT_ALONE = re.compile(r"^(\d{1,3})\.$")
 _BARE = re.compile(r"^\*?(\d{1,4}[A-Za-z]?)\s+(?=[A-Z(\[“\"‘'])(.*)$", re.S)
-_PAREN = re.compile(r"^\(([A-Za-z]{1,5}|\d{1,3})(?:\.(\d{1,2}))?\)(?=\s|$|\()\s*(.*)$", re.S)
+# (a roman numeral runs to seven letters, "(xxxviii)"; other letter labels stay short)
+_PAREN = re.compile(r"^\(([A-Za-z]{1,5}|[ivxlIVXL]{6,7}|\d{1,3})(?:\.(\d{1,2}))?\)(?=\s|$|\()\s*(.*)$", re.S)
 _CLOSE = re.compile(r"^([a-z]|\d{1,2})\)\s+(.*)$", re.S)
 _CONSOLIDATION_MARK = re.compile(r"^[▼►◄▲]+\s*[A-Z]?\d*$")
 _BULLET = re.compile(r"^(?:[-*•▪◦]\s)")
 # A line that may open a new paragraph in hard-wrapped text (checked further by the full grammar).
 _LINE_LABEL = re.compile(
     rf"^(?:{_SEC_WORDS}|Article\b|ARTICLE\b|Art\.|PART\b|Part\b|CHAPTER\b|Chapter\b|ANNEX\b|Annex\b|SCHEDULE\b|"
-    r"Schedule\b|APPENDIX\b|Appendix\b|\(?[A-Za-z0-9]{1,5}(?:\.\d+)*[.)]|\*?\d{1,4}(?:\.\d+)*\s|#{1,6}\s)"
+    r"Schedule\b|APPENDIX\b|Appendix\b|\(?(?:[A-Za-z0-9]{1,5}|[ivxlIVXL]{6,7})(?:\.\d+)*[.)]|\*?\d{1,4}(?:\.\d+)*\s|#{1,6}\s)"
 )
 _BARE_KEYWORD_LINE = re.compile(rf"^(?:{_SEC_WORDS}|Article|ARTICLE|Art\.)\s*$")
 # "Article 5", "CHAPTER II", "ANNEX I" alone on a line: the title (if any) follows on its own line.
@@ -1070,7 +1071,7 @@ _REF_WORD = (
     r"parts?|chapters?|annex(?:es)?|schedules?|appendix"
 )
 _REF_NUM = r"(\d+[A-Za-z]?(?:\.\d+)*|(?-i:[IVXLC]+)\b)"
-_REF_TAIL = r"((?:\s*\((?:[A-Za-z]{1,5}|\d{1,3})(?:\.\d{1,2})?\))*)"
+_REF_TAIL = r"((?:\s*\((?:[A-Za-z]{1,5}|[ivxlIVXL]{6,7}|\d{1,3})(?:\.\d{1,2})?\))*)"
 _REF = re.compile(rf"(?<![\w.'’])({_REF_WORD})\s*{_REF_NUM}\.?{_REF_TAIL}", re.IGNORECASE)
 _REF_TAIL_RE = re.compile(_REF_TAIL)
 _REF_OF = re.compile(

@@ -1048,3 +1048,9 @@ def test_a_part_of_a_two_part_question_no_plan_answers_is_said_in_a_note():
     assert not ans.abstained and ans.citations == [cite]
     assert ans.notes == ["Not answered, “what is their salary?”: The plan does not say this."], ans.notes
     assert ans.answer.endswith(ans.notes[0]) and "Nearest clauses" not in ans.answer
+
+
+def test_a_body_typed_in_lower_case_that_another_document_writes_as_words_does_not_pick_the_document(plans):
+    # the climate order defines "Interagency Council"; the AI order writes "an interagency council" for its own
+    ans = plans.answer("Which official chairs the interagency council coordinating agencies' use of AI?")
+    assert ans.doc_id == EO_AI and "Office of Management and Budget" in ans.answer, ans.answer

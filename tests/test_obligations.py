@@ -566,3 +566,33 @@ def test_an_item_of_a_lead_in_requiring_compliance_binds_what_it_covers(plans):
     assert "it covers you" in model.condition and "10^26" in model.condition
     assert not r.nothing_binds
     assert_verbatim_and_grounded(plans, r)
+
+
+def test_a_department_the_document_never_names_acts_through_the_head_it_does(plans):
+    from policyqa.engine.obligations import read_profile
+
+    # the climate order writes "the Secretary of the Interior", never "the Department of the Interior"
+    text = "We are the Office of the Secretary of the U.S. Department of the Interior. What does the order require?"
+    assert read_profile(text, None, plans.registry).actors == ["Secretary of the Interior"]
+    r = plans.obligations(text, doc=EO14008)
+    assert {"207", "208"} <= set(ids(r.must)), ids(r.must)
+    assert_verbatim_and_grounded(plans, r)
+    # ... but a department it deals with is not who it is
+    assert read_profile("Our grants come from the Department of the Interior.", None, plans.registry).actors == []
+
+
+def test_a_list_the_profile_says_it_has_none_of_is_no_facet():
+    from policyqa.engine.obligations import _facets
+
+    facets = _facets("We run a bakery in Ohio and hold no government contracts, grants or Federal leases.")
+    assert not any(w in " ".join(facets) for w in ("hold", "grants", "contracts", "leases")), facets
+
+
+def test_the_items_completing_a_binding_lead_in_bind_too(plans):
+    r = plans.obligations(
+        "US AI company. We train general-purpose language models; the next run is about 3x10^26 operations.",
+        doc=AI_EO,
+    )
+    # 4.2(a)(i) binds developers to report "regarding the following:" (A) training, (B) weights, (C) red-teaming
+    assert {"4.2(a)(i)", "4.2(a)(i)(A)", "4.2(a)(i)(B)", "4.2(a)(i)(C)"} <= set(ids(r.must)), ids(r.must)
+    assert_verbatim_and_grounded(plans, r)

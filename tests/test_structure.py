@@ -863,3 +863,18 @@ def test_recital_opening_with_an_article_reference_and_consolidation_marks():
     assert list(doc) == ["preamble.1", "recital.1", "recital.2", "preamble.2", "1", "2"]
     assert doc["recital.1"].text.startswith("Article 290 TFEU enables")
     assert doc["1"].text == "This Regulation applies to heat networks."  # "▼M1" is not text
+
+
+def test_a_list_numbered_past_xxvii_keeps_every_item():
+    # "(xxviii)" has six letters: read as a label, not lost between "(xxvii)" and "(xxix)"
+    romans = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x"]
+    romans += [f"x{r}" for r in romans] + [f"xx{r}" for r in romans[:9]]
+    items = "\n\n".join(f"     ({r})  the Officer number {n};" for n, r in enumerate(romans, 1))
+    text = (
+        "Sec. 1.  Purpose.  The Council advises the President.\n\n"
+        "Sec. 2.  The Council.  (a)  There is established a Council.\n\n"
+        f"     (b)  The Council shall consist of the following members:\n\n{items}\n\n"
+        "Sec. 3.  General Provisions.  Nothing in this order creates any right.\n"
+    )
+    provisions = _split(text)
+    assert "the Officer number 28" in provisions["2(b)(xxviii)"].text, sorted(provisions)

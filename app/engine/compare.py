@@ -147,8 +147,10 @@ def read_comparison(qa: PolicyQA, question: str) -> Comparison | None:
     together = any(d == "" for _, _, d in spans)
     if len(named) >= 2:
         docs = named  # the plans it names, even where it also says "the two plans"
-    elif together:
-        docs = [v.doc_id for v in views]  # "the plans", "each plan": every indexed plan
+    elif together and not (named and all(re.match(r"(?:each|every)\b", text[a:b], re.I) for a, b, d in spans if not d)):
+        # "the plans", "each plan": every indexed plan (with one document named, "each plan" is its own: "the
+        # agencies' plans due under EO 14008, and how quickly must each plan be reviewed")
+        docs = [v.doc_id for v in views]
     else:
         return None  # one plan named ("how much is it to fall compared with 2020"): no comparison
     ask, topic = _ask(_replace_spans(text, spans, lang), lang, qa)

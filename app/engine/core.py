@@ -41,6 +41,7 @@ from policyqa.engine.question import (
     asks_quantity,
     asks_yes_no,
     classify,
+    clean,
     defined_term,
     defining_pattern,
     quoted_chinese_term,
@@ -312,6 +313,10 @@ class PolicyQA:
         """Answer ``question``; ``history`` is a list of earlier turns (question strings, or dicts
         / :class:`Answer` objects with ``question`` and ``citations``); ``doc``, a doc id, answers from
         that document only."""
+        return self._ask(question, history, use_llm, doc, whole=True)
+
+    def _ask(self, question: str, history: list | None, use_llm: bool | None, doc: str | None, whole: bool) -> Answer:
+        """:meth:`answer`; a part of a question asking two (``whole`` false) is not split again."""
         t0 = time.perf_counter()
         self.index.refresh()
         self._sync_registry()
@@ -335,13 +340,15 @@ class PolicyQA:
             result.notes.insert(0, ZH_NOTE)
             result.answer = f"{ZH_NOTE}\n{result.answer}"
         result.question = question if isinstance(question, str) else str(question)
-        parts = two_questions(question) if isinstance(question, str) else []
+        # (cleaned, and cut to the longest question kept; not merged with an earlier turn's)
+        asked = clean(question, self.settings.max_question_chars)[0] if whole and isinstance(question, str) else ""
+        parts = two_questions(asked) if asked else []
         if parts and self._own_content(self.read(parts[0], history)[0]):
             # two questions in one: asked whole, then each (the second as a follow-up of the first); what the
             # parts add to the whole's answer is added to it (and a whole refused is answered by its parts)
             same_doc = doc or (result.doc_id if not result.abstained else None) or None
-            first = self.answer(parts[0], history, use_llm, same_doc)
-            second = self.answer(parts[1], [*(history or []), first], use_llm, same_doc or first.doc_id or None)
+            first = self._ask(parts[0], history, use_llm, same_doc, whole=False)
+            second = self._ask(parts[1], [*(history or []), first], use_llm, same_doc or first.doc_id or None, False)
             result = _joined(question, first, second, parts[1]) if result.abstained else _added(result, first, second)
             result.timings["total_ms"] = round((time.perf_counter() - t0) * 1000, 2)
         return result
@@ -579,6 +586,23 @@ class PolicyQA:
             if naming:
                 return naming
         return [v.doc_id for v in views]
+
+    def _typed_as_words(self, q: Question) -> set[str]:
+        """The bodies the question names only in lower case by a short form that a document not naming the body
+        writes as ordinary words ("the interagency council that coordinates AI": one order's defined "Interagency
+        Council", another order's own council): no body in particular."""
+        out = set()
+        for m in self.registry.find(q.text, informal=True):
+            typed = q.text[m.start : m.end]
+            # ("who chairs the interagency council?" says nothing else: the body a document defines is meant)
+            rest = [w for w in content_stems(q.text.replace(typed, " ")) if w not in self._asking()]
+            if (
+                typed.islower()
+                and len(rest) >= 2
+                and any(m.agency.name not in v.agencies and typed in v.text.lower() for v in self.documents())
+            ):
+                out.add(m.agency.name)
+        return out
 
     def _plans_meant(self, q: Question) -> list[str]:
         """ "The plan" ("这个方案") said of a set of documents where only some are plans by their titles (a work
@@ -841,6 +865,8 @@ class PolicyQA:
             # "农业部长", "环境部长": an official a document names (Secretary of Agriculture, Minister of
             # the Environment); a body read word by word ("能源部") is too loose to scope by
             q.agencies = self._chinese().actors_named(q.text, self._officials())
+        if q.agencies and q.language == "en":
+            q.agencies = [a for a in q.agencies if a not in self._typed_as_words(q)]
         q.intent = classify(q)  # after typo fixes: "responsble" reads as "responsible"
         if q.language == "zh":
             q.names_zh = self._chinese().proper_names(q.text)

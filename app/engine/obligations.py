@@ -25,10 +25,11 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 from policyqa.engine.clauses import Applicability, Clause, Threshold
+from policyqa.engine.compose import body_sentences
 from policyqa.engine.crosslingual import UNITS, quantities_read
 from policyqa.engine.grounding import MARKER, check
 from policyqa.engine.text import STOPWORDS, content_stems, stem
@@ -129,6 +130,7 @@ IN_PASSING = 0.5  # a facet a sentence tasking the document's own offices names 
 STATED = 2 * SELECT  # a provision that only states (binds and invites no one) needs the evidence of two facets
 UNASSIGNED = 0.5  # a provision that gives no one the work (objectives, preamble) counts for half
 MAX_ITEMS = 10
+LEAD_IN_ITEMS = 6  # items of a binding lead-in listed with it
 # a facet named in more provisions than one answer lists cannot single any out: its evidence thins in proportion
 BREADTH = MAX_ITEMS
 CHINESE_TERMS = 10  # dictionary words a Chinese profile is matched with, rarest in the plans first
@@ -256,6 +258,14 @@ _NEGATED = re.compile(
     rf"(?={_PHRASE_END}|\s+(?:and|but|or|while|so)\b|$)",
     re.IGNORECASE,
 )
+# ... and a list it says it has none of, with the verb saying so ("hold no government contracts, grants or Federal
+# leases"): items of a few words each, closed by "or" / "nor"
+_ITEM = r"(?:[\w'’/-]+\s+){0,3}[\w'’/-]+"
+_NEGATED_LIST = re.compile(
+    rf"(?:\b(?:have|has|hold|holds|use|uses|own|owns|run|runs|operate|operates|receive|receives|get|gets)\s+)?"
+    rf"\b(?:no|not|without|never)\s+{_ITEM}(?:,\s*(?!but\b){_ITEM})*,?\s+(?:or|nor)\s+{_ITEM}",
+    re.IGNORECASE,
+)
 # the same in Chinese ("我们自己没有数据中心或计算集群"); a bare 不, 无 or 非 opens words too
 # ("不列颠", "无人机", "非营利")
 _NEGATED_ZH = re.compile(r"(?:没有|并无|不是|不再|不使用|不用|不含|不在|不属于)[^，。；：！？,;:.!?()（）]*")
@@ -288,7 +298,7 @@ def _own_text(text: str) -> str:
     for sentence in re.split(r"(?<=[.!?;])\s+|(?<=[。！？；])", text):
         if ("?" in sentence or "？" in sentence) and _ABOUT_DOCUMENT.search(sentence):
             continue
-        kept.append(_NEGATED_ZH.sub(" ", _NEGATED.sub(" ", sentence)))
+        kept.append(_NEGATED_ZH.sub(" ", _NEGATED.sub(" ", _NEGATED_LIST.sub(" ", sentence))))
     return " ".join(kept)
 
 
@@ -351,6 +361,12 @@ def _quantities(text: str) -> list[Quantity]:
     return out
 
 
+# A department or ministry named by what it is of ("Department of the Interior", "Ministry of Energy")
+_DEPARTMENT = re.compile(
+    r"\b(?:Department|Dept\.?|Ministry)\s+of\s+((?:the\s+)?[A-Z][\w-]*(?:\s+(?:and\s+)?[A-Z][\w-]*)*)"
+)
+
+
 def read_profile(text: str, form: dict | None = None, registry=None) -> Profile:
     """Read a profile from free text and (optionally) form fields: ``sector``, ``products``, ``equipment``
     (a string or a list of strings / dicts with ``kind``, ``fuel``, ``capacity``, ``unit``), ``location``,
@@ -394,6 +410,12 @@ def read_profile(text: str, form: dict | None = None, registry=None) -> Profile:
             for m in registry.find(full, informal=True)
             if not _DEALS_WITH.search(full[max(0, m.start - 40) : m.start]) and not _ITS_MEANS.match(full[m.end :])
         ]
+        # "the U.S. Department of the Interior": a department acts through its head, "the Secretary of the Interior"
+        for m in _DEPARTMENT.finditer(full):
+            if _DEALS_WITH.search(full[max(0, m.start() - 40) : m.start()]):
+                continue
+            heads = (registry.spelled(f"{title} of {m.group(1)}") for title in ("Secretary", "Minister"))
+            actors += [a.name for a in heads if a is not None]
     # an agency (or an office heading one) is held by what a document asks of "each agency"; which provisions
     # those are is read per sentence (everyone_kind), so "the heads of other relevant agencies" the Secretary
     # consults, or "each agency listed in subsection (a)", are not read as naming it
@@ -1027,6 +1049,7 @@ class ObligationFinder:
             return result
         for _score, group, item in specific[:MAX_ITEMS]:
             (result.must if group == "must" else result.should_know).append(item)
+        result.must += self._items_completing(result.must)
         if consulted:  # a body the document consults, told nothing to do: what concerns it, and where it is heard
             listed = {(i.doc_id, i.clause_id) for i in [*result.must, *result.should_know]}
             for key, ms in by_clause.items():
@@ -1043,6 +1066,33 @@ class ObligationFinder:
             result.plan_wide = wide[:6]
         result.text = self._render(result, profile)
         return result
+
+    def _items_completing(self, binding: list[ObligationItem]) -> list[ObligationItem]:
+        """The items of a binding provision that ends in a lead-in ("... with information, reports, or records
+        regarding the following:"): each completes the sentence that binds, so each binds too."""
+        listed = {(i.doc_id, i.clause_id) for i in binding}
+        out = []
+        for item in binding:
+            parent = self.qa.index.by_key[f"{item.doc_id}:{item.clause_id}"]
+            if not parent.text.rstrip().endswith(":"):
+                continue
+            for child in self.qa.children(parent)[:LEAD_IN_ITEMS]:
+                said = body_sentences(child)
+                if (child.doc_id, child.clause_id) in listed or not said:
+                    continue
+                listed.add((child.doc_id, child.clause_id))
+                out.append(
+                    replace(
+                        item,
+                        clause_id=child.clause_id,
+                        label=child.display_id,
+                        sentence=said[0],
+                        condition=f"it completes the provision that binds you [{item.clause_id}]",
+                        matched=[],
+                        deadline="",
+                    )
+                )
+        return out
 
     def _described_duties(self, result: Obligations, specific: list[tuple[float, str, ObligationItem]]) -> None:
         """An agency that describes its work without naming itself ("we run the oil and gas lease sales on public

@@ -44,7 +44,7 @@ _TARGET = CUES["target"]
 _OBLIGATION = CUES["obligation"]
 _FOLLOWUP = CUES["followup"]
 _PRINTED_ID = re.compile(
-    r"(?<![\w.])(?:第\s*)?(\d{1,4}(?:\.\d{1,3})*)\s*(?:条|款)?\s*((?:\((?:[a-zA-Z]{1,5}|\d{1,3}(?:\.\d{1,2})?)\))+)"
+    r"(?<![\w.])(?:第\s*)?(\d{1,4}(?:\.\d{1,3})*)\s*(?:条|款)?\s*((?:\((?:[a-zA-Z]{1,5}|[ivxlIVXL]{6,7}|\d{1,3}(?:\.\d{1,2})?)\))+)"
 )
 # A Chinese citation of a provision: 第N条 (or 节/章) and its parts, each 第(1)款 / 第1款 / (g)项 / (i)目
 _CN_REFERENCE = re.compile(
