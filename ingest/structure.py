@@ -973,7 +973,7 @@ def _key(line: str) -> str:
 
 def without_contents(text: str) -> str:
     """``text`` without its table of contents: the lines from a "Contents" heading to the line that
-    repeats its first entry as a heading ("Part 1 Preliminary" ... "Part 1--Preliminary"). Its entries
+    repeats one of its first entries as a heading ("Part 1 Preliminary" ... "Part 1--Preliminary"). Its entries
     would otherwise number every section twice; what it lists is all in the body. Unchanged when no
     entry comes back."""
     m = _CONTENTS_HEADING.search(text)
@@ -983,10 +983,13 @@ def without_contents(text: str) -> str:
     entries = [(i, line) for i, line in enumerate(lines) if line.strip()]
     if len(entries) < 3:
         return text
-    first = _key(entries[0][1])
+    # (an entry may carry its page range before it, '"1-9" Part 1--Preliminary': the heading is the rest)
+    firsts = [k for k in (_key(line) for _, line in entries[:3]) if k]
     offset = m.end()
     for n, (i, line) in enumerate(entries):
-        if n >= 2 and first and _key(line) == first:
+        key = _key(line)
+        earlier = firsts[: min(n, 3)] if n >= 2 else []
+        if key and any(k == key or (k.endswith(key) and k[: -len(key)].isdigit()) for k in earlier):
             start = offset + sum(len(x) for x in lines[:i])
             return text[: m.start()] + text[start:]
     return text

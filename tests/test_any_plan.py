@@ -1054,3 +1054,24 @@ def test_a_body_typed_in_lower_case_that_another_document_writes_as_words_does_n
     # the climate order defines "Interagency Council"; the AI order writes "an interagency council" for its own
     ans = plans.answer("Which official chairs the interagency council coordinating agencies' use of AI?")
     assert ans.doc_id == EO_AI and "Office of Management and Budget" in ans.answer, ans.answer
+
+
+def test_a_table_of_contents_whose_entries_carry_page_ranges_is_left_out(tmp_path):
+    from policyqa.engine.agencies import registry_for
+    from policyqa.ingest.documents import file_document, parse_document
+    from policyqa.settings import Settings
+
+    # a compilation's bulleted contents: the first entry carries its page range ('"1-9"'), so it never comes back
+    # as written; the entries after it do
+    contents = (
+        '  * **  "1-9" Part 1--Preliminary\t **\n\n     * **6\tCrown to be bound\t \n\n'
+        "     * 7\tMembership of the Authority\t \n\n     * 8\tAppointment of members\t \n"
+    )
+    text = MARKDOWN_ACT.replace(
+        MARKDOWN_ACT[MARKDOWN_ACT.index("  Part 1 Preliminary") : MARKDOWN_ACT.index("###")], contents + "\n"
+    )
+    path = tmp_path / "harbour-authority-act.md"
+    path.write_text(text, encoding="utf-8")
+    parsed = parse_document(file_document(path), registry_for(Settings().corpus_dir))
+    ids = [c.clause_id for c in parsed.clauses]
+    assert {"6(1)", "7(a)", "8(1)"} <= set(ids) and ids.count("8") == 1, ids
