@@ -1075,3 +1075,9 @@ def test_a_table_of_contents_whose_entries_carry_page_ranges_is_left_out(tmp_pat
     parsed = parse_document(file_document(path), registry_for(Settings().corpus_dir))
     ids = [c.clause_id for c in parsed.clauses]
     assert {"6(1)", "7(a)", "8(1)"} <= set(ids) and ids.count("8") == 1, ids
+
+
+def test_what_an_official_must_do_lists_that_officials_duties(plans):
+    ans = plans.answer("What must the EPA Administrator do to advance environmental justice?")
+    assert ans.intent == "agency_duties" and "community notification program" in ans.answer, ans.answer
+    assert "strengthen enforcement" in ans.answer, ans.answer
