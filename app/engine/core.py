@@ -347,8 +347,9 @@ class PolicyQA:
             # two questions in one: asked whole, then each (the second as a follow-up of the first); what the
             # parts add to the whole's answer is added to it (and a whole refused is answered by its parts)
             same_doc = doc or (result.doc_id if not result.abstained else None) or None
-            first = self._ask(parts[0], history, use_llm, same_doc, whole=False)
-            second = self._ask(parts[1], [*(history or []), first], use_llm, same_doc or first.doc_id or None, False)
+            # (the parts are answered from the provisions' own sentences: an LLM writes the whole's answer only)
+            first = self._ask(parts[0], history, False, same_doc, whole=False)
+            second = self._ask(parts[1], [*(history or []), first], False, same_doc or first.doc_id or None, False)
             result = _joined(question, first, second, parts[1]) if result.abstained else _added(result, first, second)
             result.timings["total_ms"] = round((time.perf_counter() - t0) * 1000, 2)
         return result
@@ -1568,42 +1569,34 @@ def _strip_injection(q: Question) -> Question:
 
 
 def _added(whole: Answer, *parts: Answer) -> Answer:
-    """The answer to a two-part question asked whole, with the lines of its parts' answers it does not give (the
-    part it missed: another provision, or another sentence of the same one), and their citations."""
-    cited = {(c.doc_id, c.clause_id) for c in whole.citations}
-    lines = whole.answer.splitlines()
+    """``whole`` (a copy) with the lines of its parts' answers it does not give (the part it missed: another
+    provision, or another sentence of the same one), their citations and notes; a line is said once, and a part
+    refused or from another document adds nothing."""
+    out = replace(whole, citations=list(whole.citations), notes=list(whole.notes))
+    lines = out.answer.splitlines()
     for part in parts:
         more = [x for x in part.answer.replace(ZH_NOTE, "").strip().splitlines() if x not in lines]
-        if part.abstained or not more or part.doc_id != whole.doc_id:
+        if part.abstained or not more or part.doc_id != out.doc_id:
             continue
         lines += more
-        new = [c for c in part.citations if (c.doc_id, c.clause_id) not in cited]
-        whole.citations += new
-        cited |= {(c.doc_id, c.clause_id) for c in new}
-        whole.retrieved = list(dict.fromkeys([*whole.retrieved, *part.retrieved]))
-    whole.answer = "\n".join(lines)
-    return whole
+        cited = {(c.doc_id, c.clause_id) for c in out.citations}
+        out.citations += [c for c in part.citations if (c.doc_id, c.clause_id) not in cited]
+        out.retrieved = list(dict.fromkeys([*out.retrieved, *part.retrieved]))
+        out.notes += [n for n in part.notes if n not in out.notes and n != ZH_NOTE]
+        out.grounded = out.grounded and part.grounded
+    out.answer = "\n".join(lines)
+    return out
 
 
 def _joined(question: str, first: Answer, second: Answer, asked_second: str) -> Answer:
-    """One answer to a question asking two: both answers, one after the other, with the citations of each; a part
-    the plans do not answer is said in a note (a refusal cites nothing); both refused, the first refusal."""
+    """One answer to a question asking two, whose whole was refused: both parts' answers, one after the other;
+    a part the plans do not answer is said in a note (a refusal cites nothing); both refused, the first refusal."""
     if first.abstained and second.abstained:
-        first.question = question
-        return first
-    refused = first if first.abstained else second if second.abstained else None
-    answered = second if first.abstained else first
-    out = replace(answered, question=question, citations=list(answered.citations), notes=list(answered.notes))
-    if refused is None:
-        said = set(first.answer.splitlines())  # (a line both answers give is said once)
-        more = [line for line in second.answer.replace(ZH_NOTE, "").strip().splitlines() if line not in said]
-        out.answer = "\n".join([first.answer, *more])
-        keys = {(c.doc_id, c.clause_id) for c in out.citations}
-        out.citations += [c for c in second.citations if (c.doc_id, c.clause_id) not in keys]
-        out.retrieved = list(dict.fromkeys([*first.retrieved, *second.retrieved]))
-        out.notes += [n for n in second.notes if n not in out.notes]
-        out.grounded = first.grounded and second.grounded
-        return out
+        return replace(first, question=question)
+    if not first.abstained and not second.abstained:
+        return _added(replace(first, question=question), second)
+    refused, answered = (first, second) if first.abstained else (second, first)
+    out = replace(answered, question=question, notes=list(answered.notes))
     part = asked_second if refused is second else first.question
     why = refused.answer.replace(ZH_NOTE, "").strip().split(" Nearest clauses:")[0]
     note = f"Not answered, “{part.removeprefix('and ').strip()}”: {why}"
