@@ -6,7 +6,7 @@ import json
 import re
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -114,7 +114,7 @@ def _only_doc(qa: PolicyQA) -> str:
     return docs[0] if len(docs) == 1 else ""
 
 
-def _strip_note(text: str, notes: list[str] = ()) -> str:
+def _strip_note(text: str, notes: Sequence[str] = ()) -> str:
     """The answer without the system's own notes (answering from the translation, a part not answered): they
     say what the answer is, and make no claim about a plan."""
     from policyqa.engine.core import ZH_NOTE

@@ -984,12 +984,12 @@ def without_contents(text: str) -> str:
     if len(entries) < 3:
         return text
     # (an entry may carry its page range before it, '"1-9" Part 1--Preliminary': the heading is the rest)
-    firsts = [k for k in (_key(line) for _, line in entries[:3]) if k]
+    firsts = [_key(line) for _, line in entries[:3]]  # (in place: a line of markup alone has no key)
     offset = m.end()
     for n, (i, line) in enumerate(entries):
         key = _key(line)
-        earlier = firsts[: min(n, 3)] if n >= 2 else []
-        if key and any(k == key or (k.endswith(key) and k[: -len(key)].isdigit()) for k in earlier):
+        earlier = firsts[:n] if n >= 2 else []
+        if key and any(k and (k == key or (k.endswith(key) and k[: -len(key)].isdigit())) for k in earlier):
             start = offset + sum(len(x) for x in lines[:i])
             return text[: m.start()] + text[start:]
     return text

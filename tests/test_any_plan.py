@@ -1057,16 +1057,22 @@ def test_a_body_typed_in_lower_case_that_another_document_writes_as_words_does_n
 
 
 def test_a_table_of_contents_whose_entries_carry_page_ranges_is_left_out(tmp_path):
-    from policyqa.engine.agencies import registry_for
-    from policyqa.ingest.documents import file_document, parse_document
-    from policyqa.settings import Settings
-
     # a compilation's bulleted contents: the first entry carries its page range ('"1-9"'), so it never comes back
     # as written; the entries after it do
     contents = (
         '  * **  "1-9" Part 1--Preliminary\t **\n\n     * **6\tCrown to be bound\t \n\n'
         "     * 7\tMembership of the Authority\t \n\n     * 8\tAppointment of members\t \n"
     )
+    # ... and with a line of markup alone among its first entries, the entries after it are still its own
+    for contents in (contents, contents.replace("     * **6", "  * **\n\n     * **6")):
+        _assert_contents_left_out(tmp_path, contents)
+
+
+def _assert_contents_left_out(tmp_path, contents: str) -> None:
+    from policyqa.engine.agencies import registry_for
+    from policyqa.ingest.documents import file_document, parse_document
+    from policyqa.settings import Settings
+
     text = MARKDOWN_ACT.replace(
         MARKDOWN_ACT[MARKDOWN_ACT.index("  Part 1 Preliminary") : MARKDOWN_ACT.index("###")], contents + "\n"
     )

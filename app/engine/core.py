@@ -1163,7 +1163,9 @@ class PolicyQA:
             # assessment report due" is not answered by the progress report's date beside it
             # (a follow-up's own words: "and when was the first one due?" is not the turn's "how often")
             own = replace(q, text=q.own_text) if q.own_text else q
-            held = {id(h): self.coverage(own, f"{h.clause.heading_text} {h.clause.text}", True) for h in chosen}
+            held = {
+                id(h): self.coverage(own, f"{h.clause.heading_text} {h.clause.text}", weighted=True) for h in chosen
+            }
             chosen.sort(key=lambda h: -round(held[id(h)], 2))
             # a deadline counted from the event the question names ("after a voluntary agreement is reached",
             # "自愿协议达成后") answers before the nearer ones counted from something else

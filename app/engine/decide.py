@@ -192,7 +192,9 @@ def document_names(titles: dict[str, str], texts: dict[str, str]) -> dict[str, l
                 phrases.append(w)
         # the number the document's id holds ("us-eo14008-..."), which nothing else indexed writes: "EO 14008"
         for number in re.findall(r"\d{4,}", doc):
-            if not _YEAR.fullmatch(number) and not any(number in f"{d} {t}" for d, t in texts.items() if d != doc):
+            if not _YEAR.fullmatch(number) and not any(
+                number in d or number in t for d, t in texts.items() if d != doc
+            ):
                 phrases.append(number)
         names[doc] = list(dict.fromkeys(phrases))
     return names
