@@ -106,9 +106,13 @@ def _read_markdown(path: Path) -> str:
 _MD_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
 _MD_LINK = re.compile(r"\[([^\]]+)\]\((?:[^()]|\([^)]*\))*\)")
 _MD_BULLET = re.compile(r"^([ \t]*)(?:[*+-]|\d+\.(?=[ \t]+\d))[ \t]+", re.MULTILINE)
-# **bold**, __bold__, *em*, _em_ (not inside a word: "snake_case" stays)
-_MD_EMPHASIS = re.compile(r"(?<![\w*])(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1(?![\w*])", re.DOTALL)
+# **bold**, __bold__, *em*, _em_ (not inside a word: "snake_case" stays), within a line: a mark left unpaired
+# on one line ("##### **Section 12") must not pair with the next line's
+_MD_EMPHASIS = re.compile(r"(?<![\w*])(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1(?![\w*])")
 _MD_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+# emphasis marks left unpaired at a line's start or end ("**Commencement information", "Column 3**")
+_MD_STRAY = re.compile(r"(?<![^\n#\t ])[*_]{1,3}(?=\S)|(?<=\S)[*_]{1,3}[ \t]*$", re.MULTILINE)
+_MD_EMPTY_HEADING = re.compile(r"^[ \t]*#{1,6}[ \t]*$", re.MULTILINE)
 
 
 def markdown_text(text: str) -> str:
@@ -116,6 +120,7 @@ def markdown_text(text: str) -> str:
     and comments are markup, not words ("    * (1) This Act binds **_the Crown_**" reads as
     "    (1) This Act binds the Crown"); headings keep their "#" (they mark the document's structure)."""
     text = _MD_COMMENT.sub("", text)
+    text = _MD_EMPTY_HEADING.sub("", text)
     text = _MD_IMAGE.sub(r"\1", text)
     text = _MD_LINK.sub(r"\1", text)
     text = _MD_BULLET.sub(r"\1", text)
@@ -123,7 +128,7 @@ def markdown_text(text: str) -> str:
         text, n = _MD_EMPHASIS.subn(r"\2", text)
         if not n:
             break
-    return text
+    return _MD_STRAY.sub("", text)
 
 
 def _read_docx(path: Path) -> str:

@@ -82,6 +82,7 @@ _NUMDOT = re.compile(r"^(\d{1,3})\.(?=\s)\s*(.*)$", re.S)
 _NUMDOT_ALONE = re.compile(r"^(\d{1,3})\.$")
 _BARE = re.compile(r"^\*?(\d{1,4}[A-Za-z]?)\s+(?=[A-Z(\[“\"‘'])(.*)$", re.S)
 # (a roman numeral runs to seven letters, "(xxxviii)"; other letter labels stay short)
+_MONTH = re.compile(r"(?:January|February|March|April|May|June|July|August|September|October|November|December)\b")
 _PAREN = re.compile(r"^\(([A-Za-z]{1,5}|[ivxlIVXL]{6,7}|\d{1,3})(?:\.(\d{1,2}))?\)(?=\s|$|\()\s*(.*)$", re.S)
 _CLOSE = re.compile(r"^([a-z]|\d{1,2})\)\s+(.*)$", re.S)
 _CONSOLIDATION_MARK = re.compile(r"^[▼►◄▲]+\s*[A-Z]?\d*$")
@@ -243,8 +244,8 @@ def _readings(par: str) -> list[_Label]:
     m = _BARE.match(par)
     if m:
         token = m.group(1)
-        if re.fullmatch(r"(19|20)\d\d", token):
-            return []  # a year opening a sentence
+        if re.fullmatch(r"(19|20)\d\d", token) or _MONTH.match(m.group(2)):
+            return []  # a year or a date ("4 December 2011") opening a line
         return [_Label(("bare",), token, _number_ord(token), "section", "section", m.group(2))]
     return []
 
@@ -564,12 +565,31 @@ class _Builder:
                 continue
             if r.style == ("bare",) and r.ordinal <= self.last_bare:
                 continue  # Act-style bare numbers only ever increase; anything else is a number in a sentence
+            if r.style == ("bare",) and self.last_bare and r.ordinal[0] > self.last_bare[0] + 1 and self.skips(i, r):
+                continue  # "100 ..." between sections 22 and 23 is a number in a line, not section 100
+            if (
+                r.style[0] == "sec"
+                and not r.rest
+                and self.last_root is not None
+                and self.last_root.ordinal
+                and r.ordinal <= self.last_root.ordinal
+            ):
+                continue  # "Section 9" alone after section 12: a printed page's running header
             if r.style[0] in ("sec", "art") and not r.rest and not r.heading and i + 1 < len(self.paras):
                 nxt = _readings(self.paras[i + 1])
                 if nxt and nxt[0].kind == "section" and not nxt[0].decimal:
                     continue  # "Section 23" standing alone above another section is a note about it
             out.append(r)
         return out
+
+    def skips(self, i: int, label: _Label) -> bool:
+        """Whether a bare number jumping ahead of the last one is followed by a bare number between the two: the
+        sections go on from the last, so this one is no section."""
+        for j in range(i + 1, len(self.paras)):
+            nxt = next((r for r in self.raw(j) if r.style == ("bare",) and r.ordinal > self.last_bare), None)
+            if nxt is not None:
+                return nxt.ordinal < label.ordinal
+        return False
 
     # ---- headings ------------------------------------------------------------------------------------------
 
@@ -759,7 +779,7 @@ class _Builder:
 
     def run(self) -> list[_Node]:
         paras = self.paras
-        closing_from = min(_signature_start(paras), self.trailing_notes())
+        closing_from = min(_signature_start(paras), self.trailing_notes(), _furniture_start(paras))
         i = 0
         while i < closing_from:
             if i == self.skip:
@@ -858,7 +878,7 @@ class _Builder:
         par = self.paras[i]
         if len(par) > 250:
             return False
-        m = _DIVISION.match(par) or _ATTACH.match(par) or (self.articles and self.article_group(par))
+        m = _DIVISION.match(par) or _ATTACH.match(_strip_md(par)) or (self.articles and self.article_group(par))
         return bool(m) and not m.group(3)[:1].islower()
 
     @staticmethod
@@ -874,6 +894,7 @@ class _Builder:
         m = _DIVISION.match(par) or (self.article_group(par) if self.articles else None)
         attach = m is None
         if attach:
+            par = _strip_md(par)  # "## Schedule 1--..." opens a schedule as "Schedule 1--..." does
             m = _ATTACH.match(par)
         word, num, rest = m.group(1), m.group(2) or "", m.group(3)
         heading = par
@@ -895,6 +916,7 @@ class _Builder:
             self.current = node
             self.anchor = None
             self.last_root = node
+            self.last_bare = ()  # a schedule numbers its items from 1 again
             return True
         if self.stack and self.stack[0].style == ("attach",):
             # "PART A" inside an annex: a part of the annex, numbered on its own ("Annex I, Part A(2)").
@@ -936,6 +958,20 @@ def _heading_rank(par: str) -> int:
 def _is_division_line(par: str) -> bool:
     m = _DIVISION.match(par) or _ATTACH.match(par)
     return bool(m) and not m.group(3)[:1].islower()
+
+
+_PAGE_FOOTER = re.compile(r"\bPAGE\s+(?:\d{1,4}|[ivxlc]{1,6})(?![A-Za-z0-9])|\bPage\s+\d{1,4}\s+of\s+\d{1,4}\b")
+
+
+def _furniture_start(paras: list[str]) -> int:
+    """Index where the page furniture a word processor left at the end starts (running headers and footers:
+    "Carer Recognition Act 2010  No. 123, 2010  PAGE 7", "Section 9"), or the document's length. It is the
+    first of two or more page footers in the run of short lines that ends the document."""
+    i = len(paras)
+    while i > 0 and len(paras[i - 1]) <= 120:
+        i -= 1
+    footers = [j for j in range(i, len(paras)) if _PAGE_FOOTER.search(paras[j])]
+    return footers[0] if len(footers) >= 2 else len(paras)
 
 
 def _signature_start(paras: list[str]) -> int:

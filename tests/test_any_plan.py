@@ -300,6 +300,93 @@ def test_a_markdown_act_is_read_as_the_text_it_shows(tmp_path):
     assert [c.clause_id for c in parsed.clauses].count("8") == 1
 
 
+WORD_PROCESSOR_ACT = """# Harbour Authority Act 2020
+
+### Part 1--Preliminary
+
+##### 1  Short title
+
+   * This Act may be cited as the _Harbour Authority Act 2020_.
+
+##### 2  Membership
+
+   * (1) The Authority consists of the following members:
+
+    * (a) a Chair;
+
+    * (b) 4 other members.
+
+   * (2) The members' remuneration is set out in the table:
+
+##### 100 Members of the Authority
+
+##### 50 000 dollars a year
+
+##### 3  Meetings
+
+   * (1) The Chair may convene a meeting at any time.
+
+##### 4  Annual report
+
+   * (1) The Authority must give the Minister an annual report within 4 months after the end of each year.
+
+##### 5  Regulations
+
+   * The Governor-General may make regulations for this Act.
+
+##
+## Schedule 1--Principles of the Authority
+
+   * 1\tThe harbour should be kept open to all vessels.
+
+   * 2\tPilots should be licensed by the Authority.
+
+(12/20)
+
+_  Harbour Authority Act 2020         No. 7, 2020        PAGE ii_
+
+ PAGE i         Harbour Authority Act 2020         No. 7, 2020_
+
+  Part 1 **   Preliminary
+
+**Section   3
+
+_ PAGE 2              Harbour Authority Act 2020         No. 7, 2020_
+
+##### **Section   5
+
+  Harbour Authority Act 2020         No. 7, 2020        PAGE 3_
+"""
+
+
+def test_a_word_processor_act_keeps_its_numbering_past_tables_and_page_furniture():
+    from policyqa.ingest.loaders import markdown_text
+    from policyqa.ingest.structure import split_provisions
+
+    provisions = split_provisions(markdown_text(WORD_PROCESSOR_ACT))
+    assert provisions is not None  # read under its printed numbers, not by position
+    by_id = {p.clause_id: p for p in provisions}
+    # a table row starting "100 ..." is no section 100: sections 3-5 keep their numbers
+    assert {"3", "4", "5"} <= set(by_id), sorted(by_id)
+    assert "annual report within 4 months" in by_id["4(1)"].text
+    # "## Schedule 1--..." opens a schedule, numbered from 1 again
+    assert "Pilots should be licensed" in by_id["schedule-1(2)"].text, sorted(by_id)
+    # running headers and footers at the end ("Section 3", "PAGE 2") are no provisions and no text of one
+    assert not any("PAGE" in p.text for p in provisions if not p.clause_id.startswith("closing"))
+    assert [p.clause_id for p in provisions].count("3") == 1
+    assert not any(p.text.strip() == "##" or p.text.endswith("\n##") for p in provisions)
+    # every id can be cited in an answer: "[schedule-1(2)]" is a citation the grounding check reads
+    from policyqa.engine.grounding import MARKER
+
+    assert all(MARKER.fullmatch(f"[{p.clause_id}]") for p in provisions), [p.clause_id for p in provisions]
+
+
+def test_a_schedule_item_is_answered_and_cited(tmp_path):
+    data = _ingested(tmp_path, "harbour-authority-act.md", WORD_PROCESSOR_ACT)
+    got = json.loads(run_cli("ask", "--json", "Who should license the pilots?", data_dir=data).stdout)
+    assert not got["abstained"] and "[schedule-1(2)]" in got["answer"], got["answer"]
+
+
 def _ingested(tmp_path, name: str, text: str):
     """A data dir holding the document ``text``, saved as ``name`` and added with `policyqa ingest`."""
     path = tmp_path / name

@@ -19,7 +19,12 @@ from policyqa.engine.clauses import Clause
 from policyqa.engine.text import number_value, numbers
 
 # A clause id as a marker: "[3.9.2]", "[102(a)(i)]", "[7(1.1)]", "[preamble.2]", "[annex-I(1)]".
-MARKER = re.compile(r"\[((?:\d|preamble|closing|recital|chapter-|part-|annex-)[\w.()\-]*?)(?:#\d+)?\]")
+# (ids are printed numbers, or a word the document's structure gives: "recital.12", "annex-I.part-A", "schedule-2(14)")
+_ID_WORDS = (
+    "preamble|closing|recital|chapter|part|annex|schedule|appendix|attachment|title|division|subpart|subchapter|"
+    "book|section|subsection"
+)
+MARKER = re.compile(rf"\[((?:\d|(?:{_ID_WORDS})[.-])[\w.()\-]*?)(?:#\d+)?\]")
 _QUOTE = re.compile(r"[\"“](.{12,})[\"”]")
 
 
