@@ -165,6 +165,18 @@ def test_grounding_catches_and_repairs():
     assert result.kept == []
 
 
+def test_a_provision_named_by_its_printed_label_is_no_figure_to_check():
+    from policyqa.engine.agencies import AgencyRegistry
+    from policyqa.engine.clauses import Clause
+
+    clause = Clause("d", "schedule-2(31)(1)", [], "The Commonwealth is liable to pay compensation.")
+    clause.label = "Schedule 2(31)(1)"
+    text = 'Schedule 2(31)(1) says "The Commonwealth is liable to pay compensation" [schedule-2(31)(1)].'
+    assert check(text, {clause.clause_id: clause}, AgencyRegistry([])).grounded
+    # a number that is not the label's still has to be in the provision
+    assert not check(f"It pays 31 dollars [{clause.clause_id}].", {clause.clause_id: clause}, AgencyRegistry([])).grounded
+
+
 @pytest.mark.parametrize("question", ["", "   ", "?", "\x00\x01", "\u200b\u202e"])
 def test_empty_questions_are_an_error(qa, question):
     with pytest.raises(PolicyQAError, match="empty"):

@@ -142,6 +142,9 @@ def _sentence_problem(
     figures = body
     for cid in cited:  # "Clause 3.8.2: ..." names the clause; its id is no figure to check
         figures = re.sub(rf"(?<![\d.]){re.escape(cid)}(?![\d])", " ", figures)
+    for c in sources:  # nor is its printed label ("Schedule 2(31)(1) names no ...")
+        if c.label:
+            figures = re.sub(rf"(?<![\w.]){re.escape(c.label)}(?![\d])", " ", figures, flags=re.IGNORECASE)
     for n in numbers(figures):
         if not _number_in(n, source_numbers, source_text):
             return f"number {n} is not in the cited clause"
