@@ -600,6 +600,14 @@ class _Builder:
             self.groups = [g for g in self.groups if g[0] < rank] + [(rank, text)]
         self.groups_used = False
 
+    def rank_of(self, heading: str) -> int:
+        """Nesting rank of an unnumbered heading; a Part or Division printed as a Markdown heading ranks as one
+        ("##### Division 1" under "##### Part 2", not beside it)."""
+        m = _DIVISION.match(_strip_md(heading))
+        if m:
+            return self.division_ranks.setdefault(_section_word(m.group(1)).lower().rstrip("."), len(self.division_ranks))
+        return _heading_rank(heading)
+
     def group_texts(self) -> list[str]:
         self.groups_used = True
         return [g[1] for g in self.groups]
@@ -831,9 +839,9 @@ class _Builder:
                 if j < closing_from and self.readings(j):
                     # Lines right above a numbered paragraph: the last is its marginal note, those above it
                     # group headings; a line in capitals is a group heading even there.
-                    note = None if _capitals(run[-1]) else run[-1]
+                    note = None if _capitals(run[-1]) or _is_division_line(_strip_md(run[-1])) else run[-1]
                     for h in run[:-1] if note else run:
-                        self.add_group(_heading_rank(h), _strip_md(h))
+                        self.add_group(self.rank_of(h), _strip_md(h))
                     self.pending_note = _strip_md(note) if note else None
                     i = j
                     continue
@@ -842,7 +850,7 @@ class _Builder:
                     if self.anchor is not None or (m and self.md_group(len(m.group(1)))) or _capitals(h):
                         # A heading outside numbered text, or one at least as high as the numbered headings:
                         # the unnumbered text under it is numbered by position after the last section.
-                        self.add_group(_heading_rank(h), _strip_md(h))
+                        self.add_group(self.rank_of(h), _strip_md(h))
                         if self.anchor is None and self.last_root is not None:
                             root = self.last_root
                             self.anchor = (f"{root.clause_id}.p", f"after {root.label}")
@@ -1077,7 +1085,10 @@ def split_provisions(text: str) -> list[Provision] | None:
 
     def heading_of(n: _Node) -> list[str]:
         if id(n) not in headings:
-            base = heading_of(n.parent) if n.parent is not None else list(n.groups)
+            base = list(n.groups)
+            if n.parent is not None:  # (a part of a schedule heads each item under it, not the first only)
+                above = heading_of(n.parent)
+                base = above + [g for g in n.groups if g not in above]
             headings[id(n)] = base + n.titles
         return headings[id(n)]
 
@@ -1124,6 +1135,17 @@ _REF_AFTER = re.compile(
     r"(?:\s*\([A-Za-z0-9.]+\))*)",
     re.IGNORECASE,
 )
+_ATTACH_WORD = r"(schedule|annex|appendix)\s+(\d+|[IVXLC]+|[A-Z])\b"
+# "item 14 of Schedule 2", "subitem 32(2) of Schedule 2", "Schedule 2, item 14": an item of a schedule
+_REF_ITEM = re.compile(
+    rf"(?<![\w.])(?:sub)?items?\s+(\d+[A-Za-z]?){_REF_TAIL}\s*,?\s*(?:of|in|to)\s+(?:the\s+)?{_ATTACH_WORD}"
+    rf"|(?<![\w.]){_ATTACH_WORD}\s*,?\s*(?:sub)?items?\s+(\d+[A-Za-z]?){_REF_TAIL}",
+    re.IGNORECASE,
+)
+# "Part 5 of Schedule 2": a part of a schedule
+_REF_PART_OF = re.compile(
+    rf"(?<![\w.])(part|division)\s+(\d+|[IVXLC]+|[A-Z])\b\s*,?\s*(?:of|in)\s+(?:the\s+)?{_ATTACH_WORD}", re.IGNORECASE
+)
 _REF_RECITAL = re.compile(r"(?<![\w.])recitals?\s*\(?(\d{1,3})\)?", re.IGNORECASE)
 _REF_PART = re.compile(r"\s*,?\s*(?:part|section)\s+([A-Z]|\d+|[IVXLC]+)\b", re.IGNORECASE)
 _COMPACT = re.compile(rf"^\s*(\d+[A-Za-z]?(?:\.\d+)*){_REF_TAIL}\s*\.?\s*$")
@@ -1144,6 +1166,13 @@ def normalise_reference(ref: str) -> str | None:
     m = _REF_RECITAL.search(ref)
     if m:
         return f"recital.{m.group(1)}"
+    m = _REF_ITEM.search(ref)
+    if m:
+        item, tail, kind, num = m.group(1, 2, 3, 4) if m.group(1) else m.group(7, 8, 5, 6)
+        return f"{kind.lower()}-{num}({item}){_tail(tail)}"
+    m = _REF_PART_OF.search(ref)
+    if m:
+        return f"{m.group(3).lower()}-{m.group(4)}.{m.group(1).lower()}-{m.group(2)}"
     m = _REF_OF.search(ref)
     if m:
         chain = [m.group(1)] + re.findall(r"of\s+\S+\s*(\d+|\([A-Za-z0-9.]+\))", m.group(2) or "")

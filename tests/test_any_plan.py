@@ -385,6 +385,55 @@ def test_a_schedule_item_is_answered_and_cited(tmp_path):
     data = _ingested(tmp_path, "harbour-authority-act.md", WORD_PROCESSOR_ACT)
     got = json.loads(run_cli("ask", "--json", "Who should license the pilots?", data_dir=data).stdout)
     assert not got["abstained"] and "[schedule-1(2)]" in got["answer"], got["answer"]
+    lines = ["What does item 2 of Schedule 1 say?", "附表1第1项规定了什么？", "What is in Part 1 of Schedule 2?"]
+    got = [json.loads(x) for x in run_cli("ask", "--json", data_dir=data, stdin="\n".join(lines)).stdout.splitlines()]
+    assert "Pilots should be licensed" in got[0]["answer"], got[0]["answer"]
+    assert "kept open to all vessels" in got[1]["answer"], got[1]["answer"]
+
+
+SCHEDULE_PARTS_ACT = """# Harbour Transition Act 2021
+
+##### 1  Short title
+
+   * This Act may be cited as the _Harbour Transition Act 2021_.
+
+### Schedule 1--Transitional provisions
+
+##### Part 1--Assets
+
+##### 1  Transfer of assets
+
+   * (1) At the transition time, the assets of the Board vest in the Authority.
+
+   * (2) A document that appears to be a certificate issued under item 3:
+
+    * (a) is taken to be such a certificate; and
+
+    * (b) is taken to have been properly given.
+
+##### Part 2--Staff
+
+##### 2  Staff of the Board
+
+   * The staff of the Board become employees of the Authority at the transition time.
+
+##### 3  Certificates
+
+   * The Minister may issue a certificate about a vesting of land.
+"""
+
+
+def test_the_parts_of_a_schedule_head_its_items_and_are_looked_up(tmp_path):
+    data = _ingested(tmp_path, "harbour-transition-act.md", SCHEDULE_PARTS_ACT)
+    lines = [
+        "What is in Part 2 of Schedule 1?",  # a part printed as a heading: the items under it
+        "Which certificates are taken to be authentic?",  # a list item quoted with the words it completes
+    ]
+    got = [json.loads(x) for x in run_cli("ask", "--json", data_dir=data, stdin="\n".join(lines)).stdout.splitlines()]
+    assert "staff of the Board become employees" in got[0]["answer"], got[0]["answer"]
+    assert "Minister may issue a certificate" in got[0]["answer"], got[0]["answer"]  # item 3, the part's second
+    assert "vest in the Authority" not in got[0]["answer"], got[0]["answer"]
+    assert "issued under item 3" in got[1]["answer"], got[1]["answer"]
 
 
 def _ingested(tmp_path, name: str, text: str):

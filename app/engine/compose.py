@@ -455,6 +455,10 @@ class Composer:
         asked = set(content_stems(q.focus_text))
         sentences += [s for s in c.scope if len(asked & set(content_stems(s))) >= 2]
         lines = [f'"{s}" [{c.clause_id}]' for s in sentences]
+        if c.context and sentences[0][:1].islower():
+            # an item of a list says nothing alone ("is taken to be such a certificate; and"): its lead-in first
+            lines[0] = f'"{c.context}" … {lines[0]}'
+
         cites = [self.cite(c, sentences)]
         self._add_items(c, sentences, lines, cites)
         return Composed("\n".join(lines), cites)

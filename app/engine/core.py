@@ -211,6 +211,24 @@ def _states_unit(sentence: str, units: list[str]) -> bool:
     return any(u in low if not u[0].isalnum() else re.search(rf"\b{re.escape(u.lower())}\b", low) for u in units)
 
 
+_GROUP_ID = re.compile(r"^(?:(?P<within>.+)\.)?(?P<word>part|division|chapter|title)-(?P<num>\w+)$")
+
+
+def _under_group_heading(clauses: list[Clause], wanted: str) -> list[Clause]:
+    """The provisions headed by a part a document prints as a heading, not as a provision of its own ("Part 5 of
+    Schedule 2" is the items under the heading "Part 5--Annual reports ...")."""
+    m = _GROUP_ID.match(wanted)
+    if not m:
+        return []
+    within, heading = m.group("within"), re.compile(rf"^{m.group('word')}\s+{m.group('num')}\b", re.IGNORECASE)
+    return [
+        c
+        for c in clauses
+        if (within is None or c.clause_id.startswith((f"{within}(", f"{within}.")))
+        and any(heading.match(h) for h in c.heading)
+    ]
+
+
 class PolicyQA:
     """Settings, agency list, glossary, the live index and the retriever, loaded once."""
 
@@ -640,6 +658,8 @@ class PolicyQA:
             clauses = [c for c in self.index.clauses if c.doc_id == doc]
             own = [c for c in clauses if c.clause_id == wanted]
             under = [c for c in clauses if c.clause_id.startswith((f"{wanted}(", f"{wanted}."))]
+            if not own and not under:
+                under = _under_group_heading(clauses, wanted)
             if own or under:
                 found[doc] = own + under[:limit]
         return found

@@ -51,11 +51,19 @@ _CN_REFERENCE = re.compile(
     r"第\s*(\d{1,4}(?:\.\d{1,3})*)\s*[条节章]((?:\s*第?\s*(?:\(\s*\w{1,5}\s*\)|\d{1,3}|[a-zA-Z]{1,5})\s*[款项目]?)*)"
 )
 _CN_PART = re.compile(r"\(\s*(\w{1,5})\s*\)|(\d{1,3})|([a-zA-Z]{1,5})")
+# 附表2第31项 (item 31 of Schedule 2), 附表2第5部分 (Part 5 of Schedule 2), 附件一 ...
+_CN_SCHEDULE = re.compile(r"附\s*[表件录]\s*(\d{1,2})\s*(?:[的之]\s*)?(?:第\s*(\d{1,3})\s*(项|部分|节))?")
 
 
 def chinese_reference(text: str) -> str | None:
     """The printed id a Chinese citation stands for: 第10条第(1)款(g)项 → "10(1)(g)", 第14条第2款 → "14(2)",
-    第3节 → "3"; None without one."""
+    第3节 → "3", 附表2第31项 → "schedule-2(31)"; None without one."""
+    m = _CN_SCHEDULE.search(text)
+    if m:
+        item, kind = m.group(2), m.group(3)
+        if not item:
+            return f"schedule-{m.group(1)}"
+        return f"schedule-{m.group(1)}" + (f"({item})" if kind == "项" else f".part-{item}")
     m = _CN_REFERENCE.search(text)
     if not m:
         return None
