@@ -605,7 +605,8 @@ class _Builder:
         ("##### Division 1" under "##### Part 2", not beside it)."""
         m = _DIVISION.match(_strip_md(heading))
         if m:
-            return self.division_ranks.setdefault(_section_word(m.group(1)).lower().rstrip("."), len(self.division_ranks))
+            key = _section_word(m.group(1)).lower().rstrip(".")
+            return self.division_ranks.setdefault(key, len(self.division_ranks))
         return _heading_rank(heading)
 
     def group_texts(self) -> list[str]:

@@ -172,9 +172,10 @@ def test_a_provision_named_by_its_printed_label_is_no_figure_to_check():
     clause = Clause("d", "schedule-2(31)(1)", [], "The Commonwealth is liable to pay compensation.")
     clause.label = "Schedule 2(31)(1)"
     text = 'Schedule 2(31)(1) says "The Commonwealth is liable to pay compensation" [schedule-2(31)(1)].'
-    assert check(text, {clause.clause_id: clause}, AgencyRegistry([])).grounded
+    clauses, registry = {clause.clause_id: clause}, AgencyRegistry([])
+    assert check(text, clauses, registry).grounded
     # a number that is not the label's still has to be in the provision
-    assert not check(f"It pays 31 dollars [{clause.clause_id}].", {clause.clause_id: clause}, AgencyRegistry([])).grounded
+    assert not check(f"It pays 31 dollars [{clause.clause_id}].", clauses, registry).grounded
 
 
 @pytest.mark.parametrize("question", ["", "   ", "?", "\x00\x01", "\u200b\u202e"])
