@@ -401,11 +401,15 @@ SCHEDULE_PARTS_ACT = """# Harbour Transition Act 2021
 
 ##### Part 1--Assets
 
-##### 1  Transfer of assets
+##### 1  Definitions
+
+   * In this Schedule, **_transition time_** means the start of 1 July 2022.
+
+##### 2  Transfer of assets
 
    * (1) At the transition time, the assets of the Board vest in the Authority.
 
-   * (2) A document that appears to be a certificate issued under item 3:
+   * (2) A document that appears to be a certificate issued under item 4:
 
     * (a) is taken to be such a certificate; and
 
@@ -413,11 +417,11 @@ SCHEDULE_PARTS_ACT = """# Harbour Transition Act 2021
 
 ##### Part 2--Staff
 
-##### 2  Staff of the Board
+##### 3  Staff of the Board
 
    * The staff of the Board become employees of the Authority at the transition time.
 
-##### 3  Certificates
+##### 4  Certificates
 
    * The Minister may issue a certificate about a vesting of land.
 """
@@ -428,12 +432,18 @@ def test_the_parts_of_a_schedule_head_its_items_and_are_looked_up(tmp_path):
     lines = [
         "What is in Part 2 of Schedule 1?",  # a part printed as a heading: the items under it
         "Which certificates are taken to be authentic?",  # a list item quoted with the words it completes
+        "When do the assets of the Board vest in the Authority?",  # a time named by an event
+        "when exactly is the 'transition time' under Schedule 1?",  # the term's definition; no lookup of Schedule 1
+        "Who may issue certificates under the Schedule 1 provisions?",  # Schedule 1 says where, not what is asked
     ]
     got = [json.loads(x) for x in run_cli("ask", "--json", data_dir=data, stdin="\n".join(lines)).stdout.splitlines()]
     assert "staff of the Board become employees" in got[0]["answer"], got[0]["answer"]
-    assert "Minister may issue a certificate" in got[0]["answer"], got[0]["answer"]  # item 3, the part's second
+    assert "Minister may issue a certificate" in got[0]["answer"], got[0]["answer"]  # item 4, the part's second
     assert "vest in the Authority" not in got[0]["answer"], got[0]["answer"]
-    assert "issued under item 3" in got[1]["answer"], got[1]["answer"]
+    assert "issued under item 4" in got[1]["answer"], got[1]["answer"]
+    assert not got[2]["abstained"] and "At the transition time" in got[2]["answer"], got[2]["answer"]
+    assert "1 July 2022" in got[3]["answer"] and "Transfer of assets" not in got[3]["answer"], got[3]["answer"]
+    assert got[4]["intent"] == "lead" and "Minister" in got[4]["answer"], got[4]["answer"]
 
 
 def _ingested(tmp_path, name: str, text: str):

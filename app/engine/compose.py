@@ -28,7 +28,10 @@ _SPAN = re.compile(
 # "when" said in words: the moment a duty or an act takes effect ("on the day it is received", "at any time")
 _WHEN_IN_WORDS = re.compile(
     r"\b(?:on the day (?:it|on which|that|of)|at any time|as soon as (?:practicable|possible|feasible)|without delay|"
-    r"forthwith|at least once (?:a|in|every)|from time to time)\b",
+    r"forthwith|at least once (?:a|in|every)|from time to time|"
+    # a time the document names by an event: "at the first transition time", "immediately before the
+    # commencement of this item", "after the end of the financial year"
+    r"(?:at|from|before|after|until) the (?:[\w-]+ ){0,3}(?:time|commencement|start|end|expiry)(?! limit))\b",
     re.IGNORECASE,
 )
 _YEAR = re.compile(

@@ -98,6 +98,9 @@ _DEFINE_EN = re.compile(
     # "which years count as milestone years?", "what qualifies as a covered agency?"
     r"\b(?:counts?|qualif(?:y|ies)|(?:is|are) (?:considered|treated|classed|regarded))\s+as\s+(?:an?\s+|the\s+)?"
     r"(?P<h>.+?)\s*(?:\?|$|\b(?:in|under|for the purposes of)\b)|"
+    # "when exactly is the 'second transition time'?": a time the document names by a term it defines
+    r"\b(?:when|what (?:point in time|time|date|day))\s+(?:exactly\s+)?(?:is|was)\s+(?:the\s+)?"
+    r"[\"“'‘](?P<i>[^\"”'’]{3,60})[\"”'’]|"
     # "what are the milestone years?": a question that is only a term asks what it is (if the plan defines it)
     r"^\s*what(?: is|'s| are)\s+(?:an?\s+|the\s+)?(?P<f>[\w'’ -]{3,60}?)\s*\??\s*$",
     re.IGNORECASE,
@@ -357,6 +360,16 @@ _QUALIFYING_REFERENCE = re.compile(
 )
 
 
+# A whole schedule or part named to say where ("the Minister's Schedule 2 powers", "the commencement date for
+# Schedule 2") is no lookup unless its contents are asked for ("what does Part 6 of Schedule 2 cover?")
+_CONTAINER = re.compile(r"^(?:schedule|annex|appendix)-[^(.]+$|(?:^|\.)(?:part|division|chapter)-\w+$")
+_ASKS_CONTENT = re.compile(
+    r"\b(?:says?|said|covers?|contains?|provides?|do|does|deals? with|sets? out|about|summari[sz]e|explain|"
+    r"(?:is|are) in|text of|quote|show)\b|规定|内容|讲",
+    re.IGNORECASE,
+)
+
+
 def classify(q: Question) -> str:
     """The question's intent (one of :data:`INTENTS`)."""
     text = q.text
@@ -367,6 +380,7 @@ def classify(q: Question) -> str:
             or _DEADLINE.search(text)
             or re.search(r"\bwho\b|谁", text, re.I)
             or _QUALIFYING_REFERENCE.search(text)
+            or (all(_CONTAINER.search(c) for c in q.clause_ids) and not _ASKS_CONTENT.search(text))
         ):
             return "clause_lookup"
     if q.asker and (_OBLIGATION.search(text) or _DUTIES.search(text)) and not _ASKS_WHO.search(text):
