@@ -250,9 +250,14 @@ def _readings(par: str) -> list[_Label]:
     return []
 
 
+_DATE_LINE = re.compile(
+    r"^\d{1,2} (?:January|February|March|April|May|June|July|August|September|October|November|December) \d{4}$"
+)
+
+
 def _is_heading_like(par: str) -> bool:
-    """A short unpunctuated line: a heading or marginal note, not a sentence."""
-    if not par or len(par) > 200 or len(par.split()) > 25:
+    """A short unpunctuated line: a heading or marginal note, not a sentence (nor a date: "4 December 2011")."""
+    if not par or len(par) > 200 or len(par.split()) > 25 or _DATE_LINE.match(par):
         return False
     if par[0].islower() or par[-1] in ".;:,":
         return False
@@ -400,6 +405,7 @@ class _Node:
     lead: str | None = None  # the parent's lead-in when this provision opened
     restart: bool = False  # a second list under the same parent ("(a)" again after a lead-in)
     lists: int = 1  # lists of items opened under this provision
+    attach: bool = False  # a schedule, annex or appendix: its items number on from its heading
 
 
 @dataclass
@@ -916,7 +922,7 @@ class _Builder:
         if attach:
             self.groups = []
             self.groups_used = True
-            node = _Node(slug, shown, None, [], numbered=True)
+            node = _Node(slug, shown, None, [], numbered=True, attach=True)
             node.titles.append(heading)
             node.root = node
             node.heading_para = True
@@ -1087,9 +1093,10 @@ def split_provisions(text: str) -> list[Provision] | None:
     def heading_of(n: _Node) -> list[str]:
         if id(n) not in headings:
             base = list(n.groups)
-            if n.parent is not None:  # (a part of a schedule heads each item under it, not the first only)
+            if n.parent is not None:
                 above = heading_of(n.parent)
-                base = above + [g for g in n.groups if g not in above]
+                # (a part of a schedule heads each item under it, not the first only)
+                base = above + [g for g in n.groups if g not in above] if n.parent.attach else above
             headings[id(n)] = base + n.titles
         return headings[id(n)]
 

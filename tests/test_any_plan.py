@@ -1233,3 +1233,53 @@ def test_what_an_official_must_do_lists_that_officials_duties(plans):
     ans = plans.answer("What must the EPA Administrator do to advance environmental justice?")
     assert ans.intent == "agency_duties" and "community notification program" in ans.answer, ans.answer
     assert "strengthen enforcement" in ans.answer, ans.answer
+
+
+COMMENCEMENT_ACT = """# Harbour Levy Act 2019
+
+##### 1  Short title
+
+   * This Act may be cited as the _Harbour Levy Act 2019_.
+
+##### 2  Commencement
+
+   * (1) Each provision of this Act specified in column 1 of the table commences in accordance with column 2.
+
+**Commencement information**
+
+Column 1**
+
+Column 2**
+
+**1.  Sections 1 to 3 and anything in this Act not elsewhere covered by this table
+
+The day this Act receives the Royal Assent.
+
+4 December 2019
+
+2.  Schedule 1
+
+1 July 2020
+
+##### 3  Levy
+
+   * (1) The owner of a vessel must pay the levy to the Authority within 30 days after the vessel enters the harbour.
+
+##### 4  Regulations
+
+   * The Governor-General may make regulations for this Act.
+
+### Schedule 1--Rates
+
+##### 1  Rate for cargo vessels
+
+   * The rate for a cargo vessel is 2 dollars per tonne.
+"""
+
+
+def test_when_a_provision_commences_is_read_from_the_commencement_table(tmp_path):
+    data = _ingested(tmp_path, "harbour-levy-act.md", COMMENCEMENT_ACT)
+    lines = ["When did sections 1 to 3 of this Act come into force?", "When does Schedule 1 commence?"]
+    got = [json.loads(x) for x in run_cli("ask", "--json", data_dir=data, stdin="\n".join(lines)).stdout.splitlines()]
+    assert "4 December 2019" in got[0]["answer"], got[0]["answer"]  # the table's row, not section 1 itself
+    assert "1 July 2020" in got[1]["answer"], got[1]["answer"]

@@ -990,7 +990,21 @@ class PolicyQA:
             # ... and of the provisions referring to it: "the sources for the assessments under Articles 6 and 7"
             # are in the article saying "For the assessments referred to in Articles 6 and 7, the Commission ..."
             citing = _cites(wanted)
-            within |= {clause_key(c.doc_id, c.clause_id) for c in self._clauses_of(set(found)) if citing.search(c.text)}
+            # (a row of a table may hold the reference as its title: "Sections 1 to 3 and anything in this Act")
+            cited_by = [
+                c
+                for c in self._clauses_of(set(found))
+                if citing.search(c.text) or citing.search(c.heading[-1:][0] if c.heading else "")
+            ]
+            within |= {clause_key(c.doc_id, c.clause_id) for c in cited_by}
+            if _ASKS_COMMENCEMENT.search(q.text):
+                # "when did section 23 come into force?": the provision saying when it does, not section 23
+                starting = {
+                    clause_key(c.doc_id, c.clause_id)
+                    for c in cited_by
+                    if _COMMENCES.search(f"{c.heading_text} {c.text}")
+                }
+                within = starting or within
         if not within and q.intent == "fact":
             # "how does the Act define X": the provisions that define X, where the documents have them
             within = self._defining(defined_term(q) or self._term_read_in_chinese(q, docs), docs)
@@ -1565,8 +1579,20 @@ def _target_for_year(year: int) -> re.Pattern:
     return re.compile(rf"\btargets?\b[^.;]{{0,60}}\b{year}\b[^.;]{{0,20}}?\b(?:is|are|shall be|must be)\b", re.I)
 
 
+_ASKS_COMMENCEMENT = re.compile(
+    r"\b(?:commenc\w*|c[oa]me?s? into (?:force|effect)|took effect|takes? effect|in force)\b|生效|施行", re.IGNORECASE
+)
+_COMMENCES = re.compile(r"\bcommenc\w*|\bcom(?:es?|ing) into (?:force|effect)\b", re.IGNORECASE)
+
+
 def _cites(wanted: str) -> re.Pattern:
-    """A reference to provision ``wanted`` in another's text: "Article 6", "Articles 6 and 7", "section 6(1)"."""
+    """A reference to provision ``wanted`` in another's text: "Article 6", "Articles 6 and 7", "section 6(1)",
+    "Schedule 1, Part 2"."""
+    attached = re.match(r"^(schedule|annex|appendix)-(\w+)(?:\.part-(\w+))?$", wanted)
+    if attached:
+        word, num, part = attached.groups()
+        in_part = rf",?\s*Part\s+{re.escape(part)}\b" if part else r"(?!,?\s*Part\b)"
+        return re.compile(rf"\b{word}s?\s+{re.escape(num)}\b{in_part}", re.IGNORECASE)
     return re.compile(
         rf"\b{PROVISION_WORD}\s+(?:[\w.()]+(?:,\s*|\s+(?:and|or|to)\s+))*"
         rf"{re.escape(wanted)}(?!\w|\.\d)",
