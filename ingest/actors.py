@@ -69,7 +69,7 @@ _TITLE_HEADS = frozenset(
     commissioner governor president vice-president advisor adviser envoy officer assistant counsel counselor
     coordinator representative ambassador mayor premier registrar ombudsman ombudsperson chief head deputy
     superintendent commander chancellor treasurer comptroller controller speaker clerk auditor inspector
-    manager prosecutor rapporteur delegate liaison trustee warden marshal executive-director""".split()
+    manager prosecutor rapporteur delegate liaison trustee warden marshal executive-director governor-general""".split()
 )
 _BODY_HEADS = frozenset(
     """council department agency office commission bureau board committee administration corporation
@@ -92,6 +92,7 @@ _BARE_OK = frozenset(
         "premier",
         "mayor",
         "governor",
+        "governor-general",
         "senate",
         "parliament",
         "congress",
@@ -669,6 +670,8 @@ _CALLED = re.compile(
     r"(?:called|named|known\s+as)\s+(?:the\s+)?"
     rf"({_CAP}(?:\s+(?:{_CONNECT}\s+)*{_CAP})*)"
 )
+_DEFINED_ACRONYM = re.compile(r"(?:^|\n|[.;:]\s+)([A-Z][A-Z0-9]+[A-Z0-9])\s+(?:means|has the (?:same )?meaning)\b")
+_DUTY_VERB = r"(?:must|shall|may|is required to|is to)\b"
 _MEANS = re.compile(
     r"(?:^|\n|[.;]\s+|\(\w{1,4}\)\s+)(?:the\s+term\s+)?[“\"‘']?"
     r"([A-Z][A-Za-z\-]*(?:\s+[A-Z][A-Za-z\-]*){0,3})"
@@ -885,6 +888,13 @@ def read_actors(text: str) -> ActorRegistry:
             g = groups.setdefault(tk, _Group(kind, pos))
             g.forms[term] += 1
             g.defined_as = g.defined_as or definition.strip()
+    # An acronym the document defines ("ARENA has the same meaning as in the ARENA Act") and gives duties ("ARENA
+    # may ...") is a body, even when its long form is in another Act.
+    for m in _DEFINED_ACRONYM.finditer(text):
+        acronym = m.group(1)
+        k = lex.key([acronym])
+        if k not in groups and k not in alias and re.search(rf"\b{acronym}\s+{_DUTY_VERB}", text):
+            groups.setdefault(k, _Group("body", m.start())).forms[acronym] += 1
     for lk, short in short_of:
         g = groups.get(lk)
         if g and short not in g.short:

@@ -430,3 +430,16 @@ def test_a_plans_written_short_form_gives_way_to_another_documents_title():
     assert read.names_in("Who sits on the Advisory Council?", informal=True) == [
         "White House Environmental Justice Advisory Council"
     ]
+
+
+def test_an_acronym_defined_and_given_duties_is_a_body_and_the_governor_general_an_official():
+    text = (
+        "In this Schedule:\nARENA has the same meaning as in the ARENA Act.\nARENA Board means the Board of ARENA.\n"
+        "(1) ARENA may pay the liabilities out of ARENA's money.\n(2) The Governor-General may make regulations.\n"
+        "GST has the same meaning as in the GST Act.\n(3) The amount includes GST."  # defined, given no duty: no actor
+    )
+    reg = read_actors(text)
+    kinds = {a.name: a.kind for a in reg.actors}
+    assert kinds.get("ARENA") == "body" and kinds.get("Governor-General") == "official", kinds
+    assert "GST" not in kinds
+    assert "ARENA" in provision_roles("ARENA may pay the liabilities.", "", reg).may
