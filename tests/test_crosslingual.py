@@ -418,6 +418,11 @@ def test_a_bare_title_names_no_one(corpus_reader):
     assert corpus_reader.actors_named("能源部负责什么？", ["Secretary of Energy", "Department of Energy"]) == [
         "Department of Energy"
     ]
+    # a title over a kind of body ("Secretary of the Department") is not named by a title alone
+    assert corpus_reader.actors_named("部长要做什么？", ["Secretary of the Department"]) == []
+    # a name joined by 和 is read whole
+    names = ["Minister for Housing and Development", "Secretary of the Department"]
+    assert corpus_reader.actors_named("住房和发展部长需要做什么？", names) == [names[0]]
 
 
 def test_an_instrument_cited_in_title_marks_is_named_as_the_documents_write_it():

@@ -105,6 +105,10 @@ HEAD_TITLES_EN = frozenset(
 )
 MAX_NAME_WORDS = 5  # Chinese words one actor's name is read from
 NAME_LINKS = frozenset("of the and for on in to".split())  # words that join a name's parts
+NAME_LINKS_ZH = frozenset("和 与 及 以及 暨".split())  # the same in a Chinese name ("住房和城市发展部")
+# A name whose words besides its title are only these says which kind of body, not which one ("Secretary of the
+# Department"): a Chinese title alone ("部长") does not name it.
+GENERIC_BODY_WORDS = frozenset("department agency office ministry bureau board council committee commission".split())
 
 # English words in definitions that say nothing about the document (grammar, dictionary labels).
 ENGLISH_STOPWORDS = frozenset(
@@ -1011,7 +1015,8 @@ class ChineseReader:
         found: dict[str, set[str]] = {}
         for run in _HAN_RUN.finditer(text):
             words = self._dict.segment(run.group(0))
-            reads = [{f.lower() for f, _ in self._read_word(w)} for w in words]
+            # (a link word reads as nothing and joins the parts around it)
+            reads = [{"and"} if w in NAME_LINKS_ZH else {f.lower() for f, _ in self._read_word(w)} for w in words]
             starts = [run.start() + sum(len(x) for x in words[:k]) for k in range(len(words) + 1)]
             for a in range(len(words)):
                 for b in range(a + 1, min(a + MAX_NAME_WORDS, len(words)) + 1):
@@ -1023,7 +1028,10 @@ class ChineseReader:
                     for name, nwords in named:
                         heads = nwords & HEAD_TITLES_EN
                         body = nwords - heads
-                        if body and body <= said and all(r & nwords for r in span) and (titled or not heads):
+                        if heads and body <= GENERIC_BODY_WORDS:
+                            continue
+                        linked = [r for r in span if r != {"and"}]
+                        if body and body <= said and all(r & nwords for r in linked) and (titled or not heads):
                             found[name] = nwords
         # longest first; of equal length, an official before a body ("能源部长": the Secretary, not the Department)
         ordered = sorted(found.items(), key=lambda p: (-len(p[1]), not (p[1] & HEAD_TITLES_EN), p[0]))
