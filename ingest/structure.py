@@ -83,7 +83,9 @@ _NUMDOT_ALONE = re.compile(r"^(\d{1,3})\.$")
 _BARE = re.compile(r"^\*?(\d{1,4}[A-Za-z]?)\s+(?=[A-Z(\[“\"‘'])(.*)$", re.S)
 # (a roman numeral runs to seven letters, "(xxxviii)"; other letter labels stay short)
 _MONTH = re.compile(r"(?:January|February|March|April|May|June|July|August|September|October|November|December)\b")
-_PAREN = re.compile(r"^\(([A-Za-z]{1,5}|[ivxlIVXL]{6,7}|\d{1,3})(?:\.(\d{1,2}))?\)(?=\s|$|\()\s*(.*)$", re.S)
+_PAREN = re.compile(
+    r"^\(([A-Za-z]{1,5}|[ivxlIVXL]{6,7}|\d{1,3}(?:[A-Z]{1,2})?)(?:\.(\d{1,2}))?\)(?=\s|$|\()\s*(.*)$", re.S
+)
 _CLOSE = re.compile(r"^([a-z]|\d{1,2})\)\s+(.*)$", re.S)
 _CONSOLIDATION_MARK = re.compile(r"^[▼►◄▲]+\s*[A-Z]?\d*$")
 _BULLET = re.compile(r"^(?:[-*•▪◦]\s)")
@@ -178,7 +180,28 @@ def _paren_readings(token: str, sub: str | None, rest: str, closing: bool = Fals
     if token.isdigit():
         out.append(_Label((shape, "digit"), tok, (int(token), subn), "list", "", rest))
         return out
+    inserted = re.fullmatch(r"(\d{1,3})([A-Z]{1,2})", token)
+    if inserted and not sub:  # "(1A)": inserted after (1) by an amendment
+        out.append(
+            _Label(
+                (shape, "digit"),
+                token,
+                (int(inserted.group(1)), _letter_value(inserted.group(2)) or 1),
+                "list",
+                "",
+                rest,
+            )
+        )
+        return out
     if not token.isalpha() or not (token.islower() or token.isupper()):
+        return out
+    if not sub and len(token) == 2 and token[0] != token[1] and token.islower() and _roman_value(token) is None:
+        # "(ca)": inserted after (c) by an amendment, before (d)
+        out.append(
+            _Label(
+                (shape, "lower"), token, (_letter_value(token[0]) or 0, _letter_value(token[1]) or 0), "list", "", rest
+            )
+        )
         return out
     case = "lower" if token.islower() else "upper"
     letter = _letter_value(token)
@@ -569,8 +592,14 @@ class _Builder:
                 continue
             if r.kind == "list" and self.has_sections and not any(f.kind == "section" for f in self.stack):
                 continue
-            if r.style == ("bare",) and r.ordinal <= self.last_bare:
-                continue  # Act-style bare numbers only ever increase; anything else is a number in a sentence
+            if (
+                r.style == ("bare",)
+                and r.ordinal <= self.last_bare
+                and (r.ordinal[0] < self.last_bare[0] or r.ordinal == self.last_bare)
+            ):
+                # Act-style bare numbers only ever increase; anything else is a number in a sentence (but "57" may
+                # follow the inserted "57A" printed before it)
+                continue
             if r.style == ("bare",) and self.last_bare and r.ordinal[0] > self.last_bare[0] + 1 and self.skips(i, r):
                 continue  # "100 ..." between sections 22 and 23 is a number in a line, not section 100
             if (
@@ -1059,7 +1088,10 @@ def split_provisions(text: str) -> list[Provision] | None:
     roots = [n for n in numbered if n.parent is None and n.ordinal]
     if not roots or builder.labelled < 2:
         return None
-    decreasing = sum(1 for a, b in zip(roots, roots[1:], strict=False) if b.ordinal <= a.ordinal)
+    # ("57" printed after the inserted "57A" goes back within one number: no disorder)
+    decreasing = sum(
+        1 for a, b in zip(roots, roots[1:], strict=False) if b.ordinal[:1] < a.ordinal[:1] or b.ordinal == a.ordinal
+    )
     if decreasing > 0.1 * len(roots):
         return None
     if builder.bad > 0.1 * builder.labelled:
@@ -1129,7 +1161,7 @@ _REF_WORD = (
     r"parts?|chapters?|annex(?:es)?|schedules?|appendix"
 )
 _REF_NUM = r"(\d+[A-Za-z]?(?:\.\d+)*|(?-i:[IVXLC]+)\b)"
-_REF_TAIL = r"((?:\s*\((?:[A-Za-z]{1,5}|[ivxlIVXL]{6,7}|\d{1,3})(?:\.\d{1,2})?\))*)"
+_REF_TAIL = r"((?:\s*\((?:[A-Za-z]{1,5}|[ivxlIVXL]{6,7}|\d{1,3}(?:[A-Z]{1,2})?)(?:\.\d{1,2})?\))*)"
 _REF = re.compile(rf"(?<![\w.'’])({_REF_WORD})\s*{_REF_NUM}\.?{_REF_TAIL}", re.IGNORECASE)
 _REF_TAIL_RE = re.compile(_REF_TAIL)
 _REF_OF = re.compile(
@@ -1195,7 +1227,7 @@ def normalise_reference(ref: str) -> str | None:
                 kind = "section" if part.group(0).strip(" ,").lower().startswith("section") else "part"
                 return f"{key}-{num}.{kind}-{part.group(1)}" + _tail(_REF_TAIL_RE.match(ref, part.end()).group(0))
             return f"{key}-{num}" + tail
-        if num.isupper() and not word.startswith(("art",)):
+        if re.fullmatch(r"[IVXLC]+", num) and not word.startswith(("art",)):
             continue  # roman numbers name articles, not sections
         pos = m.end()
         while sub := _REF_AFTER.match(ref, pos):  # "Article 5(1), point (a)" / "Article 12, paragraph 3"

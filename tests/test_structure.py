@@ -471,6 +471,9 @@ def test_a_long_deeply_numbered_act_is_read_whole():
         ("point 2 of Annex II Part B", "annex-II.part-B"),
         ("what does recital 12 say?", "recital.12"),
         ("Recital (3)", "recital.3"),
+        ("What is section 56A about?", "56A"),
+        ("subsection 14(1A)", "14(1A)"),
+        ("s 49(1)(ca)", "49(1)(ca)"),
         ("Summarise item 14 of Schedule 2.", "schedule-2(14)"),
         ("What does item 32(2) of Schedule 2 provide?", "schedule-2(32)(2)"),
         ("Schedule 2, item 14", "schedule-2(14)"),
@@ -883,3 +886,17 @@ def test_a_list_numbered_past_xxvii_keeps_every_item():
     )
     provisions = _split(text)
     assert "the Officer number 28" in provisions["2(b)(xxviii)"].text, sorted(provisions)
+
+
+def test_provisions_an_amendment_inserted_keep_their_printed_labels():
+    # "(1A)" after (1), "(ba)" after (b), and section "57" printed after the inserted "57A"
+    text = (
+        "55  Short title\n\nThis Act may be cited as the Harbour Act.\n\n"
+        "56  Delegation\n\n(1) The Minister may act.\n\n(1A) The Minister must report.\n\n(2) The Chair may meet.\n\n"
+        "57A  Proceedings\n\n(a) first;\n\n(b) second;\n\n(ba) inserted;\n\n(c) third.\n\n"
+        "57  Regulations\n\nThe Governor-General may make regulations.\n"
+    )
+    provisions = _split(text)
+    assert {"56(1A)", "57A(ba)", "57A(c)", "57"} <= set(provisions), sorted(provisions)
+    assert provisions["56(1A)"].text == "The Minister must report."
+    assert "regulations" in provisions["57"].text

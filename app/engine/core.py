@@ -76,7 +76,7 @@ _QUESTION_WORDS = frozenset(
     allow permitted ok okay call calls isn aren doesn don didn won wasn
     weren hasn haven shouldn couldn wouldn hundred hundreds thousand thousands million make makes daily
     yearly annually small large big medium curious wondering consultant here buy buying
-    millions""".split()
+    millions summarise summarize summary explain quote show tell give please pls""".split()
 )
 # "does that part say anything about insurance?": a follow-up asking what a clause says, whatever
 # the previous turn asked.
