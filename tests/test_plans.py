@@ -244,3 +244,10 @@ def test_each_plans_lines_are_checked_against_that_plans_clauses(plans):
         "names no plan compared",
     ]
     assert check_comparison(plans, "\n".join(good), clauses).grounded
+
+
+def test_a_chinese_phrase_only_one_plan_writes_picks_it(plans):
+    # "十四五" reads as "14th Five-Year Plan period", which only the Chongqing plan writes; "可再生能源" (renewable
+    # energy) is in an Australian Act's title beside it
+    ans = plans.answer("建筑领域可再生能源应用面积“十四五”要新增多少")
+    assert ans.doc_id == "chongqing-14fyp-energy-emissions" and not ans.abstained, ans.answer
