@@ -251,3 +251,12 @@ def test_a_chinese_phrase_only_one_plan_writes_picks_it(plans):
     # energy) is in an Australian Act's title beside it
     ans = plans.answer("建筑领域可再生能源应用面积“十四五”要新增多少")
     assert ans.doc_id == "chongqing-14fyp-energy-emissions" and not ans.abstained, ans.answer
+
+
+def test_a_term_is_defined_from_a_long_definitions_section(plans):
+    # the Clean Energy Regulator Act's section 4 defines some sixty terms, far in meaning from any one of them:
+    # the definition is still found, with the items its lead-in introduces (not those of another definition)
+    ans = plans.answer("What counts as 'protected information' under this Act?")
+    assert not ans.abstained and "protected information means information that" in ans.answer, ans.answer
+    assert "relates to the affairs of a person other than an official" in ans.answer, ans.answer
+    assert "Australian Federal Police" not in ans.answer, ans.answer

@@ -472,7 +472,10 @@ class Composer:
         if not sentences or not introduces_list(sentences[-1]):
             return
         quoted = {x.clause_id for x in cites}
-        for item in [x for x in self._children(c) if x.clause_id not in quoted][:LIST_ITEMS]:
+        items = [x for x in self._children(c) if x.clause_id not in quoted]
+        # of several lists under one provision (a definitions section), the one the quoted lead-in introduces
+        introduced = [x for x in items if x.context and x.context.strip() == sentences[-1].strip()]
+        for item in (introduced or items)[:LIST_ITEMS]:
             said = body_sentences(item)[:1] or [item.text]
             lines.append(f'{item.display_id}: "{said[0]}" [{item.clause_id}]')
             cites.append(self.cite(item, said))

@@ -91,6 +91,12 @@ class HybridRetriever(BaseRetriever):
                 h = hit(key)
                 h.score += amount
                 h.boosts.append(f"+{amount:.3f}")
+        if restrict is not None:
+            # a provision kept that neither lane reached (a long list of definitions, far in meaning from its one
+            # term asked) is still a candidate, after those they reached
+            for key in restrict:
+                if key in index.by_key and (every_doc or index.by_key[key].doc_id in docs):
+                    hit(key)
         ranked = sorted(hits.values(), key=lambda h: (-h.score, h.key))
         if restrict is not None:
             ranked = [h for h in ranked if h.key in restrict]
