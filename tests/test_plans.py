@@ -260,3 +260,8 @@ def test_a_term_is_defined_from_a_long_definitions_section(plans):
     assert not ans.abstained and "protected information means information that" in ans.answer, ans.answer
     assert "relates to the affairs of a person other than an official" in ans.answer, ans.answer
     assert "Australian Federal Police" not in ans.answer, ans.answer
+
+
+def test_what_a_body_s_name_refers_to_is_its_definition_not_its_duties(plans):
+    ans = plans.answer("What does 'ACRE Board' refer to?")
+    assert ans.intent == "fact" and "Australian Centre for Renewable Energy Board" in ans.answer, ans.answer

@@ -93,7 +93,7 @@ _DEFINE_EN = re.compile(
     r"\bwhat (?:is|are) meant by\s+(?P<c>.+?)\s*(?:\?|$)|"
     # "what does the order mean by X?": X, not the order
     r"\bwhat (?:does|do)\s+(?:the|this|that)\s+\w+\s+mean\s+by\s+(?P<g>.+?)\s*(?:\?|$)|"
-    r"\bwhat (?:does|do|is)\s+(?:the term\s+)?(?P<d>.+?)\s+mean\b|"
+    r"\bwhat (?:does|do|is)\s+(?:the term\s+)?(?P<d>.+?)\s+(?:mean|refers? to|stands? for)\b|"
     r"\bhow (?:is|are)\s+(?:the term\s+)?(?P<e>.+?)\s+defined\b|"
     # "which years count as milestone years?", "what qualifies as a covered agency?"
     r"\b(?:counts?|qualif(?:y|ies)|(?:is|are) (?:considered|treated|classed|regarded))\s+as\s+(?:an?\s+|the\s+)?"
@@ -106,6 +106,8 @@ _DEFINE_EN = re.compile(
     re.IGNORECASE,
 )
 _DEFINE_ZH = CUES["define_zh"]
+# "what does CEQ stand for?", "what does 'ACRE Board' refer to?": what a name means, not what the body does
+_ASKS_MEANING = re.compile(r"\b(?:mean|means|refers? to|stands? for)\s*\??\s*$", re.IGNORECASE)
 _QUOTED = re.compile(r"[\"“'‘]([^\"”'’]{3,80})[\"”'’]")
 
 
@@ -389,7 +391,7 @@ def classify(q: Question) -> str:
     if q.capacity_tph is not None or _OBLIGATION.search(text) and not _LEAD.search(text.split(",")[-1]):
         if _OBLIGATION.search(text):
             return "obligation"
-    if q.agencies and _DUTIES.search(text) and not _ASKS_WHO.search(text):
+    if q.agencies and _DUTIES.search(text) and not _ASKS_WHO.search(text) and not _ASKS_MEANING.search(text):
         return "agency_duties"
     if _LEAD.search(text) and not re.search(r"\bhow (many|much)\b|多少", text, re.I) and not _DEADLINE.search(text):
         return "lead"
@@ -414,7 +416,12 @@ def classify(q: Question) -> str:
         and not _ASKS_WHICH_ZH.search(text)
     ):
         return "target"
-    if q.agencies and re.search(r"\b(what|which)\b|哪些|什么", text, re.I) and not _has_own_topic(q):
+    if (
+        q.agencies
+        and re.search(r"\b(what|which)\b|哪些|什么", text, re.I)
+        and not _has_own_topic(q)
+        and not _ASKS_MEANING.search(text)
+    ):
         return "agency_duties"
     return "fact"
 
