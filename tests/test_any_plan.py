@@ -421,7 +421,6 @@ SCHEDULE_PARTS_ACT = """# Harbour Transition Act 2021
 
    * The staff of the Board become employees of the Authority at the transition time.
 
-   * In this item, **_Pilots Board_** means the Harbour Pilots Board established in 1990. The Pilots Board must give its records to the Authority.
 
 ##### 4  Certificates
 
