@@ -1286,3 +1286,32 @@ def test_when_a_provision_commences_is_read_from_the_commencement_table(tmp_path
     got = [json.loads(x) for x in run_cli("ask", "--json", data_dir=data, stdin="\n".join(lines)).stdout.splitlines()]
     assert "4 December 2019" in got[0]["answer"], got[0]["answer"]  # the table's row, not section 1 itself
     assert "1 July 2020" in got[1]["answer"], got[1]["answer"]
+
+
+REPORT_ACT = """# Harbour Report Act 2021
+
+##### 1  Short title
+
+   * This Act may be cited as the _Harbour Report Act 2021_.
+
+##### 2  Final report on the Pilots Board
+
+   * (1) As soon as practicable after the transition time, the Harbour Authority Board must prepare a report
+on the operations of the Pilots Board during the year.
+
+   * (2) The final report must include details of any written directions given to the Pilots Board during
+the year, and of the final report's costs.
+
+##### 3  Regulations
+
+   * The Governor-General may make regulations for this Act.
+"""
+
+
+def test_who_is_answered_by_a_provision_naming_someone_not_a_thing_that_must(tmp_path):
+    data = _ingested(tmp_path, "harbour-report-act.md", REPORT_ACT)
+    got = json.loads(
+        run_cli("ask", "--json", "Who has to write the final report on the Pilots Board?", data_dir=data).stdout
+    )
+    # "The final report must include ..." is a thing that must, not someone: the Board that must prepare it answers
+    assert "Harbour Authority Board" in got["answer"], got["answer"]

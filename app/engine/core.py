@@ -173,7 +173,8 @@ _FILLED_BY_CHOICE = re.compile(r"\b(?:designat|appoint|select|nominat|choos|chos
 # "how soon after the guidance is issued", "协议达成后": a span counted from an event the question names
 _ASKS_FROM_EVENT = re.compile(r"\b(?:after|following|once|since)\b|[^\d\s]后|之后|以后", re.IGNORECASE)
 # someone acting in a provision: "The Chair may grant", not "shall be represented" or a name in a list
-_SOMEONE_ACTS = re.compile(r"\b(?:shall|must|may|will)\s+(?!(?:not\s+)?be\b)[a-z]+", re.IGNORECASE)
+# (someone: a name, "The Chair may", not a thing, "The report must include")
+_SOMEONE_ACTS = re.compile(r"\b(?:[A-Z][\w’'-]*|which|who)\s+(?:shall|must|may|will)\s+(?!(?:not\s+)?be\b)[a-z]+")
 # a term a document defines: "milestone year means", "The term “AI model” means"
 _DEFINED = re.compile(
     r"(?:^|(?<=[.;:]\s)|(?<=\bterm\s))[“\"‘]?([A-Za-z][A-Za-z -]{2,60}?)[”\"’]?\s*(?:\([^)]*\)\s*)?"
