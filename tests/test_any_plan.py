@@ -139,7 +139,7 @@ def test_an_asker_saying_they_are_a_body_is_told_that_bodys_duties(plans):
 
 
 def test_a_deadline_is_answered_with_the_sentence_that_sets_it(plans):
-    ans = plans.answer("By when must the Minister set the 2035 milestone year target under the Act?")
+    ans = plans.answer("By when must the Minister set the 2035 milestone year target under the Canadian Act?")
     assert ans.intent == "deadline" and not ans.abstained, ans.answer
     assert "December 1, 2024" in ans.answer and ans.doc_id == ACT
 
@@ -148,7 +148,7 @@ def test_the_shortest_deadline_is_read_over_every_deadline_of_the_document_named
     ans = plans.answer("What's the shortest deadline in the nuclear order and what's it for?")
     assert not ans.abstained and ans.doc_id == EO_NUCLEAR, ans.answer
     assert "Within 30 days" in ans.answer, ans.answer
-    longest = plans.answer("What is the longest deadline in the Act?")
+    longest = plans.answer("What is the longest deadline in the Net-Zero Emissions Accountability Act?")
     assert longest.doc_id == ACT and "Five years after" in longest.answer, longest.answer
     # with several documents in view and none named, which one's deadlines is asked back, not guessed
     unnamed = plans.answer("What's the shortest deadline?")
@@ -160,7 +160,7 @@ def test_years_are_read_from_each_document(plans):
     ans = plans.answer("What share of US lands and waters does the climate crisis order aim to conserve by 2030?")
     assert not ans.abstained and "30 percent" in ans.answer, ans.answer
     # a year no indexed document names is refused with what the document does set
-    ans = plans.answer("What does the Act require for 2063?")
+    ans = plans.answer("What does the Canadian Act require for 2063?")
     assert ans.abstained and "2063" in ans.answer and "2050" in ans.answer, ans.answer
 
 
@@ -176,7 +176,7 @@ def test_an_answer_rests_on_one_document_and_names_it(plans):
 
 
 def test_the_document_a_question_names_scopes_it(plans):
-    ans = plans.answer("What does section 9 of the Act say?")
+    ans = plans.answer("What does section 9 of the Canadian Act say?")
     assert ans.doc_id == ACT and "emissions reduction plan" in ans.answer, ans.answer
 
 

@@ -69,6 +69,10 @@ def _ends_other_name(before: str, agency: Agency) -> bool:
     return True
 
 
+# a title's own name going on after a one-word short form: "Secretary| of the U.S. Department of the Interior"
+_OF_NAME = re.compile(r"\s+(?:of|for)\s+(?:the\s+)?[A-Z]")
+
+
 class AgencyRegistry:
     """Looks agencies up by any spelling, in English or Chinese."""
 
@@ -139,6 +143,8 @@ class AgencyRegistry:
                     and _ends_other_name(text[: m.start()], agency)
                 ):
                     continue  # "the HHS AI Task Force" is another body than the one "the Task Force" stands for
+                if pattern is not self._formal and " " not in m.group(0).strip() and _OF_NAME.match(text, m.end()):
+                    continue  # "the Secretary of the Interior" is not the one "the Secretary" stands for
                 taken.append((m.start(), m.end()))
                 found.append(Mention(agency, m.start(), m.end()))
         if informal:

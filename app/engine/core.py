@@ -106,7 +106,7 @@ SPELLED_OUT_LEAD = 2  # times more often the phrase a short form is read as is w
 _SHORT_FORM = re.compile(r"\b([A-Z]{3,6})s?\b")  # "ERP", "ERPs": a short form the asker uses
 _ASKS_WHAT_IT_SAYS = re.compile(r"\b(?:say|says|said|mention|mentions|anything about)\b", re.IGNORECASE)
 ABSTAIN_PREFIX = "The plan does not say"
-KIND_OF_TIME_NEAREST = 5  # hits searched for the kind of time asked ("how often", "how long it lasts")
+KIND_OF_TIME_NEAREST = 8  # hits searched for the kind of time asked ("how often", "how long it lasts")
 LOOKUP_CHILDREN = 6  # provisions under a looked-up section shown with it
 _THE_PLAN = re.compile(
     r"\b(?:this|the|our|your)\s+plan\b(?!\s+(?:to|for|of|that|under|on|by)\b)|方案",
@@ -1049,7 +1049,8 @@ class PolicyQA:
             docs=docs,
             restrict=within or None,
         )
-        hits = self._document_first(q, hits)[: self.settings.top_k]
+        hits = self._document_first(q, hits)
+        wider, hits = hits, hits[: self.settings.top_k]
         hits = self._operative_first(q, hits)
         # An answer rests on one document: the one the best hit is in.
         hits = [h for h in hits if hits and h.clause.doc_id == hits[0].clause.doc_id]
@@ -1238,7 +1239,10 @@ class PolicyQA:
             kind = asked_deadline_kind(q.own_text or q.text)  # a follow-up asks its own kind of time
             # a deadline of the kind asked ("how far ahead": "five years before ...") among the nearest goes
             # first, however near the others are
-            pool = hits[:KIND_OF_TIME_NEAREST] if kind else chosen
+            # (of the document answering: the kind is rarer than the topic's words, "a renewable term of up to
+            # three years" may sit just below the provisions that name the body)
+            same = [h for h in wider if hits and h.clause.doc_id == hits[0].clause.doc_id]
+            pool = same[:KIND_OF_TIME_NEAREST] if kind else chosen
             fitting = [h for h in pool if kind_sentences(h.clause, kind)]
             chosen = fitting + [h for h in chosen if h not in fitting]
             if not chosen:
