@@ -57,7 +57,7 @@ _MONTHS = [
     "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
     "december",
 ]  # fmt: skip
-_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 _YEAR = r"(?:19|20)\d\d"
 
 _RELATIVE = re.compile(
@@ -84,7 +84,7 @@ DURATION = re.compile(
     re.IGNORECASE,
 )
 _DATE = (
-    rf"(?:{_MONTH}\s+\d{{1,2}},?\s+{_YEAR}|\d{{1,2}}\s+{_MONTH},?\s+{_YEAR}|{_MONTH},?\s+{_YEAR}"
+    rf"(?:{MONTH}\s+\d{{1,2}},?\s+{_YEAR}|\d{{1,2}}\s+{MONTH},?\s+{_YEAR}|{MONTH},?\s+{_YEAR}"
     rf"|(?:the\s+)?end\s+of\s+(?:(?:the\s+)?(?:fiscal|financial|calendar)\s+year\s+|FY\s?)?{_YEAR}"
     rf"|(?:(?:the\s+)?(?:fiscal|financial)\s+year|FY)\s?{_YEAR}|{_YEAR}-\d\d-\d\d|{_YEAR})(?![-–/]?\d)"
 )
@@ -152,7 +152,7 @@ def _iso(date: str) -> str:
     year = re.search(_YEAR, date).group(0)  # type: ignore[union-attr]
     if re.fullmatch(rf"{_YEAR}-\d\d-\d\d", date):
         return date
-    month = re.search(_MONTH, date, re.IGNORECASE)
+    month = re.search(MONTH, date, re.IGNORECASE)
     day = re.search(r"(?<!\d)(\d{1,2})(?!\d)", date)
     if month:
         mm = _MONTHS.index(month.group(0).lower()) + 1
@@ -258,7 +258,7 @@ def _dated(sentence: str) -> list[tuple[int, Deadline]]:
     for m in _DATED.finditer(sentence):
         lead, date = m.group("lead").strip().lower(), m.group("date")
         strong = "later than" in lead or "on or before" in lead
-        year_only = not re.search(_MONTH, date, re.IGNORECASE) and not re.search(r"-\d\d-", date)
+        year_only = not re.search(MONTH, date, re.IGNORECASE) and not re.search(r"-\d\d-", date)
         if year_only and not strong and not _duty_by(sentence[: m.start()]):
             continue  # "by 2030" / "by the end of 2025" closing a goal: the target's year, not a deadline
         found.append((m.start(), Deadline(m.group(0).strip(), "date", None, "", _iso(date), sentence)))

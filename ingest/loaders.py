@@ -110,7 +110,8 @@ _MD_BULLET = re.compile(r"^([ \t]*)(?:[*+-]|\d+\.(?=[ \t]+\d))[ \t]+", re.MULTIL
 # on one line ("##### **Section 12") must not pair with the next line's
 _MD_EMPHASIS = re.compile(r"(?<![\w*])(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1(?![\w*])")
 _MD_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
-# emphasis marks left unpaired at a line's start or end ("**Commencement information", "Column 3**")
+# emphasis marks left unpaired at a word's start (after a space, a tab, "#" or a line break) or at a line's end
+# ("**Commencement information", "Column 3**")
 _MD_STRAY = re.compile(r"(?<![^\n#\t ])[*_]{1,3}(?=\S)|(?<=\S)[*_]{1,3}[ \t]*$", re.MULTILINE)
 _MD_EMPTY_HEADING = re.compile(r"^[ \t]*#{1,6}[ \t]*$", re.MULTILINE)
 

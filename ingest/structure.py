@@ -37,6 +37,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from policyqa.ingest.deadlines import MONTH
+
 __all__ = ["Provision", "split_provisions", "normalise_reference"]
 
 
@@ -82,7 +84,7 @@ _NUMDOT = re.compile(r"^(\d{1,3})\.(?=\s)\s*(.*)$", re.S)
 _NUMDOT_ALONE = re.compile(r"^(\d{1,3})\.$")
 _BARE = re.compile(r"^\*?(\d{1,4}[A-Za-z]?)\s+(?=[A-Z(\[“\"‘'])(.*)$", re.S)
 # (a roman numeral runs to seven letters, "(xxxviii)"; other letter labels stay short)
-_MONTH = re.compile(r"(?:January|February|March|April|May|June|July|August|September|October|November|December)\b")
+_MONTH = re.compile(rf"{MONTH}\b")
 _PAREN = re.compile(
     r"^\(([A-Za-z]{1,5}|[ivxlIVXL]{6,7}|\d{1,3}(?:[A-Z]{1,2})?)(?:\.(\d{1,2}))?\)(?=\s|$|\()\s*(.*)$", re.S
 )
@@ -273,9 +275,7 @@ def _readings(par: str) -> list[_Label]:
     return []
 
 
-_DATE_LINE = re.compile(
-    r"^\d{1,2} (?:January|February|March|April|May|June|July|August|September|October|November|December) \d{4}$"
-)
+_DATE_LINE = re.compile(rf"^\d{{1,2}} {MONTH} \d{{4}}$")
 
 
 def _is_heading_like(par: str) -> bool:

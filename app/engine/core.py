@@ -1004,7 +1004,7 @@ class PolicyQA:
             cited_by = [
                 c
                 for c in self._clauses_of(set(found))
-                if citing.search(c.text) or citing.search(c.heading[-1:][0] if c.heading else "")
+                if citing.search(c.text) or (c.heading and citing.search(c.heading[-1]))
             ]
             within |= {clause_key(c.doc_id, c.clause_id) for c in cited_by}
             if _ASKS_COMMENCEMENT.search(q.text):

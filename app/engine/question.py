@@ -51,7 +51,8 @@ _CN_REFERENCE = re.compile(
     r"第\s*(\d{1,4}(?:\.\d{1,3})*)\s*[条节章]((?:\s*第?\s*(?:\(\s*\w{1,5}\s*\)|\d{1,3}|[a-zA-Z]{1,5})\s*[款项目]?)*)"
 )
 _CN_PART = re.compile(r"\(\s*(\w{1,5})\s*\)|(\d{1,3})|([a-zA-Z]{1,5})")
-# 附表2第31项 (item 31 of Schedule 2), 附表2第5部分 (Part 5 of Schedule 2), 附件一 ...
+# 附表2第31项 (item 31 of Schedule 2), 附表2第5部分 (Part 5 of Schedule 2); 附件2 and 附录2 are read as schedules
+# too (an annex or appendix numbered in Chinese numerals, 附件一, is not read)
 _CN_SCHEDULE = re.compile(r"附\s*[表件录]\s*(\d{1,2})\s*(?:[的之]\s*)?(?:第\s*(\d{1,3})\s*(项|部分|节))?")
 
 
