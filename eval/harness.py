@@ -154,7 +154,7 @@ def run_case(qa, case: dict, use_llm: bool = False) -> dict:
         }
     cited_clauses = {c.clause_id: qa.clause(c.clause_id, c.doc_id) for c in ans.citations}
     grounded = None
-    if ans.intent == "compare" and not ans.abstained:  # each plan's lines against its own clauses
+    if ans.by_document and not ans.abstained:  # each plan's lines against its own clauses
         grounded = check_comparison(qa, ans.answer, cited_by_plan(qa, ans), case["question"], ans.notes).grounded
     elif not ans.abstained:
         grounded = check(_strip_note(ans.answer, ans.notes), cited_clauses, qa.registry, case["question"]).grounded

@@ -152,6 +152,8 @@ _COMPARATOR = (
     r"(?:(?:more|greater|less|fewer|larger|smaller|higher|lower)\s+than|over|above|below|under|exceeding|at\s+least"
     r"|not\s+less\s+than|no\s+less\s+than|not\s+more\s+than|no\s+more\s+than|up\s+to)"
 )
+# A comparator right before a number ("no more than fifteen", "at least four"): a bound set on a count
+_BOUND_BEFORE = re.compile(rf"\b{_COMPARATOR}\s*$", re.IGNORECASE)
 # A size in a qualifying phrase: "enterprises with an annual capacity of more than ...", "plants whose
 # concentration is less than ...", "a model trained using computing power greater than ...", "boilers below ...".
 _THRESHOLD_BEFORE = re.compile(
@@ -308,7 +310,12 @@ def _quantities(sentence: str) -> list[_Quantity]:
             if unit in {"dollars", "dollar", "euros", "euro"}:
                 unit = unit if unit.endswith("s") else unit + "s"
             q = _Quantity(m.start(), end, sentence[m.start() : end], value, unit, False)
-        elif is_year or is_word:
+        elif (
+            is_year
+            or (is_word and not _BOUND_BEFORE.search(sentence[max(0, m.start() - 20) : m.start()]))
+            or (is_word and re.match(r"\s*hundred\b", sentence[end:], re.IGNORECASE))  # ("one hundred": unread)
+        ):
+            # (a count in words is a bound when a comparator says so: "no more than fifteen members")
             continue
         else:
             # "1B", "3(a)": a number run into letters or brackets is a code or a reference.

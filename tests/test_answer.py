@@ -178,6 +178,20 @@ def test_a_provision_named_by_its_printed_label_is_no_figure_to_check():
     assert not check(f"It pays 31 dollars [{clause.clause_id}].", clauses, registry).grounded
 
 
+def test_a_body_named_in_the_heading_shown_with_a_provision_is_the_provisions_own_word():
+    from pathlib import Path
+
+    from policyqa.engine.agencies import load_agencies
+    from policyqa.engine.clauses import Clause
+
+    registry = load_agencies(Path(__file__).resolve().parent.parent / "corpus" / "agencies.yaml")
+    clause = Clause("d", "11", [EEB], "It is established by this section.")
+    text = f"section 11 ({EEB}) [11]"
+    assert check(text, {"11": clause}, registry).grounded
+    # a body neither its heading nor its text names is still caught
+    assert not check("section 11 (Municipal Finance Bureau) [11]", {"11": clause}, registry).grounded
+
+
 @pytest.mark.parametrize("question", ["", "   ", "?", "\x00\x01", "\u200b\u202e"])
 def test_empty_questions_are_an_error(qa, question):
     with pytest.raises(PolicyQAError, match="empty"):

@@ -205,3 +205,12 @@ def test_a_multiple_set_in_words_is_a_target():
     assert got == [("target", 2.0, "times", 2030), ("target", 0.5, "times", 2040)]
     # "with the goal of" sets a goal; "with a capacity of" sets a size a rule covers
     assert extract_targets("2", "boilers with a capacity of 35 tons/hour or less")[0].kind == "threshold"
+
+
+def test_a_count_in_words_is_a_target_when_a_comparator_bounds_it():
+    found = extract_targets("5.2", "Establish at least four new National AI Research Institutes, beside the 25.")
+    assert [t.value_text for t in found] == ["four new National AI Research Institutes"]
+    assert found[0].value == 4
+    # a count in words nothing bounds is a fact of the sentence, and "one hundred" is not read as one
+    assert extract_targets("1", "One of the two agencies shall act.") == []
+    assert extract_targets("1", "There are more than one hundred agencies.") == []

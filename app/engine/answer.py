@@ -40,6 +40,9 @@ class Answer:
     doc_id: str = ""
     document: str = ""
     notes: list[str] = field(default_factory=list)
+    # Lines labelled with their documents' short titles, each document's checked against its own provisions:
+    # a comparison, or a provision number several documents use, looked up with none named.
+    by_document: bool = False
     # Diagnostics (raw LLM output, what the grounding check dropped); not part of the JSON contract.
     debug: dict = field(default_factory=dict, repr=False)
 

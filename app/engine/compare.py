@@ -216,7 +216,8 @@ def _says_something(ans: Answer, topic: str, lang: str) -> bool:
         return False
     if lang != "en":
         return True
-    wanted = {stem(w) for w in words(topic) if w not in STOPWORDS and len(w) > 2}
+    # (a provision's number is no word it writes: "5.2" is looked up, not quoted)
+    wanted = {stem(w) for w in words(topic) if w not in STOPWORDS and len(w) > 2 and not re.search(r"\d", w)}
     if not wanted:
         return True
     cited = " ".join(f"{c.heading} {c.quote}" for c in ans.citations)
@@ -321,7 +322,25 @@ def compare(qa: PolicyQA, question: str, use_llm: bool | None = None) -> Answer 
     asked = read_comparison(qa, question)
     if asked is None:
         return None
+    labels = short_titles(qa)
+    result = side_by_side(qa, question, asked, use_llm, t0)
+    result.notes.insert(0, f"Compared: {', '.join(labels.get(d, d) for d in asked.docs)}")
+    result.debug["compare"] = {
+        "ask": asked.ask,
+        "topic": asked.topic,
+        "docs": asked.docs,
+        "silent": result.debug["silent"],
+    }
+    return result
 
+
+def side_by_side(
+    qa: PolicyQA, question: str, asked: Comparison, use_llm: bool | None = None, t0: float | None = None
+) -> Answer:
+    """``asked.ask`` put to each of ``asked.docs`` (scoped to it) and their answers in one :class:`Answer`, each
+    line labelled with its plan's short title; a plan saying nothing on ``asked.topic`` gets one line saying so.
+    Its intent is "compare"; ``debug["silent"]`` lists the silent plans."""
+    t0 = time.perf_counter() if t0 is None else t0
     labels = short_titles(qa)
     titles = qa.index.titles
     lines: list[str] = []
@@ -374,7 +393,8 @@ def compare(qa: PolicyQA, question: str, use_llm: bool | None = None) -> Answer 
         retrieved=retrieved,
         doc_id="",
         document="; ".join(titles.get(d, d) for d in asked.docs),
-        notes=[f"Compared: {', '.join(labels.get(d, d) for d in asked.docs)}", *notes],
+        notes=notes,
+        by_document=True,
     )
-    result.debug["compare"] = {"ask": asked.ask, "topic": asked.topic, "docs": asked.docs, "silent": silent}
+    result.debug["silent"] = silent
     return result

@@ -76,7 +76,8 @@ _QUESTION_WORDS = frozenset(
     allow permitted ok okay call calls isn aren doesn don didn won wasn
     weren hasn haven shouldn couldn wouldn hundred hundreds thousand thousands million make makes daily
     yearly annually small large big medium curious wondering consultant here buy buying
-    millions summarise summarize summary explain quote show tell give please pls""".split()
+    millions summarise summarize summary explain quote show tell give please pls dept depts gov govt info
+    kinds sort sorts moment circumstances circumstance stage specific specifically exactly examples example""".split()
 )
 # "does that part say anything about insurance?": a follow-up asking what a clause says, whatever
 # the previous turn asked.
@@ -95,6 +96,8 @@ _DATE_IN = re.compile(
     r"\b(?:19|20)\d\d\b|\b(?:January|February|March|April|May|June|July|August|September|October|November|"
     r"December)\b"
 )
+# a number of things or an amount, which a year is not
+_ASKS_AMOUNT = re.compile(r"\bhow (?:many|much)\b|\bpercent|%|\bshare\b|\brate\b|\bamount\b", re.IGNORECASE)
 _ASKS_COUNT = re.compile(r"\bhow many\b|\bnumber of\b|\bhow (?:big|large)\b|\bsize\b", re.IGNORECASE)
 # "the shortest / earliest deadline", "the longest timeline": a question over every deadline of a document
 _EXTREME_DEADLINE = re.compile(
@@ -108,6 +111,7 @@ _ASKS_WHAT_IT_SAYS = re.compile(r"\b(?:say|says|said|mention|mentions|anything a
 ABSTAIN_PREFIX = "The plan does not say"
 KIND_OF_TIME_NEAREST = 8  # hits searched for the kind of time asked ("how often", "how long it lasts")
 LOOKUP_CHILDREN = 6  # provisions under a looked-up section shown with it
+LOOKUP_DOCUMENTS = 5  # documents shown side by side for a provision number several use, none named
 _THE_PLAN = re.compile(
     r"\b(?:this|the|our|your)\s+plan\b(?!\s+(?:to|for|of|that|under|on|by)\b)|方案",
     re.IGNORECASE,
@@ -116,11 +120,24 @@ _PLAN_TITLE = re.compile(r"\bplan\b|方案|规划", re.IGNORECASE)
 # The word a question cites a provision by, and the printed labels of the documents that use it: a
 # document printing "Sec. 5.2" is cited as a section, one numbered by position (no label) as a clause.
 _UNIT_WORDS = (
-    (re.compile(r"\b(?:sections?|sec\.|§)", re.IGNORECASE), re.compile(r"^(?:sec\.|section\b)", re.IGNORECASE)),
+    # ("sec 5(a)", "s. 11": a section however shortened; "Minister's." is no "s.")
+    (
+        re.compile(r"\b(?:sections?|secs?\b\.?)|(?<![\w'’])s\.\s*\d|§", re.IGNORECASE),
+        re.compile(r"^(?:sec\.|section\b)", re.IGNORECASE),
+    ),
     (re.compile(r"\b(?:articles?|art\.)", re.IGNORECASE), re.compile(r"^(?:art\.|article\b)", re.IGNORECASE)),
+    # "第4条" is how Chinese numbers the articles of a law: a printed section or article, not a position
+    (re.compile(r"第\s*\d+\s*条"), re.compile(r"^(?:sec\.|section\b|art\.|article\b)", re.IGNORECASE)),
     (re.compile(r"\bclauses?\b", re.IGNORECASE), re.compile(r"^$")),
 )
 _KIND_WORDS = re.compile(rf"\b(?:{'|'.join((*DOCUMENT_KINDS, 'plan'))})s?\b", re.IGNORECASE)
+# the few words before a kind of document: "the nuclear (executive) order", "the clean energy act's"
+_BEFORE_KIND = re.compile(
+    rf"((?:[\w-]+\s+){{1,3}}?)(?:executive\s+)?(?:{'|'.join((*DOCUMENT_KINDS, 'plan'))}|eo)s?\b", re.IGNORECASE
+)
+# what a question calls the document itself ("in the order", "the EO"): no topic of it ("act" is also a verb, "act as
+# Chair"; a "strategy" or a "regulation" a document calls for may be what is asked about)
+_SELF_NAMING = frozenset(stem(k) for k in ("order", "statute", "legislation", "decree", "ordinance", "eo"))
 _KIND_STEMS = frozenset(stem(k) for k in (*DOCUMENT_KINDS, "executive", "plan", "section", "article", "clause"))
 CHINESE_TERMS = 10  # dictionary words a Chinese question is searched with, rarest in the plans first
 HEAD_OF_BODY = 0.01  # fused-score boost of a provision saying who heads the body a "who leads" question names
@@ -351,6 +368,8 @@ class PolicyQA:
         q, boost = self.read(question, history)
         result = self._answer(q, boost, picked=doc)
         result.timings["total_ms"] = round((time.perf_counter() - t0) * 1000, 2)
+        if result.by_document:  # each document's answer, put together already (notes, language, checks)
+            return result
         if use_llm or (use_llm is None and self.settings.llm_base_url):
             from policyqa.engine.llm import llm_answer
 
@@ -550,7 +569,8 @@ class PolicyQA:
             self._stems_of = {v.doc_id: frozenset(content_stems(v.text)) for v in self._views}
             # read once per index load: the document names, the question words they join, their pattern
             self._naming = frozenset(p for phrases in self._names.values() for p in phrases if " " not in p)
-            self._asking_stems = _QUESTION_WORDS | {stem(w) for w in self._naming}
+            # ("in the order", "under this EO" say which document, as its name does)
+            self._asking_stems = _QUESTION_WORDS | _SELF_NAMING | {stem(w) for w in self._naming}
             alternatives = "|".join(re.escape(n) for n in sorted(self._naming))
             self._naming_pattern = re.compile(rf"\b(?:{alternatives})(?:'s|’s)?\b", re.I) if self._naming else None
             self._capitalised = frozenset(n for c in clauses for n in _CAPITALISED_NAME.findall(c.text))
@@ -674,34 +694,52 @@ class PolicyQA:
                 found[doc] = own + under[:limit]
         return found
 
-    def _likeliest(self, q: Question, found: dict[str, list[Clause]]) -> str:
-        """Of the documents that have a looked-up provision, the one whose provision holds most of the
-        question's other words ("what policy does section 2 set out"); ties go to the nearest by retrieval."""
+    def _likeliest(self, q: Question, found: dict[str, list[Clause]]) -> list[str]:
+        """Of the documents that have a looked-up provision, the one whose title the question names, or whose
+        provision holds most of the question's other words ("what policy does section 2 set out"); when
+        nothing tells them apart ("sec 5(a)?"), each of them, nearest by retrieval first."""
         if len(found) == 1:
-            return next(iter(found))
+            return list(found)
         titled = self._titled(q, list(found))
         if titled:
-            return titled
+            return [titled]
         for asked, printed in _UNIT_WORDS:  # "clause 5.2": the document numbered by position, not "Sec. 5.2"
             if asked.search(q.text):
                 citing = {d: cs for d, cs in found.items() if printed.search(cs[0].label)}
                 if citing and len(citing) < len(found):
                     found = citing
                     if len(found) == 1:
-                        return next(iter(found))
+                        return list(found)
                 break
         cover = {d: self.coverage(q, " ".join(f"{c.heading_text} {c.text}" for c in cs)) for d, cs in found.items()}
         best = max(cover.values())
         tied = [d for d, v in cover.items() if v == best]
         if len(tied) == 1:
-            return tied[0]
-        near = self.retriever.search(q.search_text, k=1, docs=set(tied))
-        return near[0].clause.doc_id if near else tied[0]
+            return tied
+        near = self.retriever.search(q.search_text, k=self.settings.top_k * DOCUMENT_DEPTH, docs=set(tied))
+        return list(dict.fromkeys([*(h.clause.doc_id for h in near), *tied]))
+
+    def _each_documents(self, q: Question, wanted: str, docs: list[str]) -> Answer:
+        """A provision looked up by a number several documents use, with no word saying which ("sec 5(a)?"):
+        each document's, side by side, labelled with its document (no guess at which was meant)."""
+        from policyqa.engine.compare import Comparison, side_by_side
+
+        shown, rest = docs[:LOOKUP_DOCUMENTS], docs[LOOKUP_DOCUMENTS:]
+        ans = side_by_side(self, q.raw, Comparison(shown, q.raw, wanted))
+        ans.intent = "clause_lookup"
+        also = f" It is also in: {'; '.join(self.index.titles.get(d, d) for d in rest)}." if rest else ""
+        ans.notes.append(
+            f"{wanted} is in {len(docs)} documents; each one's is shown.{also} Name the document to see only its own."
+        )
+        return ans
 
     def _titled(self, q: Question, docs: list[str]) -> str:
         """The one document of ``docs`` a word of whose title the question uses ("section 2 of the nuclear
-        order"), or "" when no title word, or more than one title, says which."""
-        own = set(content_stems(q.text)) - _KIND_STEMS
+        order"), or "" when no title word, or more than one title, says which. The title word is one of the
+        few before a word naming a kind of document ("the nuclear order", "the AI executive order"): a word
+        used on its own says what is asked about ("coordinate with Energy" is no "Clean Energy Regulator Act")."""
+        before_kind = " ".join(m.group(1) for m in _BEFORE_KIND.finditer(q.text))
+        own = set(content_stems(before_kind)) - _KIND_STEMS
         titled = {d: len(own & set(content_stems(self.index.titles.get(d, "")))) for d in docs}
         most = max(titled.values(), default=0)
         return max(titled, key=titled.get) if most and list(titled.values()).count(most) == 1 else ""
@@ -985,7 +1023,10 @@ class PolicyQA:
             q = replace(q, agencies=here)
         found = {d: cs for d, cs in found.items() if d in docs}
         if q.intent == "clause_lookup" and found:
-            doc = self._likeliest(q, found)
+            likeliest = self._likeliest(q, found)
+            if len(likeliest) > 1:
+                return self._each_documents(q, wanted, likeliest)
+            doc = likeliest[0]
             composed = self.composer.clause_lookup(q, found[doc][0], found[doc][1:])
             ans = self._finish(q, composed, found[doc], [], t0)
             others = [self.index.titles.get(d, d) for d in found if d != doc]
@@ -1161,6 +1202,18 @@ class PolicyQA:
                 if stated:
                     in_words = True
                     hits = stated[:1] + [h for h in hits if h is not stated[0]]
+            if not in_words and not chosen and q.language == "en" and not _ASKS_AMOUNT.search(q.text):
+                # "is there a number for the carbon pollution-free electricity goal?": a goal set for a year
+                # ("... sector no later than 2035") has its year for a number
+                dated = [
+                    h
+                    for h in hits[:3]
+                    if any(d.kind == "date" for d in h.clause.deadlines)
+                    and self.coverage(q, f"{h.clause.heading_text} {h.clause.context} {h.clause.text}") >= GOAL_IN_WORDS
+                ]
+                if dated:
+                    in_words = True
+                    hits = dated[:1] + [h for h in hits if h is not dated[0]]
             if in_words and not chosen and asked_years:
                 # "what is the 2040 target?" is not answered in words by the sentence on the 2030 one
                 first = (counted or hits)[0].clause  # an item's lead-in is part of what it says
@@ -1494,6 +1547,7 @@ class PolicyQA:
         self._name_document(ans)
         if not grounding.grounded:
             ans.notes.append(f"{len(grounding.dropped)} sentence(s) dropped by the grounding check")
+            ans.debug["dropped"] = grounding.dropped
         ans.timings["compose_ms"] = round((time.perf_counter() - t0) * 1000, 2)
         return ans
 

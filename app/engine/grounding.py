@@ -148,8 +148,11 @@ def _sentence_problem(
     for n in numbers(figures):
         if not _number_in(n, source_numbers, source_text):
             return f"number {n} is not in the cited clause"
+    # (a provision's heading, shown with it, names what it is about: "... > Clean Energy Regulator)")
     named = {a for c in sources for a in [*c.agencies, *c.consulted]}
-    named |= {a for c in sources for text in (c.text, c.context) if text for a in _names_in(registry, text)}
+    named |= {
+        a for c in sources for text in (c.text, c.context, c.heading_text) if text for a in _names_in(registry, text)
+    }
     for agency in registry.names_in(body):
         if agency not in named:
             return f"agency {agency} is not named by the cited clause"
