@@ -152,6 +152,14 @@ def test_who_must_act_is_read_from_the_sentence(plans):
     assert act.lead == ["Minister of Finance"]
 
 
+def test_who_does_the_act_asked_is_the_one_the_provision_doing_it_names(plans):
+    # the body's own provision names it best, but the provision where someone appoints its members answers
+    ans = plans.answer("who appoints the ppl on the Net-Zero Advisory Body?")
+    assert ans.clause_ids[0] == "21(1)" and "Governor in Council" in ans.answer, ans.answer
+    review = plans.answer("Who reviews an agency's climate action plan once it's submitted?")
+    assert review.clause_ids[0] == "211(b)" and "Federal Chief Sustainability Officer" in review.answer
+
+
 def test_an_asker_saying_they_are_a_body_is_told_that_bodys_duties(plans):
     ans = plans.answer(
         "I was just appointed to the Net-Zero Advisory Body. What do we have to produce, and what should we take "

@@ -107,6 +107,19 @@ _EXTREME_DEADLINE = re.compile(
 _SHORTEST = {"shortest", "earliest", "soonest", "tightest"}
 SPELLED_OUT_LEAD = 2  # times more often the phrase a short form is read as is written than any other that fits
 _SHORT_FORM = re.compile(r"\b([A-Z]{3,6})s?\b")  # "ERP", "ERPs": a short form the asker uses
+# "who appoints the members", "who has to approve it": the verb right after "who" (the act asked); "who's leading
+# the framework" asks no act but leading ("framework" is what is led)
+_WHO_ASKS = re.compile(
+    r"\bwho\s+(?:(?:has|have|needs?|is\s+(?:supposed|meant|required))\s+to\s+|must\s+|should\s+|shall\s+|will\s+|"
+    r"can\s+|may\s+)?(?:actually\s+|really\s+)?((?!is\b|was\b|has\b|does\b)[a-z]+s\b|(?<=to\s)[a-z]+|(?<=must\s)[a-z]+|"
+    r"(?<=should\s)[a-z]+|(?<=shall\s)[a-z]+|(?<=will\s)[a-z]+|(?<=can\s)[a-z]+|(?<=may\s)[a-z]+)",
+    re.IGNORECASE,
+)
+# "who is in charge of evaluating ...", "who takes the lead in reviewing ...": the act, as a gerund after the charge
+_WHO_ACT_IN_CHARGE = re.compile(
+    r"\bwho\b.{0,30}?\b(?:in charge of|responsible for|the lead (?:in|on)|leads?|leading)\s+([a-z]+ing)\b",
+    re.IGNORECASE,
+)
 _ASKS_WHAT_IT_SAYS = re.compile(r"\b(?:say|says|said|mention|mentions|anything about)\b", re.IGNORECASE)
 ABSTAIN_PREFIX = "The plan does not say"
 KIND_OF_TIME_NEAREST = 8  # hits searched for the kind of time asked ("how often", "how long it lasts")
@@ -199,6 +212,7 @@ _DEFINED = re.compile(
     re.MULTILINE,
 )
 _MANDATE = r"mandate|tasks?|functions?|role|purpose"  # what a body is for: "whose mandate is", "The tasks of X shall"
+ACTION_ASKED = 0.004  # fused-score boost of a provision where someone does what a "who" question asks is done
 LEAD_NEAR = 0.9  # a provision naming who acts answers "who" before a nearer one naming no one, this close to it
 PHRASE_BOOST = 0.003  # per phrase of the question (two neighbouring content words) in at most two candidates
 HEADING_NAMED = 0.005  # a provision under a heading whose every word the question places it under
@@ -739,8 +753,9 @@ class PolicyQA:
         few before a word naming a kind of document ("the nuclear order", "the AI executive order"): a word
         used on its own says what is asked about ("coordinate with Energy" is no "Clean Energy Regulator Act")."""
         before_kind = " ".join(m.group(1) for m in _BEFORE_KIND.finditer(q.text))
-        own = set(content_stems(before_kind)) - _KIND_STEMS
-        titled = {d: len(own & set(content_stems(self.index.titles.get(d, "")))) for d in docs}
+        # (a word of five letters or more counts by its first five: "the Canadian Act" is "Canada's")
+        own = {w[:5] for w in content_stems(before_kind) if w not in _KIND_STEMS}
+        titled = {d: len(own & {w[:5] for w in content_stems(self.index.titles.get(d, ""))}) for d in docs}
         most = max(titled.values(), default=0)
         return max(titled, key=titled.get) if most and list(titled.values()).count(most) == 1 else ""
 
@@ -1454,6 +1469,19 @@ class PolicyQA:
                     said |= named
         return chosen
 
+    def _action_asked(self, q: Question) -> str:
+        """The stem of what a "who" question asks someone does ("who appoints the members" → "appoint"), cut to
+        five letters so its other forms count; "" when it asks no particular act ("who leads", "who is in charge")."""
+        if q.intent != "lead" or q.language != "en":
+            return ""
+        text = q.own_text or q.text
+        for pattern in (_WHO_ASKS, _WHO_ACT_IN_CHARGE):
+            m = pattern.search(text)
+            w = m.group(1).lower() if m else ""
+            if len(w) >= 4 and w not in STOPWORDS and stem(w) not in self._asking():
+                return stem(w)[:5]
+        return ""
+
     def _structure_boosts(self, q: Question, keys: list[str]) -> dict[str, float]:
         """Agency, plan-term, target and number evidence for the candidate clauses, as boosts
         to their fused scores (only candidates are looked at, so the cost does not grow with the
@@ -1491,6 +1519,7 @@ class PolicyQA:
             if q.language == "en"
             else set()
         )
+        acting = self._action_asked(q)
         for key in keys:
             c = self.index.by_key[key]
             extra = -PREAMBLE_STEP_BACK if operative and c.preamble else 0.0
@@ -1499,6 +1528,12 @@ class PolicyQA:
                 for level in (set(content_stems(_HEADING_NUMBER.sub("", h))) for h in c.heading_text.split(" > "))
             ):
                 extra += HEADING_NAMED  # the question names the part of the plan it is under
+            if (
+                acting
+                and (c.lead or c.responsible or _SOMEONE_ACTS.search(c.text))
+                and any(w.startswith(acting) for w in content_stems(c.text))
+            ):
+                extra += ACTION_ASKED  # "who appoints the members": a provision where someone appoints
             if q.agencies and q.intent in {"lead", "agency_duties"}:
                 if any(a in c.lead for a in q.agencies):
                     extra += 0.004
