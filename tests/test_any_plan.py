@@ -181,6 +181,13 @@ def test_a_goal_set_for_a_year_has_its_year_for_a_number(plans):
     assert not uprate.abstained and "5 gigawatt" in uprate.answer, uprate.answer
 
 
+def test_a_follow_up_naming_its_own_year_is_about_the_provision_naming_it(plans):
+    first = plans.answer("By when must the Minister set the 2040 milestone target?")
+    assert first.clause_ids[0] == "7(4)(b)"
+    follow = plans.answer("and what about 2045?", history=[first])
+    assert follow.clause_ids[0] == "7(4)(c)" and "December 1, 2034" in follow.answer, follow.answer
+
+
 def test_a_deadline_is_answered_with_the_sentence_that_sets_it(plans):
     ans = plans.answer("By when must the Minister set the 2035 milestone year target under the Canadian Act?")
     assert ans.intent == "deadline" and not ans.abstained, ans.answer

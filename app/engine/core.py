@@ -91,6 +91,7 @@ _ASKS_YEAR = re.compile(
 _YEAR_IN = re.compile(
     r"\b(?:19|20)\d\d\b|\byear\s+(?:following|after|preceding|before|prior\s+to)\s+(?:the|its|their)\b"
 )
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _ASKS_DATE = re.compile(r"\b(?:what|which) (?:date|day)\b|什么日期|哪一?天|几月几[日号]", re.IGNORECASE)
 _DATE_IN = re.compile(
     r"\b(?:19|20)\d\d\b|\b(?:January|February|March|April|May|June|July|August|September|October|November|"
@@ -1108,6 +1109,12 @@ class PolicyQA:
         hits = self._document_first(q, hits)
         wider, hits = hits, hits[: self.settings.top_k]
         hits = self._operative_first(q, hits)
+        if q.prev_ids:
+            # "and what about 2045?" after a question on 2040: the provision naming the year the follow-up names
+            years = set(_YEAR.findall(q.raw))
+            naming = [h for h in hits if years and years & set(_YEAR.findall(h.clause.text))]
+            if naming and not any(y in _YEAR.findall(hits[0].clause.text) for y in years):
+                hits = naming[:1] + [h for h in hits if h is not naming[0]]
         # An answer rests on one document: the one the best hit is in.
         hits = [h for h in hits if hits and h.clause.doc_id == hits[0].clause.doc_id]
         if hits and hits[0].dense_rank is None:  # how close in meaning it is decides whether it is weak
