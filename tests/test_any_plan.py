@@ -543,6 +543,13 @@ def test_a_rebuild_keeps_the_plans_a_user_added(tmp_path):
     assert EO_NUCLEAR in docs and "chongqing-14fyp-energy-emissions" in docs
 
 
+def test_a_word_of_one_plans_glossary_leaves_the_rest_of_a_chinese_question_to_the_dictionary(plans):
+    # "禁止" is in the Chongqing glossary ("forbidden"); the rest of the question is about generative AI
+    ans = plans.answer("联邦机构可以全面禁止员工使用生成式人工智能吗？")
+    assert not ans.abstained and ans.doc_id == EO_AI, ans.answer
+    assert "generative AI" in ans.answer
+
+
 def test_a_chinese_question_reaches_a_plan_with_no_glossary_written_for_it(plans):
     # nothing in corpus/glossary.yaml is about this order: the words come from CC-CEDICT, kept where the plans use them
     ans = plans.answer("谁负责更新能源部的过剩铀管理政策？需要和谁协商？")

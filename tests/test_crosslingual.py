@@ -282,6 +282,8 @@ def test_numbers_read_in_english(text, expected):
         ("到2030年HALEU的年产量目标是多少吨？", "tons"),
         ("减少多少万吨？", "tons"),
         ("贷款总额是多少美元？", "$"),
+        ("碳价是每吨多少加元？", "dollars"),  # a Canadian (or Australian) dollar is a dollar, not a yuan
+        ("预算是多少欧元？", "euros"),
         ("How many GW of offshore wind?", "gigawatts"),
         ("how many square meters of roofs?", "square metres"),
         ("how much money is set aside, in dollars?", "$"),

@@ -92,6 +92,7 @@ _YEAR_IN = re.compile(
     r"\b(?:19|20)\d\d\b|\byear\s+(?:following|after|preceding|before|prior\s+to)\s+(?:the|its|their)\b"
 )
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 _ASKS_DATE = re.compile(r"\b(?:what|which) (?:date|day)\b|什么日期|哪一?天|几月几[日号]", re.IGNORECASE)
 _DATE_IN = re.compile(
     r"\b(?:19|20)\d\d\b|\b(?:January|February|March|April|May|June|July|August|September|October|November|"
@@ -153,6 +154,7 @@ _BEFORE_KIND = re.compile(
 # Chair"; a "strategy" or a "regulation" a document calls for may be what is asked about)
 _SELF_NAMING = frozenset(stem(k) for k in ("order", "statute", "legislation", "decree", "ordinance", "eo"))
 _KIND_STEMS = frozenset(stem(k) for k in (*DOCUMENT_KINDS, "executive", "plan", "section", "article", "clause"))
+GLOSSARY_LEAVES = 0.7  # share of a Chinese question's characters a glossary reading may leave unread and still go alone
 CHINESE_TERMS = 10  # dictionary words a Chinese question is searched with, rarest in the plans first
 HEAD_OF_BODY = 0.01  # fused-score boost of a provision saying who heads the body a "who leads" question names
 DOCUMENT_DEPTH = 2  # hits looked at (× top_k) for the document that speaks to a question most
@@ -958,10 +960,16 @@ class PolicyQA:
             # an instrument cited in title marks ("《国防生产法》") is named as the documents write it
             cited = self._chinese().titles_named(q.text, self._capitalised_names())
             q.written_english = list(dict.fromkeys([*q.written_english, *cited]))
-        if q.language == "zh" and not q.terms and q.intent != "clause_lookup":
+        if q.language == "zh" and q.intent != "clause_lookup":
             # the plans' own English words for the question's Chinese words (a corpus glossary, where it
-            # has the question's terms, is the sharper reading and goes alone)
-            q.translated = self._chinese().english_terms(q.text)[:CHINESE_TERMS]
+            # has most of the question's terms, is the sharper reading and goes alone; a word or two of it in a
+            # question about something else, "禁止" in one on generative AI, leaves the rest to be read)
+            forms = self.glossary.chinese_forms_in(q.text) if q.terms else []
+            rest = q.text
+            for z in forms:
+                rest = rest.replace(z, " ")
+            if not q.terms or len(_CJK.findall(rest)) > GLOSSARY_LEAVES * len(_CJK.findall(q.text)):
+                q.translated = self._chinese().english_terms(rest)[:CHINESE_TERMS]
         prev_q, prev_ids = _previous_turn(history)
         boost: dict[str, float] = {}
         if prev_q:

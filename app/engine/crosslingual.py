@@ -236,6 +236,11 @@ UNITS: dict[str, _Unit] = {
     "万元": _u("yuan", factor=10_000),
     "元": _u("yuan"),
     "美元": _u("dollar", plural=("dollars",)),
+    "加元": _u("dollar", plural=("dollars",)),  # Canadian, Australian, Hong Kong dollars: a sum in dollars
+    "澳元": _u("dollar", plural=("dollars",)),
+    "港元": _u("dollar", plural=("dollars",)),
+    "欧元": _u("euro", plural=("euros",)),
+    "英镑": _u("pound", plural=("pounds",)),
     "倍": _u("times"),
 }
 # Classifiers: the number counts things (10座反应堆 → "10", "ten"); a lone 一 is the article "a".

@@ -67,6 +67,15 @@ class Glossary:
                 rest = rest.replace(z, " ")
         return found
 
+    def chinese_forms_in(self, text: str) -> list[str]:
+        """The Chinese forms of the glossary's terms that ``text`` writes, longest first, none inside another."""
+        found, rest = [], text
+        for z, _ in self._zh:
+            if z in rest:
+                found.append(z)
+                rest = rest.replace(z, " ")
+        return found
+
     def spellings(self, english_term: str) -> list[str]:
         """The plan term and its English aliases ("energy efficiency benchmark", "benchmark level")."""
         term = self._lookup.get(english_term.lower())
