@@ -188,6 +188,12 @@ def test_a_follow_up_naming_its_own_year_is_about_the_provision_naming_it(plans)
     assert follow.clause_ids[0] == "7(4)(c)" and "December 1, 2034" in follow.answer, follow.answer
 
 
+def test_a_count_of_the_noun_asked_is_read_with_the_lead_in_of_its_item(plans):
+    # "in a row" and "miss" are not the Act's words; "terminate" and "Minister" are in the item's lead-in
+    ans = plans.answer("How many meetings in a row can a member miss without leave before the Minister can terminate them?")
+    assert not ans.abstained and "3 consecutive meetings" in ans.answer, ans.answer
+
+
 def test_a_deadline_is_answered_with_the_sentence_that_sets_it(plans):
     ans = plans.answer("By when must the Minister set the 2035 milestone year target under the Canadian Act?")
     assert ans.intent == "deadline" and not ans.abstained, ans.answer

@@ -166,6 +166,7 @@ ZH_COVERAGE = 0.5  # share of a Chinese question's words the best clause holds f
 TRANSLATED_HELD = 3  # of those words the best clause must hold (or half of them) for the question to count as supported
 DATED_NEAR = 0.9  # a clause's deadline answers "by when" only when it is this close to the best clause
 _OTHER_LAWS_PROVISION = re.compile(r"》\s*第\s*\d")  # "《国防生产法》第708条": the cited law's section 708
+NOUN_COUNTED = 0.5  # share of a "how many" question's words a provision counting its noun in digits must hold
 GOAL_IN_WORDS = 0.6  # share of a target question's words the best clause must hold to answer it in words
 # "the targets for crop straw and for rural sewage": two figures asked in one question
 _JOINS_TWO = re.compile(r"\band\b|以及|和|及|与", re.IGNORECASE)
@@ -1187,7 +1188,10 @@ class PolicyQA:
                 if q.language == "en"
                 and _ASKS_COUNT.search(q.text)  # "what percentage" is not answered by "the first ten-year period"
                 and _SPELLED_COUNT.search(" ".join(best_sentences(h.clause, q.focus_text, k=1)))
-                and (within or self.coverage(q, f"{h.clause.heading_text} {h.clause.text}") >= GOAL_IN_WORDS)
+                and (
+                    within
+                    or self.coverage(q, f"{h.clause.heading_text} {h.clause.context} {h.clause.text}") >= GOAL_IN_WORDS
+                )
             ]
             # ... or counts in digits the very thing asked ("how many consecutive meetings": "3 consecutive
             # meetings"; "how many members": "not more than 4, other members")
@@ -1200,7 +1204,10 @@ class PolicyQA:
                 and h not in counted
                 and (how := max((_counts_noun(sent, noun) for sent in body_sentences(h.clause)), default=0))
                 and (
-                    within or how == 2 or self.coverage(q, f"{h.clause.heading_text} {h.clause.text}") >= GOAL_IN_WORDS
+                    within
+                    or how == 2
+                    # (an item is read with its lead-in: "The Minister may terminate ... if:" "... 3 consecutive meetings")
+                    or self.coverage(q, f"{h.clause.heading_text} {h.clause.context} {h.clause.text}") >= NOUN_COUNTED
                 )
             ]
             # a count of the very phrase asked ("at least four new National AI Research Institutes") answers before
