@@ -190,7 +190,8 @@ def test_a_follow_up_naming_its_own_year_is_about_the_provision_naming_it(plans)
 
 def test_a_count_of_the_noun_asked_is_read_with_the_lead_in_of_its_item(plans):
     # "in a row" and "miss" are not the Act's words; "terminate" and "Minister" are in the item's lead-in
-    ans = plans.answer("How many meetings in a row can a member miss without leave before the Minister can terminate them?")
+    asked = "How many meetings in a row can a member miss without leave before the Minister can terminate them?"
+    ans = plans.answer(asked)
     assert not ans.abstained and "3 consecutive meetings" in ans.answer, ans.answer
 
 

@@ -1206,7 +1206,7 @@ class PolicyQA:
                 and (
                     within
                     or how == 2
-                    # (an item is read with its lead-in: "The Minister may terminate ... if:" "... 3 consecutive meetings")
+                    # (an item is read with its lead-in: "The Minister may terminate ... if:" "... 3 consecutive")
                     or self.coverage(q, f"{h.clause.heading_text} {h.clause.context} {h.clause.text}") >= NOUN_COUNTED
                 )
             ]
