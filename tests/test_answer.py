@@ -570,6 +570,8 @@ def test_a_figure_for_another_city_is_not_chongqings(qa):
         # a duty around a target, not its figure
         ("What do the districts have to do when the energy saving target evaluation is poor?", "fact"),
         ("What does the city have to reach by 2025 in energy intensity, in percent?", "target"),
+        # a question opening with "who" asks who, however much the rest of it counts
+        ("who decides how much funding the key energy conservation projects get?", "lead"),
     ],
 )
 def test_still_more_everyday_ways_of_asking(qa, question, intent):

@@ -373,6 +373,9 @@ _ASKS_CONTENT = re.compile(
 )
 
 
+_OPENS_WHO = re.compile(r"^\s*(?:and\s+|so\s+)?who\b(?!\s+(?:is|are)\s+(?:the\s+)?(?:current|present))", re.IGNORECASE)
+
+
 def classify(q: Question) -> str:
     """The question's intent (one of :data:`INTENTS`)."""
     text = q.text
@@ -394,7 +397,12 @@ def classify(q: Question) -> str:
             return "obligation"
     if q.agencies and _DUTIES.search(text) and not _ASKS_WHO.search(text) and not _ASKS_MEANING.search(text):
         return "agency_duties"
-    if _LEAD.search(text) and not re.search(r"\bhow (many|much)\b|多少", text, re.I) and not _DEADLINE.search(text):
+    # ("who sets how much the members are paid?" asks who, however much the rest of it counts)
+    if (
+        _LEAD.search(text)
+        and (_OPENS_WHO.match(text) or not re.search(r"\bhow (many|much)\b|多少", text, re.I))
+        and not _DEADLINE.search(text)
+    ):
         return "lead"
     if _ROLE.search(text):  # "is the water bureau involved in ...?": who is, for that task
         return "lead"
