@@ -235,6 +235,9 @@ def test_an_answer_rests_on_one_document_and_names_it(plans):
 def test_the_document_a_question_names_scopes_it(plans):
     ans = plans.answer("What does section 9 of the Canadian Act say?")
     assert ans.doc_id == ACT and "emissions reduction plan" in ans.answer, ans.answer
+    # "this EO" is one of the executive orders: the EU regulation's 55 % is no answer to it
+    eo = plans.answer("What percentage emissions cut by 2030 does this EO commit the US to in its NDC?")
+    assert eo.doc_id in {EO_CLIMATE, EO_AI, EO_NUCLEAR} and "55 %" not in eo.answer, eo.answer
 
 
 def test_every_dev_question_of_every_document_is_answered_without_a_traceback(plans):

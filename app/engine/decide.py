@@ -132,14 +132,15 @@ def decide(q: Question, docs: list[DocumentView]) -> Decision:
 
 # "the Act", "the plan's", and "this implementation plan" (what "this" points at may be described first)
 _KIND_ASKED = re.compile(
-    rf"\b(?:(?:the|that|its)\s+|this\s+(?:[a-z-]+\s+){{0,2}}?)({'|'.join(DOCUMENT_KINDS)})\b"
-    rf"|\b({'|'.join(DOCUMENT_KINDS)})'s\b",
+    rf"\b(?:(?:the|that|its)\s+|this\s+(?:[a-z-]+\s+){{0,2}}?)({'|'.join((*DOCUMENT_KINDS, 'eo'))})\b"
+    rf"|\b({'|'.join((*DOCUMENT_KINDS, 'eo'))})'s\b",
     re.I,
 )
 
 
-# People call an Act "the law" or "this statute"
+# People call an Act "the law" or "this statute", and an executive order "the EO"
 _SAME_KIND = {k: {"act", "law", "statute", "legislation"} for k in ("act", "law", "statute", "legislation")}
+_SAME_KIND["eo"] = {"order"}
 
 
 def documents_of_kind(text: str, views: list[DocumentView]) -> list[str]:
