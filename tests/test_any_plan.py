@@ -160,6 +160,12 @@ def test_who_does_the_act_asked_is_the_one_the_provision_doing_it_names(plans):
     assert review.clause_ids[0] == "211(b)" and "Federal Chief Sustainability Officer" in review.answer
 
 
+def test_a_provision_writing_the_reference_a_question_cites_supports_it(plans):
+    # "decides" is not the order's word, "finding" only a way of asking; the provision cites 708(f)(1)(B)
+    ans = plans.answer("who decides on the 708(f)(1)(B) finding?")
+    assert not ans.abstained and ans.clause_ids[0] == "3(g)" and "Attorney General" in ans.answer, ans.answer
+
+
 def test_an_asker_saying_they_are_a_body_is_told_that_bodys_duties(plans):
     ans = plans.answer(
         "I was just appointed to the Net-Zero Advisory Body. What do we have to produce, and what should we take "

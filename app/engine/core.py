@@ -92,6 +92,8 @@ _YEAR_IN = re.compile(
     r"\b(?:19|20)\d\d\b|\byear\s+(?:following|after|preceding|before|prior\s+to)\s+(?:the|its|their)\b"
 )
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+# a reference with parts in brackets, as laws cite one another: "708(f)(1)(B)", "4558(f)(1)"
+_REFERENCE_CITED = re.compile(r"(?<![\w(])\d+[A-Za-z]?(?:\([0-9A-Za-z]{1,4}\)){2,}")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _ASKS_DATE = re.compile(r"\b(?:what|which) (?:date|day)\b|什么日期|哪一?天|几月几[日号]", re.IGNORECASE)
 _DATE_IN = re.compile(
@@ -1142,7 +1144,7 @@ class PolicyQA:
                 (cov < (OBLIGATION_COVERAGE if q.intent == "obligation" else 0.34) and top.dense_sim < 0.5)
                 # nothing in the plan is close in meaning ("../../etc/passwd"); a follow-up leans on its turn
                 or (top.dense_sim < 0.2 and not q.prev_ids)
-            )
+            ) and not _writes_reference(q.raw, top.clause.text)
         else:  # a Chinese question is understood through its glossary terms, agency names and dictionary words
             # (an item is read with its lead-in)
             low = f"{top.clause.heading_text} {top.clause.context} {top.clause.text}".lower()
@@ -1723,6 +1725,12 @@ def _cites(wanted: str) -> re.Pattern:
         rf"{re.escape(wanted)}(?!\w|\.\d)",
         re.IGNORECASE,
     )
+
+
+def _writes_reference(question: str, text: str) -> bool:
+    """Whether ``text`` writes a reference the question cites ("the 708(f)(1)(B) finding"): the provision
+    citing it is what the question is about, however few of its other words it holds."""
+    return any(re.search(rf"(?<![\w(]){re.escape(r)}(?![\w(])", text) for r in _REFERENCE_CITED.findall(question))
 
 
 def _writes(text: str, phrase: str) -> bool:
