@@ -166,6 +166,12 @@ def test_a_provision_writing_the_reference_a_question_cites_supports_it(plans):
     assert not ans.abstained and ans.clause_ids[0] == "3(g)" and "Attorney General" in ans.answer, ans.answer
 
 
+def test_who_holds_a_post_named_by_its_body_is_the_provision_naming_the_bodys_head(plans):
+    # 主席 of the council reads as the post "Chair of the White House AI Council": its holder is the one named
+    ans = plans.answer("白宫人工智能委员会的主席由谁担任？")
+    assert ans.clause_ids[0] == "12(b)" and "Deputy Chief of Staff for Policy" in ans.answer, ans.answer
+
+
 def test_an_asker_saying_they_are_a_body_is_told_that_bodys_duties(plans):
     ans = plans.answer(
         "I was just appointed to the Net-Zero Advisory Body. What do we have to produce, and what should we take "

@@ -92,6 +92,8 @@ _YEAR_IN = re.compile(
     r"\b(?:19|20)\d\d\b|\byear\s+(?:following|after|preceding|before|prior\s+to)\s+(?:the|its|their)\b"
 )
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+# a post named by the body it heads: "Chair of the White House Artificial Intelligence Council"
+_POST_OF = re.compile(r"^(?:co-?|vice[ -])?(?:chair(?:person|man)?|head|director|convener) of (?:the )?(.+)$", re.I)
 # a reference with parts in brackets, as laws cite one another: "708(f)(1)(B)", "4558(f)(1)"
 _REFERENCE_CITED = re.compile(r"(?<![\w(])\d+[A-Za-z]?(?:\([0-9A-Za-z]{1,4}\)){2,}")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -904,7 +906,9 @@ class PolicyQA:
     def _heads_of(self, bodies: list[str], docs: set[str]) -> set[str]:
         """Keys of the provisions of ``docs`` that say who heads one of ``bodies`` ("X shall serve as Chair
         of the Council", "the Task Force shall be chaired by X"), in any of the bodies' spellings."""
-        names = self._spellings(bodies)
+        # (a post named for the question, "Chair of the White House AI Council", is asked of its body)
+        posts = [m.group(1) for b in bodies if (m := _POST_OF.match(b))]
+        names = self._spellings([*bodies, *posts])
         if not names:
             return set()
         pattern = re.compile(
