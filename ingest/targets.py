@@ -310,12 +310,15 @@ def _quantities(sentence: str) -> list[_Quantity]:
             if unit in {"dollars", "dollar", "euros", "euro"}:
                 unit = unit if unit.endswith("s") else unit + "s"
             q = _Quantity(m.start(), end, sentence[m.start() : end], value, unit, False)
-        elif (
-            is_year
-            or (is_word and not _BOUND_BEFORE.search(sentence[max(0, m.start() - 20) : m.start()]))
-            or (is_word and re.match(r"\s*hundred\b", sentence[end:], re.IGNORECASE))  # ("one hundred": unread)
+        elif is_year or (
+            # (a count in words is a bound when a comparator says so: "no more than fifteen members"; "one
+            # hundred" is not read)
+            is_word
+            and (
+                not _BOUND_BEFORE.search(sentence[max(0, m.start() - 20) : m.start()])
+                or re.match(r"\s*hundred\b", sentence[end:], re.IGNORECASE)
+            )
         ):
-            # (a count in words is a bound when a comparator says so: "no more than fifteen members")
             continue
         else:
             # "1B", "3(a)": a number run into letters or brackets is a code or a reference.

@@ -33,6 +33,7 @@ from policyqa.engine.answer import Answer, Citation
 from policyqa.engine.decide import documents_of_kind
 from policyqa.engine.grounding import GroundingResult, check
 from policyqa.engine.index import clause_key
+from policyqa.engine.question import CJK
 from policyqa.engine.text import STOPWORDS, stem, words
 from policyqa.engine.titles import instrument_numbers, short_titles
 
@@ -42,7 +43,6 @@ if TYPE_CHECKING:
 
 COMPARE_FILE = Path(__file__).with_name("compare.yaml")
 THE_PLAN = {"en": "the plan", "zh": "规划"}
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 # What people call a document after its name ("the Chongqing plan", "EO 14008's"), taken with the name
 _KINDS = r"(?:plan|order|act|regulation|strategy|document|policy|law|directive|notice|programme|program)"
 _KIND_AFTER = rf"(?:\s+{_KINDS})?"
@@ -126,7 +126,7 @@ def read_comparison(qa: PolicyQA, question: str) -> Comparison | None:
     if len(views) < 2:
         return None
     text = " ".join(question.split())
-    lang = "zh" if _CJK.search(text) else "en"
+    lang = "zh" if CJK.search(text) else "en"
     spans: list[tuple[int, int, str]] = []  # (start, end, doc id or "" for the plans together)
     for doc, pats in _name_patterns(qa).items():
         for pat in pats:

@@ -35,6 +35,7 @@ from policyqa.engine.grounding import check
 from policyqa.engine.index import LiveIndex, clause_key
 from policyqa.engine.places import Places, places_for
 from policyqa.engine.question import (
+    CJK,
     DEFINES,
     PROVISION_WORD,
     Question,
@@ -91,12 +92,10 @@ _ASKS_YEAR = re.compile(
 _YEAR_IN = re.compile(
     r"\b(?:19|20)\d\d\b|\byear\s+(?:following|after|preceding|before|prior\s+to)\s+(?:the|its|their)\b"
 )
-_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 # a post named by the body it heads: "Chair of the White House Artificial Intelligence Council"
 _POST_OF = re.compile(r"^(?:co-?|vice[ -])?(?:chair(?:person|man)?|head|director|convener) of (?:the )?(.+)$", re.I)
 # a reference with parts in brackets, as laws cite one another: "708(f)(1)(B)", "4558(f)(1)"
 _REFERENCE_CITED = re.compile(r"(?<![\w(])\d+[A-Za-z]?(?:\([0-9A-Za-z]{1,4}\)){2,}")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 _ASKS_DATE = re.compile(r"\b(?:what|which) (?:date|day)\b|什么日期|哪一?天|几月几[日号]", re.IGNORECASE)
 _DATE_IN = re.compile(
     r"\b(?:19|20)\d\d\b|\b(?:January|February|March|April|May|June|July|August|September|October|November|"
@@ -113,14 +112,13 @@ _EXTREME_DEADLINE = re.compile(
 _SHORTEST = {"shortest", "earliest", "soonest", "tightest"}
 SPELLED_OUT_LEAD = 2  # times more often the phrase a short form is read as is written than any other that fits
 _SHORT_FORM = re.compile(r"\b([A-Z]{3,6})s?\b")  # "ERP", "ERPs": a short form the asker uses
-# "who appoints the members", "who has to approve it": the verb right after "who" (the act asked); "who's leading
-# the framework" asks no act but leading ("framework" is what is led)
-_WHO_ASKS = re.compile(
-    r"\bwho\s+(?:(?:has|have|needs?|is\s+(?:supposed|meant|required))\s+to\s+|must\s+|should\s+|shall\s+|will\s+|"
-    r"can\s+|may\s+)?(?:actually\s+|really\s+)?((?!is\b|was\b|has\b|does\b)[a-z]+s\b|(?<=to\s)[a-z]+|(?<=must\s)[a-z]+|"
-    r"(?<=should\s)[a-z]+|(?<=shall\s)[a-z]+|(?<=will\s)[a-z]+|(?<=can\s)[a-z]+|(?<=may\s)[a-z]+)",
+# "who has to approve it", "who must review the plan": the verb after the modal (the act asked)
+_WHO_MUST = re.compile(
+    r"\bwho\s+(?:(?:has|have|needs?|is\s+(?:supposed|meant|required))\s+to|must|should|shall|will|can|may)\s+([a-z]+)",
     re.IGNORECASE,
 )
+# "who appoints the members", "who actually reviews it"; "who's leading the framework" asks no act but leading
+_WHO_DOES = re.compile(r"\bwho\s+(?:actually\s+|really\s+)?((?!is\b|was\b|has\b|does\b)[a-z]+s)\b", re.IGNORECASE)
 # "who is in charge of evaluating ...", "who takes the lead in reviewing ...": the act, as a gerund after the charge
 _WHO_ACT_IN_CHARGE = re.compile(
     r"\bwho\b.{0,30}?\b(?:in charge of|responsible for|the lead (?:in|on)|leads?|leading)\s+([a-z]+ing)\b",
@@ -975,7 +973,7 @@ class PolicyQA:
             rest = q.text
             for z in forms:
                 rest = rest.replace(z, " ")
-            if not q.terms or len(_CJK.findall(rest)) > GLOSSARY_LEAVES * len(_CJK.findall(q.text)):
+            if not q.terms or len(CJK.findall(rest)) > GLOSSARY_LEAVES * len(CJK.findall(q.text)):
                 q.translated = self._chinese().english_terms(rest)[:CHINESE_TERMS]
         prev_q, prev_ids = _previous_turn(history)
         boost: dict[str, float] = {}
@@ -1126,9 +1124,9 @@ class PolicyQA:
         hits = self._operative_first(q, hits)
         if q.prev_ids:
             # "and what about 2045?" after a question on 2040: the provision naming the year the follow-up names
-            years = set(_YEAR.findall(q.raw))
-            naming = [h for h in hits if years and years & set(_YEAR.findall(h.clause.text))]
-            if naming and not any(y in _YEAR.findall(hits[0].clause.text) for y in years):
+            years = set(years_in(q.raw))
+            naming = [h for h in hits if years and years & set(years_in(h.clause.text))]
+            if naming and not years & set(years_in(hits[0].clause.text)):
                 hits = naming[:1] + [h for h in hits if h is not naming[0]]
         # An answer rests on one document: the one the best hit is in.
         hits = [h for h in hits if hits and h.clause.doc_id == hits[0].clause.doc_id]
@@ -1503,7 +1501,7 @@ class PolicyQA:
         if q.intent != "lead" or q.language != "en":
             return ""
         text = q.own_text or q.text
-        for pattern in (_WHO_ASKS, _WHO_ACT_IN_CHARGE):
+        for pattern in (_WHO_MUST, _WHO_DOES, _WHO_ACT_IN_CHARGE):
             m = pattern.search(text)
             w = m.group(1).lower() if m else ""
             if len(w) >= 4 and w not in STOPWORDS and stem(w) not in self._asking():

@@ -131,10 +131,9 @@ def decide(q: Question, docs: list[DocumentView]) -> Decision:
 
 
 # "the Act", "the plan's", and "this implementation plan" (what "this" points at may be described first)
+_KINDS_SAID = "|".join((*DOCUMENT_KINDS, "eo"))
 _KIND_ASKED = re.compile(
-    rf"\b(?:(?:the|that|its)\s+|this\s+(?:[a-z-]+\s+){{0,2}}?)({'|'.join((*DOCUMENT_KINDS, 'eo'))})\b"
-    rf"|\b({'|'.join((*DOCUMENT_KINDS, 'eo'))})'s\b",
-    re.I,
+    rf"\b(?:(?:the|that|its)\s+|this\s+(?:[a-z-]+\s+){{0,2}}?)({_KINDS_SAID})\b|\b({_KINDS_SAID})'s\b", re.I
 )
 
 

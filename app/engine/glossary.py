@@ -59,20 +59,22 @@ class Glossary:
                 term = self._lookup.get(m.group("alias").lower())
                 if term and term.en not in found:
                     found.append(term.en)
-        rest = text
-        for z, term in self._zh:
-            if z in rest and z not in ignore:
-                if term.en not in found:
-                    found.append(term.en)
-                rest = rest.replace(z, " ")
+        for _, term in self._chinese_found(text, ignore):
+            if term.en not in found:
+                found.append(term.en)
         return found
 
     def chinese_forms_in(self, text: str) -> list[str]:
         """The Chinese forms of the glossary's terms that ``text`` writes, longest first, none inside another."""
+        return [z for z, _ in self._chinese_found(text)]
+
+    def _chinese_found(self, text: str, ignore: frozenset[str] = frozenset()) -> list[tuple[str, Term]]:
+        """Each Chinese form ``text`` writes (not in ``ignore``) with its term, longest first; a form read is
+        blanked out, so a shorter one inside it is not read again."""
         found, rest = [], text
-        for z, _ in self._zh:
-            if z in rest:
-                found.append(z)
+        for z, term in self._zh:
+            if z in rest and z not in ignore:
+                found.append((z, term))
                 rest = rest.replace(z, " ")
         return found
 

@@ -31,7 +31,7 @@ def load_cues(path: Path = CUES_FILE) -> dict[str, re.Pattern]:
 CUES = load_cues()
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
+CJK = re.compile(r"[\u4e00-\u9fff]")  # a Chinese character
 _CLAUSE_REF = re.compile(
     r"(?:\b(?:clause|article|item|section|paragraph|point)\s*(?:no\.?\s*)?|第\s*)(\d+(?:\.\d+){0,3})"
     r"|(?<![\d.])(\d{1,2}\.\d{1,2}\.\d{1,2})(?![\d.])",
@@ -221,7 +221,7 @@ class Question:
     @property
     def search_text(self) -> str:
         """What retrieval searches for: English text plus the plan's terms for what it names."""
-        base = self.text if self.language == "en" else _CJK.sub(" ", self.text)
+        base = self.text if self.language == "en" else CJK.sub(" ", self.text)
         extra = [t for t in self.terms if t.lower() not in base.lower()]
         # "part-time" is also found where a document prints it closed up ("parttime", "GovernorGeneral")
         closed = [m.group(0).replace("-", "") for m in _HYPHENATED.finditer(base)] if self.language == "en" else []
@@ -241,7 +241,6 @@ _AND_ASKS = re.compile(
     r"did|is|are|was|were|must|should|will|would|may|has|have)\b)",
     re.IGNORECASE,
 )
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def two_questions(text: str) -> list[str]:
@@ -250,9 +249,9 @@ def two_questions(text: str) -> list[str]:
     [] for one question. Each half must be a question of some length: "who leads and who is responsible for X"
     is split by the caller only when its first half has a topic of its own."""
     text = text.strip()
-    if _CJK.search(text):
+    if CJK.search(text):
         m = re.search(r"[？?；;]", text)
-        if m and len(_CJK.findall(text[m.end() :])) >= 4 and len(_CJK.findall(text[: m.start()])) >= 4:
+        if m and len(CJK.findall(text[m.end() :])) >= 4 and len(CJK.findall(text[: m.start()])) >= 4:
             return [text[: m.end()], text[m.end() :].strip()]
         return []
     m = re.search(r"\?\s+(?=[A-Z])", text)  # "Who chairs X? How often does it meet?"
@@ -303,7 +302,7 @@ def read_question(raw: str, registry: AgencyRegistry, glossary: Glossary, max_ch
     text, truncated = clean(raw, max_chars)
     if not re.search(r"[\w\u4e00-\u9fff]", text):
         raise PolicyQAError("The question is empty.", 'ask about the plan, e.g. "Which bureau leads VOC remediation?"')
-    language = "zh" if _CJK.search(text) else "en"
+    language = "zh" if CJK.search(text) else "en"
     injection = bool(_INJECTION.search(text))
     # "which minister prepares ...": a title after "which" asks who, it names no one
     agencies = list(
