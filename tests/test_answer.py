@@ -607,3 +607,23 @@ def test_which_ones_already_qualify_is_not_in_a_plan(qa):
     ):
         ans = qa.answer(asked)
         assert ans.abstained and not cited(ans), ans.answer
+
+
+def test_a_provision_putting_no_one_in_charge_still_says_whom_it_names():
+    from policyqa.engine.agencies import Agency, AgencyRegistry
+    from policyqa.engine.clauses import Clause
+    from policyqa.engine.compose import Composer
+    from policyqa.engine.question import Question
+    from policyqa.engine.retrieval import ClauseHit
+
+    text = (
+        "A full-time member must not engage in paid employment outside the duties of the office without the "
+        "Minister's approval."
+    )
+    clause = Clause("act", "24(1)", ["Outside employment"], text, label="section 24(1)")
+    question = "Who has to approve a full-time member's outside employment?"
+    q = Question(raw=question, text=question, intent="lead", language="en")
+    answer = Composer(AgencyRegistry([Agency("Minister")])).lead(q, [ClauseHit("act:24(1)", clause, 1.0)]).text
+    assert "names no responsible agency" in answer and "it names: Minister" in answer, answer
+    unnamed = Composer(AgencyRegistry([])).lead(q, [ClauseHit("act:24(1)", clause, 1.0)]).text
+    assert "it names" not in unnamed

@@ -1394,3 +1394,18 @@ def test_who_is_answered_by_a_provision_naming_someone_not_a_thing_that_must(tmp
     )
     # "The final report must include ..." is a thing that must, not someone: the Board that must prepare it answers
     assert "Harbour Authority Board" in got["answer"], got["answer"]
+
+
+def test_a_chinese_question_asking_a_figure_in_a_unit_the_dictionary_lacks(plans):
+    # 吉瓦 (gigawatt) has no CC-CEDICT entry: it is read from the units a question asks its figure in
+    ans = plans.answer("这份命令给现有核反应堆定的功率提升目标是多少吉瓦？")
+    assert not ans.abstained and ans.doc_id == EO_NUCLEAR, ans.answer
+    assert "5 gigawatt" in ans.answer and "4(a)" in ans.clause_ids
+
+
+def test_a_chinese_question_asking_a_goal_in_words_is_answered_by_the_provision_stating_it(plans):
+    # "net-zero emissions" is a target stated in words, not a number: a Chinese question asking what it is
+    # is answered by the provision setting it, as an English one is
+    ans = plans.answer("按照本法，加拿大2050年的国家温室气体排放目标是什么？")
+    assert not ans.abstained and ans.doc_id == ACT, ans.answer
+    assert "net-zero emissions" in ans.answer and "6" in ans.clause_ids

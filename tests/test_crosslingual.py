@@ -436,3 +436,26 @@ def test_an_instrument_cited_in_title_marks_is_named_as_the_documents_write_it()
     assert reader.titles_named("《巴黎协定》的目标是什么？", names) == ["Paris Agreement"]
     assert reader.titles_named("《清洁空气法》和《巴黎协定》", names) == ["Clean Air Act", "Paris Agreement"]
     assert reader.titles_named("国防生产法怎么说？", names) == []  # no title marks: no title cited
+
+
+def test_a_unit_asked_without_its_number_is_read_as_the_documents_write_it():
+    # CC-CEDICT has no 吉瓦; its characters' own senses ("tile" → "roofs") are no reading of it
+    reader = ChineseReader({"gigawatt": 3.0, "roofs": 2.0, "provinces": 2.0, "reactors": 1.0})
+    read = dict(reader.word_readings("核反应堆提升多少吉瓦"))
+    assert {w for w, _ in read["吉瓦"]} == {"gigawatt"}
+    # a classifier counts things and names none ("多少个研究所": how many institutes, not "individual")
+    counted = ChineseReader({"individual": 2.0, "institutes": 3.0})
+    assert [w for w, _ in counted.word_readings("新建多少个研究所")] == ["研究所"]
+
+
+def test_coverage_counts_a_word_pair_once_and_not_the_kind_of_body_asked_for():
+    reader = ChineseReader(
+        {"clean": 1.0, "energy": 1.0, "clean-energy": 2.0, "member": 1.0, "approval": 2.0, "coordination": 2.0}
+    )
+    passage = "A full-time member of the Clean Energy Regulator must not take paid work without the Minister's consent"
+    passage += " or approval."
+    # 清洁能源 is also read as "clean-energy"; a passage writing "Clean Energy" holds both its words, and the
+    # pair unwritten is not a third word missed. 批准 (to approve) is held by the noun "approval".
+    assert reader.coverage("清洁能源成员需要谁批准", passage) == 1.0
+    # "哪个机构" asks for a body, as "which agency" does: the provision answering need not say "agency"
+    assert reader.coverage("需要和哪个机构协调", "in coordination with the Office of Management and Budget") == 1.0

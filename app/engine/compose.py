@@ -296,6 +296,13 @@ class Composer:
                 f'No single bureau is named to lead "{topic(c)}"; {self.names(c.responsible, q)} '
                 f"are responsible according to their respective duties [{cid}]."
             )
+        elif named := self.registry.names_in(c.text):
+            # no one is put in charge, but the provision names who else has a part ("without the Minister's
+            # approval"): said as it stands, with the sentence quoted after it
+            lines.append(
+                f'{c.display_id} names no responsible agency for "{topic(c)}"; '
+                f"it names: {self.names(named, q)} [{cid}]."
+            )
         else:
             lines.append(f'{c.display_id} names no responsible agency for "{topic(c)}" [{cid}].')
         for scope in c.scope:

@@ -1226,6 +1226,11 @@ class PolicyQA:
                 (not asks_quantity(q.text) and (max(cov, lead_in) >= GOAL_IN_WORDS or asks_yes_no(q.text)))
                 or bool(counted)
             )
+            # ... and so is a Chinese one read through the dictionary ("加拿大2050年的...排放目标是什么"), when the
+            # provision holds most of its words (a glossary's terms are matched above, not by this share)
+            in_words = in_words or (
+                q.language == "zh" and not q.terms and not asks_quantity(q.text) and lead_in >= ZH_COVERAGE
+            )
             if not in_words and not chosen and asked_years and q.language == "en":
                 # a sentence saying what the target for the year asked is ("The ... target for 2030 is Canada's
                 # nationally determined contribution") answers "what's the 2030 target? is there a number?" in its
@@ -1446,6 +1451,7 @@ class PolicyQA:
         focus_vec = q_vec if not q.own_text else self.index.embed_query(q.focus_text)
         no_unknown_words = not self._unsupported_terms(own)
         passing: list[tuple[float, ClauseHit, set[str]]] = []
+        read_whole: list[tuple[float, ClauseHit, set[str]]] = []
         for h in hits[:3]:
             if not h.clause.targets:
                 continue
@@ -1476,6 +1482,16 @@ class PolicyQA:
                 read = share >= ZH_COVERAGE
                 covered = bool(named) or in_sentence or read or sim >= TARGET_MATCH_ZH_UNNAMED
                 shares_a_word = True
+                # ... or, when none passes, one that read with its headings and lead-in holds most of the question's
+                # words and any name it writes in English ("...计算集群...网络速度和理论算力"): a word-by-word reading
+                # embeds too loosely for closeness in meaning to decide
+                whole = f"{h.clause.heading_text} {h.clause.context} {said}".lower()
+                if (
+                    not q.terms
+                    and self._chinese().coverage(own.text, whole) >= ZH_COVERAGE
+                    and all(w.lower() in whole for w in own.written_english)
+                ):
+                    read_whole.append((sim + TARGET_WORDS * share, h, named))
             floor = TARGET_MATCH_WITH_WORDS if q.language == "en" else TARGET_MATCH_ZH
             if not ((sim >= TARGET_MATCH and shares_a_word) or (sim >= floor and covered)):
                 continue
@@ -1485,6 +1501,7 @@ class PolicyQA:
             # "domestic sewage" pick the urban figure over the rural one naming the second only)
             rank = sim + (1.0 if h.clause.clause_id in q.prev_ids else 0.0) + TERM_NAMED * len(named)
             passing.append((rank + TARGET_WORDS * share, h, named))
+        passing = passing or read_whole[:1]
         passing.sort(key=lambda p: -p[0])
         chosen = [p[1] for p in passing[:1]]
         if passing and len(q.terms) >= 2 and _JOINS_TWO.search(q.own_text or q.text):

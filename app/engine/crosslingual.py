@@ -92,6 +92,10 @@ CHINESE_STOPWORDS = frozenset(
     一家 一座 一台 一条 一种 另外 大约 左右 很多 许多""".split()
 )
 
+# The kind of body a question asks for ("哪个机构", "什么部门"), as "which agency" asks in English: what is asked,
+# not a word the provision answering it need hold.
+_KINDS_OF_BODY = frozenset("机构 部门 机关 单位".split())
+
 # Words pointing at the document in hand ("该行政令" this order, "本法" this law, "这部法律").
 DEMONSTRATIVES = frozenset("该 本 此 这 这个 这部 这项 这份 这一 这篇 此项 本项".split())
 _FIRST_PERSON_ZH = re.compile(r"我|咱|本公司|本单位|本厂|本企业")
@@ -900,16 +904,20 @@ class ChineseReader:
     def word_readings(self, text: str, readings: list | None = None) -> list[tuple[str, tuple[tuple[str, float], ...]]]:
         """Each Chinese word of ``text`` that reads as document words, with those words and their scores
         (numbers left out; two neighbouring words read as one hyphenated document word count once)."""
+        return [(w, found) for w, found, _joined in self._word_readings(text, readings)]
+
+    def _word_readings(self, text: str, readings: list | None = None) -> list[tuple[str, tuple, bool]]:
+        """:meth:`word_readings`, each marked whether it is two neighbouring words read as one."""
         text = unicodedata.normalize("NFKC", text)
         rest = text
         for r in reversed(_readings(text) if readings is None else readings):
             rest = rest[: r.start] + " " + rest[r.end :]
-        out: list[tuple[str, tuple[tuple[str, float], ...]]] = []
+        out: list[tuple[str, tuple, bool]] = []
         for run in _HAN_RUN.findall(rest):
             words = self._dict.segment(run)
             pairs = [(a, b) for a, b in zip(words, words[1:], strict=False) if b not in CHINESE_STOPWORDS]
-            out.extend((w, found) for w in words if (found := self._read_word(w)))
-            out.extend((a + b, found) for a, b in pairs if (found := self._joined(a, b)))
+            out.extend((w, found, False) for w in words if (found := self._read_word(w)))
+            out.extend((a + b, found, True) for a, b in pairs if (found := self._joined(a, b)))
         return out
 
     def titles_named(self, text: str, names: Iterable[str]) -> list[str]:
@@ -1049,11 +1057,17 @@ class ChineseReader:
     def coverage(self, text: str, passage: str) -> float:
         """Share of the Chinese words of ``text`` (those that read as document words) of which ``passage``
         holds at least one reading: how much of a Chinese question a provision speaks to."""
-        words = [{f for f, _ in found} for _w, found in self.word_readings(text)]
-        if not words:
-            return 0.0
         held = set(_DOC_WORD.findall(passage.lower().replace("’", "'")))
         held |= {p for w in held if "-" in w for p in w.split("-")}
+        # two words read as one hyphenated word ("clean-energy") add to the share when the passage writes it so;
+        # when it does not, its two words are counted on their own ("clean", "energy"), not missed a third time
+        words = [
+            {f for f, _ in found}
+            for w, found, joined in self._word_readings(text)
+            if (not joined or {f for f, _ in found} & held) and w not in _KINDS_OF_BODY
+        ]
+        if not words:
+            return 0.0
         return sum(1 for forms in words if forms & held) / len(words)
 
     def _joined(self, first: str, second: str) -> tuple[tuple[str, float], ...]:
@@ -1088,6 +1102,15 @@ class ChineseReader:
     def _read_uncached(self, word: str) -> tuple[tuple[str, float], ...]:
         if word in CHINESE_STOPWORDS or not _HAN.search(word):
             return ()
+        unit = UNITS.get(word)
+        if unit is _COUNT:  # a classifier (多少个, 几项) counts things; it names none
+            return ()
+        if unit is not None and word not in _SPANS:
+            # a unit asked without its number ("多少吉瓦") is read as the document writes it: the dictionary
+            # may lack it, and its characters' own senses ("tile") are no reading of it
+            forms = {f: x for u in (*unit.singular, *unit.plural) if u for f, x in self._forms(u.lower())}
+            vocab = self.vocabulary
+            return tuple((f, x * vocab[f]) for f, x in forms.items())
         found = self._read_piece(word, 1.0)
         if not found and len(word) > 1:  # no entry, or none of its senses a document word: its parts
             for piece in self._dict.split(word):
@@ -1168,6 +1191,8 @@ def _derived_nouns(word: str) -> list[str]:
         out.append(word[:-1] + "ion")  # pollute → pollution
     if word.endswith("ize") or word.endswith("ise"):
         out.append(word[:-1] + "ation")  # electrify → no; modernize → modernization
+    if word.endswith(("ove", "ose", "ive", "use")) and len(word) >= 6:
+        out.append(word[:-1] + "al")  # approve → approval, propose → proposal, remove → removal
     return out
 
 
