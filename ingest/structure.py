@@ -610,6 +610,15 @@ class _Builder:
                 and r.ordinal <= self.last_root.ordinal
             ):
                 continue  # "Section 9" alone after section 12: a printed page's running header
+            if (
+                r.style[0] == "sec"
+                and not r.rest
+                and not r.heading
+                and self.stack
+                and self.stack[-1].style == ("attach",)
+                and not self.stack[-1].node.paras
+            ):
+                continue  # "Section 6" under a schedule's heading: the section giving the schedule effect, cited
             if r.style[0] in ("sec", "art") and not r.rest and not r.heading and i + 1 < len(self.paras):
                 nxt = _readings(self.paras[i + 1])
                 if nxt and nxt[0].kind == "section" and not nxt[0].decimal:
@@ -696,6 +705,13 @@ class _Builder:
                 m = next((j for j, f in reversed(list(enumerate(self.stack))) if f.node.clause_id == prefix), None)
                 if m is not None:
                     options.append((lab.ordinal[-1] == 1, m, lab))
+                    continue
+                # a numbered clause whose prefix is no provision ("2.5" under the heading "SECTION 2"): it closes
+                # the lists and the numbered clauses open before it, and goes beside them ("(i)" after it is its
+                # own item, not the next of a list in the recitals above)
+                outer = [j for j, f in enumerate(self.stack) if f.kind != "list" and not f.node.decimal]
+                if outer and any(f.kind == "list" or f.node.decimal for f in self.stack[outer[-1] + 1 :]):
+                    options.append((_opens(lab), outer[-1], lab))
                     continue
             top = lab.kind == "section" and not lab.decimal and not any(f.style == ("attach",) for f in self.stack)
             options.append((_opens(lab), -1 if top else len(self.stack) - 1, lab))
@@ -823,7 +839,9 @@ class _Builder:
 
     def run(self) -> list[_Node]:
         paras = self.paras
-        closing_from = min(_signature_start(paras), self.trailing_notes(), _furniture_start(paras))
+        closing_from = min(
+            _signature_start(paras), self.trailing_notes(), _furniture_start(paras), _endnotes_start(paras)
+        )
         i = 0
         while i < closing_from:
             if i == self.skip:
@@ -1016,6 +1034,16 @@ def _furniture_start(paras: list[str]) -> int:
         i -= 1
     footers = [j for j in range(i, len(paras)) if _PAGE_FOOTER.search(paras[j])]
     return footers[0] if len(footers) >= 2 else len(paras)
+
+
+_ENDNOTES = re.compile(r"^(?:#{1,6}\s*)?\**\s*Endnotes\s*\**\s*$", re.IGNORECASE)
+
+
+def _endnotes_start(paras: list[str]) -> int:
+    """Index of the heading "Endnotes" that opens a compilation's editorial notes (about the endnotes, the
+    abbreviation key, the legislation and amendment history: none of them provisions), or the document's length.
+    The contents list's line for it carries a page number and is no heading."""
+    return next((i for i, p in enumerate(paras) if _ENDNOTES.match(p.strip())), len(paras))
 
 
 def _signature_start(paras: list[str]) -> int:

@@ -627,3 +627,14 @@ def test_a_provision_putting_no_one_in_charge_still_says_whom_it_names():
     assert "names no responsible agency" in answer and "it names: Minister" in answer, answer
     unnamed = Composer(AgencyRegistry([])).lead(q, [ClauseHit("act:24(1)", clause, 1.0)]).text
     assert "it names" not in unnamed
+
+
+def test_a_one_word_name_a_document_uses_is_not_the_end_of_another_bodys_name():
+    from policyqa.engine.agencies import Agency, AgencyRegistry
+
+    # one Act calls its council "the Council"; "the White House AI Council" is another body
+    registry = AgencyRegistry([Agency("Council", read=True), Agency("Minister", read=True)])
+    assert registry.names_in("Who chairs the White House AI Council?") == []
+    assert registry.names_in("Is the Prime Minister on it?") == []
+    assert registry.names_in("Who chairs the Council?") == ["Council"]
+    assert registry.names_in("What must the Minister publish?") == ["Minister"]

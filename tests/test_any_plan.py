@@ -1409,3 +1409,12 @@ def test_a_chinese_question_asking_a_goal_in_words_is_answered_by_the_provision_
     ans = plans.answer("按照本法，加拿大2050年的国家温室气体排放目标是什么？")
     assert not ans.abstained and ans.doc_id == ACT, ans.answer
     assert "net-zero emissions" in ans.answer and "6" in ans.clause_ids
+
+
+def test_a_question_about_one_aspect_of_a_body_is_answered_by_the_subsection_on_it(plans):
+    # Sec. 221 establishes the Advisory Council; 221(c) says its members serve without compensation
+    ans = plans.answer(
+        "Are people on the White House Environmental Justice Advisory Council compensated for their time?"
+    )
+    assert not ans.abstained and ans.citations[0].clause_id == "221(c)", ans.answer
+    assert "without either compensation" in ans.answer

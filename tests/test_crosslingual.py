@@ -425,6 +425,11 @@ def test_a_bare_title_names_no_one(corpus_reader):
     # a name joined by 和 is read whole
     names = ["Minister for Housing and Development", "Secretary of the Department"]
     assert corpus_reader.actors_named("住房和发展部长需要做什么？", names) == [names[0]]
+    # a title's own senses (部长: "section chief", "minister") are no body's name: "Chief Minister" is named by
+    # neither "部长" nor "能源部长", where the Secretary of Energy is
+    names = ["Chief Minister", "Secretary of Energy"]
+    assert corpus_reader.actors_named("部长要做什么？", names) == []
+    assert corpus_reader.actors_named("能源部长要做什么？", names) == ["Secretary of Energy"]
 
 
 def test_an_instrument_cited_in_title_marks_is_named_as_the_documents_write_it():

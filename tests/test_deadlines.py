@@ -185,3 +185,18 @@ def test_how_long_something_lasts_is_a_duration_asked_not_a_deadline():
         assert DURATION.search(said), said
     assert not DURATION.search("within 90 days of the date of this order")
     assert extract_deadlines("The framework shall apply for no less than 2 years.") == []
+
+
+def test_a_span_told_as_history_is_no_deadline():
+    from policyqa.engine.clauses import Clause
+    from policyqa.engine.compose import asks_past, dated_sentences
+
+    text = (
+        "It took nearly 40 years for the United States to add the same amount of nuclear capacity as another "
+        "developed nation added in 10 years. At the same time, the fuel cycle has atrophied."
+    )
+    clause = Clause("doc", "1", ["Purpose"], text)
+    assert dated_sentences(clause) == []  # "by when must ..." is not answered by it
+    assert not asks_past("What's the deadline to rule on license applications?")
+    assert asks_past("How many years did it take the US to add that capacity?")
+    assert dated_sentences(clause, past=True) == [text.split(". ")[0] + "."]

@@ -900,3 +900,100 @@ def test_provisions_an_amendment_inserted_keep_their_printed_labels():
     assert {"56(1A)", "57A(ba)", "57A(c)", "57"} <= set(provisions), sorted(provisions)
     assert provisions["56(1A)"].text == "The Minister must report."
     assert "regulations" in provisions["57"].text
+
+
+def test_an_agreement_in_a_schedule_keeps_its_clauses_items_and_leaves_the_endnotes_out():
+    """An Act compiled with an agreement as its Schedule (the Australian compilations): the line naming the section
+    that gives the Schedule effect ("Section 6") is no provision; the items after a numbered clause of the agreement
+    are that clause's, not the next of a list in its recitals; the compilation's endnotes are no provisions."""
+    from policyqa.ingest.loaders import markdown_text
+
+    text = """# Environment Council Act
+
+    ### Part 1--Preliminary
+
+    ##### 1  Short title
+
+          * This Act may be cited as the Environment Council Act.
+
+    ##### 2  Functions of the Council
+
+          * (1) The Council has the following functions:
+
+            * (a) to make measures;
+
+            * (b) to report on them.
+
+    ##### 3  Heading 3
+
+          * (1) The Council must do thing number 3 each year.
+
+          * (2) The Minister may direct the Council about thing 3.
+
+    ##### 4  Heading 4
+
+          * (1) The Council must do thing number 4 each year.
+
+          * (2) The Minister may direct the Council about thing 4.
+
+    ##### 5  Heading 5
+
+          * (1) The Council must do thing number 5 each year.
+
+          * (2) The Minister may direct the Council about thing 5.
+
+    ##### 6  Heading 6
+
+          * (1) The Council must do thing number 6 each year.
+
+          * (2) The Minister may direct the Council about thing 6.
+
+    ##### 7  Heading 7
+
+          * (1) The Council must do thing number 7 each year.
+
+          * (2) The Minister may direct the Council about thing 7.
+
+    ## Schedule--Intergovernmental Agreement
+
+        * Section 6
+
+          * **INTERGOVERNMENTAL AGREEMENT**
+
+    AND WHEREAS the Parties ACKNOWLEDGE the following:
+
+       * (i) the extent to which roles can be defined;
+
+       * (ii) the extent to which duplication can be avoided.
+
+    SECTION 2--RESPONSIBILITIES
+
+        * 2.5  ACCOMMODATION OF INTERESTS
+
+        * 2.5.1	Between the States and the Commonwealth
+
+         * 2.5.1.1	Where there is a Commonwealth interest, that interest will be accommodated as follows:
+
+           * (i) the parties will cooperatively set standards; or
+
+           * (ii) the Commonwealth may accredit a State's processes.
+
+         * 2.5.1.2	Where it has accredited processes the Commonwealth will give full faith and credit to them.
+
+    #### Endnotes
+
+    ##### Endnote 1--About the endnotes
+
+    The endnotes provide information about this compilation and the compiled law.
+
+    ##### Endnote 3--Legislation history
+
+          * (2) Subject to this section, this Act commences at the commencing time.
+    """
+    provisions = _split(markdown_text(text))
+    assert "schedule(6)" not in provisions
+    assert provisions["2.5.1.1(i)"].text.startswith("the parties will cooperatively set standards")
+    assert provisions["2.5.1.1(ii)"].text.startswith("the Commonwealth may accredit")
+    assert not any(cid.startswith("schedule(i)-") for cid in provisions)
+    # nothing of the endnotes is read as a provision of the Schedule or of the Act
+    assert not any("commencing time" in p.text for cid, p in provisions.items() if not cid.startswith("closing"))

@@ -138,11 +138,13 @@ class AgencyRegistry:
                 if agency is None or (pattern is not self._formal and _key(m.group(0)) in self._shared_short):
                     continue
                 if (
-                    pattern is not self._formal
+                    (pattern is not self._formal or " " not in m.group(0).strip())
                     and m.group(0)[:1].isupper()
                     and _ends_other_name(text[: m.start()], agency)
                 ):
-                    continue  # "the HHS AI Task Force" is another body than the one "the Task Force" stands for
+                    # "the HHS AI Task Force" is another body than the one "the Task Force" stands for, and "the White
+                    # House AI Council" another than the one a document calls "the Council"
+                    continue
                 if pattern is not self._formal and " " not in m.group(0).strip() and _OF_NAME.match(text, m.end()):
                     continue  # "the Secretary of the Interior" is not the one "the Secretary" stands for
                 taken.append((m.start(), m.end()))

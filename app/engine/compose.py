@@ -25,13 +25,17 @@ _SPAN = re.compile(
     r"(?:\s+sitting)?\s+(?:days?|weeks?|months?|years?)\b",
     re.IGNORECASE,
 )
+# a span told as history ("It took nearly 40 years ...", "over the past decade", "ten years ago") sets no time
+_SPAN_PAST = re.compile(r"\b(?:took|taken|ago|(?:over|in|during|for) the (?:past|last))\b", re.IGNORECASE)
+_ASKS_PAST = re.compile(r"\bdid\b.{0,40}\btake\b|\btook\b|\bago\b|花了|用了", re.IGNORECASE)
 # "when" said in words: the moment a duty or an act takes effect ("on the day it is received", "at any time")
 _WHEN_IN_WORDS = re.compile(
     r"\b(?:on the day (?:it|on which|that|of)|at any time|as soon as (?:practicable|possible|feasible)|without delay|"
     r"forthwith|at least once (?:a|in|every)|from time to time|"
     # a time the document names by an event: "at the first transition time", "immediately before the
     # commencement of this item", "after the end of the financial year"
-    r"(?:at|from|before|after|until) the (?:[\w-]+ ){0,3}(?:time|commencement|start|end|expiry)(?! limit))\b",
+    # ("at the same time" is "as well", no time)
+    r"(?:at|from|before|after|until) the (?!same\b)(?:[\w-]+ ){0,3}(?:time|commencement|start|end|expiry)(?! limit))\b",
     re.IGNORECASE,
 )
 _YEAR = re.compile(
@@ -112,15 +116,25 @@ def best_sentences(
     return [s for s in sentences if s in top]
 
 
-def dated_sentences(clause: Clause) -> list[str]:
+def asks_past(question: str) -> bool:
+    """Whether a question asks how long something took ("how many years did it take ..."): a span told as
+    history answers it, where it sets no deadline."""
+    return bool(_ASKS_PAST.search(question))
+
+
+def dated_sentences(clause: Clause, past: bool = False) -> list[str]:
     """The clause's sentences that set a deadline, a recurring duty, a year ("by 2030") or a span of
     time ("within 90 days", "five years before"), in the clause's order; for a list item with none of
-    its own, the lead-in sentences that set its deadline."""
+    its own, the lead-in sentences that set its deadline. A span told as history ("it took 40 years")
+    counts only when ``past`` (the question asks how long something took)."""
     phrases = [d.text for d in clause.deadlines] + [str(t.year) for t in clause.targets if t.year]
     own = [
         s
         for s in body_sentences(clause)
-        if any(p in s for p in phrases) or _YEAR.search(s) or _SPAN.search(s) or _WHEN_IN_WORDS.search(s)
+        if any(p in s for p in phrases)
+        or _YEAR.search(s)
+        or (_SPAN.search(s) and (past or not _SPAN_PAST.search(s)))
+        or _WHEN_IN_WORDS.search(s)
     ]
     if own or not clause.context:
         return own
@@ -392,7 +406,7 @@ class Composer:
         """By when (or how often): the sentence of the best clause that sets a deadline, a recurring
         duty or a target year, quoted."""
         c = hits[0].clause
-        dated = dated_sentences(c)
+        dated = dated_sentences(c, asks_past(q.text))
         kind = asked_deadline_kind(q.text)
         if kind:  # "how often": the sentence that sets the recurring duty, before the clause's other dates
             fitting = kind_sentences(c, kind)

@@ -17,6 +17,7 @@ from policyqa.engine.compose import (
     Composed,
     Composer,
     asked_deadline_kind,
+    asks_past,
     body_sentences,
     dated_sentences,
     kind_sentences,
@@ -175,6 +176,8 @@ _JOINS_TWO = re.compile(r"\band\b|以及|和|及|与", re.IGNORECASE)
 # Cosine similarity between a question and a target's measure above which the target answers it
 # (calibrated on the dev split: questions about figures the plan sets score 0.63-0.94 with their
 # target; questions about figures it never sets score at most 0.62 with any target).
+# how much more of a question's words a subsection must hold to answer before its section (weighted share)
+SUBSECTION_MARGIN = 0.0
 TARGET_MATCH = 0.63
 TARGET_MATCH_WITH_WORDS = 0.40
 TARGET_MATCH_ZH = 0.30  # a Chinese question is embedded through its English plan terms only
@@ -879,6 +882,33 @@ class PolicyQA:
         ]
         return ahead + [h for h in hits if h not in ahead]
 
+    def _subsection_first(self, q: Question, hits: list[ClauseHit]) -> list[ClauseHit]:
+        """``hits`` with a subsection of the first before it, when one among the next two holds more of the
+        question's words: a section establishing a body names it ("There is hereby established ... Advisory
+        Council"), its subsections say how the body is paid, housed or run, and a question naming the body asks
+        one of those ("do members of the Advisory Council get paid?"). Its headings count as its words."""
+        if len(hits) < 2 or q.intent in ("lookup", "clause_lookup", "agency_duties"):
+            return hits
+        top = hits[0].clause
+        if top.text.rstrip().endswith((":", "—", "-")):
+            return hits  # a lead-in is answered with the list it introduces, not by one item of it
+        under = [
+            h
+            for h in hits[1:3]
+            if h.clause.doc_id == top.doc_id
+            and h.clause.clause_id.startswith((f"{top.clause_id}(", f"{top.clause_id}."))
+        ]
+        if not under:
+            return hits
+
+        def held(c: Clause) -> float:
+            return self.coverage(q, f"{c.heading_text} {c.context} {c.text}", weighted=True)
+
+        best = max(under, key=lambda h: held(h.clause))
+        if held(best.clause) <= held(top) + SUBSECTION_MARGIN:
+            return hits
+        return [best] + [h for h in hits if h is not best]
+
     def _own_words(self, q: Question, doc: str) -> list[str]:
         """The question's words (of a Chinese question, the English it writes) that ``doc`` alone of the
         indexed documents uses ("Kigali")."""
@@ -1122,6 +1152,8 @@ class PolicyQA:
         hits = self._document_first(q, hits)
         wider, hits = hits, hits[: self.settings.top_k]
         hits = self._operative_first(q, hits)
+        if not within:
+            hits = self._subsection_first(q, hits)
         if q.prev_ids:
             # "and what about 2045?" after a question on 2040: the provision naming the year the follow-up names
             years = set(years_in(q.raw))
@@ -1302,7 +1334,7 @@ class PolicyQA:
             # (measured against the best score without the lift an earlier turn gave it: "and when was the first one
             # due?" may be answered by the provision beside the turn's)
             best = hits[0].score - boost.get(hits[0].key, 0.0)
-            chosen = [h for h in hits[:3] if h.score >= near * best and dated_sentences(h.clause)]
+            chosen = [h for h in hits[:3] if h.score >= near * best and dated_sentences(h.clause, asks_past(q.text))]
             # of those nearly as close, the one holding more of the question's rarer words goes first: "when is the
             # assessment report due" is not answered by the progress report's date beside it
             # (a follow-up's own words: "and when was the first one due?" is not the turn's "how often")
@@ -1324,13 +1356,17 @@ class PolicyQA:
                     for h in hits
                     if h.clause.doc_id == chosen[0].clause.doc_id
                     and (h.clause.clause_id == cited or h.clause.clause_id.startswith(f"{cited}("))
-                    and dated_sentences(h.clause)
+                    and dated_sentences(h.clause, asks_past(q.text))
                 ]
                 chosen = source[:1] + [h for h in chosen if h not in source[:1]]
             # "by what year" / "on what date": "within 90 days of this order" names neither
             for asks, written, what in ((_ASKS_YEAR, _YEAR_IN, "year"), (_ASKS_DATE, _DATE_IN, "date")):
                 if asks.search(q.text):
-                    chosen = [h for h in chosen if any(written.search(x) for x in dated_sentences(h.clause))]
+                    chosen = [
+                        h
+                        for h in chosen
+                        if any(written.search(x) for x in dated_sentences(h.clause, asks_past(q.text)))
+                    ]
                     if not chosen:
                         ans = self._abstain(q, f"when: the nearest clauses give no {what} for it.", hits)
                         ans.retrieved = ans_hits

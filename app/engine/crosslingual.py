@@ -1044,7 +1044,19 @@ class ChineseReader:
                         if heads and body <= GENERIC_BODY_WORDS:
                             continue
                         linked = [r for r in span if r != {"and"}]
-                        if body and body <= said and all(r & nwords for r in linked) and (titled or not heads):
+                        # (a title, "部长", names no body: its senses "section chief", "minister" are no "Chief
+                        # Minister", in "能源部长" as alone)
+                        spanned = text[starts[a] : starts[b]]
+                        title_senses = {
+                            f.lower() for t in HEAD_TITLES_ZH if t in spanned for f, _ in self._read_word(t)
+                        }
+                        if (
+                            body
+                            and body <= said
+                            and all(r & nwords for r in linked)
+                            and (titled or not heads)
+                            and not body <= title_senses
+                        ):
                             found[name] = nwords
         # longest first; of equal length, an official before a body ("能源部长": the Secretary, not the Department)
         ordered = sorted(found.items(), key=lambda p: (-len(p[1]), not (p[1] & HEAD_TITLES_EN), p[0]))
