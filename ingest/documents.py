@@ -143,6 +143,36 @@ def _actor_rows(actors) -> list[dict]:
     return rows
 
 
+# "subsection (1)", "paragraph (2)(b)", "subsections (1) and (3)": a provision of the same section, cited by its
+# number under the section
+_SIBLING = re.compile(
+    r"\b(?:sub)?(?:section|paragraph)s?\s+((?:\(\w{1,4}\))+)(?:\s*(?:,|and|or)\s*((?:\(\w{1,4}\))+))?"
+)
+
+
+def read_references(clauses: list[Clause]) -> None:
+    """Set :attr:`Clause.cites` of each provision citing another of its own section by its number under the section
+    ("The period specified in each notice under subsection (1) must end not less than 2 months after ..." cites
+    18(1), whose words say what the period is for). A provision's own lead-in and items are read with it already:
+    they are not counted as cited."""
+    by_id = {c.clause_id: c for c in clauses}
+    for c in clauses:
+        if "(" not in c.text:
+            continue
+        # the provisions it sits in, nearest first: "18(3)" → "18"; "45(2)(b)" → "45(2)", "45"
+        ancestors = [c.clause_id[:i] for i in range(len(c.clause_id) - 1, 0, -1) if c.clause_id[i - 1] == ")"]
+        ancestors.append(c.clause_id.split("(", 1)[0])
+        for m in _SIBLING.finditer(c.text):
+            for suffix in filter(None, m.groups()):
+                for up in ancestors:
+                    target = by_id.get(f"{up}{suffix}")
+                    if target is None or target is c or c.clause_id.startswith(f"{target.clause_id}("):
+                        continue
+                    if target.clause_id not in c.cites:
+                        c.cites.append(target.clause_id)
+                    break
+
+
 def parse_document(source: SourceDocument, registry: AgencyRegistry) -> ParsedDocument:
     """Split a document into clauses and parse each clause's agencies and targets."""
     warnings: list[str] = []
@@ -172,6 +202,7 @@ def parse_document(source: SourceDocument, registry: AgencyRegistry) -> ParsedDo
         clause.deadlines = [Deadline(**asdict(d)) for d in own or extract_deadlines(r.lead_in)]
         clause.applies = read_applicability(clause)  # whom each sentence addresses, and how strongly
         clauses.append(clause)
+    read_references(clauses)
     if not clauses:
         warnings.append(f"{source.doc_id}: no clauses found")
     return ParsedDocument(source, clauses, warnings, _actor_rows(actors))

@@ -1418,3 +1418,13 @@ def test_a_question_about_one_aspect_of_a_body_is_answered_by_the_subsection_on_
     )
     assert not ans.abstained and ans.citations[0].clause_id == "221(c)", ans.answer
     assert "without either compensation" in ans.answer
+
+
+def test_a_time_set_in_a_provision_citing_the_one_found_answers_by_when(plans):
+    # 18(1)(b) invites submissions "within a specified period"; 18(3) sets it: "not less than 2 months" after the
+    # notice "under subsection (1)" is published
+    ans = plans.answer(
+        "How long do people have to send submissions on a proposed national environment protection measure?"
+    )
+    assert not ans.abstained and ans.doc_id == "au-nepc-act-1994", ans.answer
+    assert ans.citations[0].clause_id == "18(3)" and "2 months" in ans.answer

@@ -426,3 +426,39 @@ def test_every_process_finds_the_same_nearest_chunks(tmp_path, index_dir) -> Non
     settings = Settings(data_dir=index_dir)
     live = chroma_client(settings).get_collection(read_state(index_dir).collection)
     assert live.configuration["hnsw"]["ef_search"] == HNSW_CONFIGURATION["hnsw"]["ef_search"]
+
+
+def test_a_provision_citing_another_of_its_section_by_number_says_which():
+    from policyqa.engine.clauses import Clause
+    from policyqa.ingest.documents import read_references
+
+    clauses = [
+        Clause("act", "18", ["Public consultation"], ""),
+        Clause("act", "18(1)", ["Public consultation"], "Before making a measure, the Council must publish a notice:"),
+        Clause("act", "18(1)(a)", ["Public consultation"], "inviting submissions within a specified period."),
+        Clause("act", "18(2)", ["Public consultation"], "A notice must be published in the Gazette."),
+        Clause(
+            "act",
+            "18(3)",
+            ["Public consultation"],
+            "The period specified in each notice under subsection (1) must end not less than 2 months after the day "
+            "on which paragraph (2)(b) has been complied with.",
+        ),
+        Clause("act", "45(2)", ["Termination"], "The Council may terminate the appointment if:"),
+        Clause("act", "45(2)(a)", ["Termination"], "the officer is absent; or"),
+        Clause(
+            "act", "45(2)(b)", ["Termination"], "the officer fails to comply with paragraph (a) of this subsection."
+        ),
+    ]
+    read_references(clauses)
+    by_id = {c.clause_id: c for c in clauses}
+    assert by_id["18(3)"].cites == ["18(1)"]  # "(2)(b)" is no provision here: nothing is guessed
+    assert by_id["45(2)(b)"].cites == ["45(2)(a)"]  # a paragraph of its own subsection, not of the section
+    assert by_id["18(1)(a)"].cites == [] and by_id["45(2)"].cites == []
+
+
+def test_an_index_saved_with_a_field_this_version_lacks_still_loads():
+    from policyqa.engine.clauses import Clause
+
+    saved = Clause("doc", "1", ["Title"], "Text.").to_dict() | {"written_by_a_newer_version": ["x"]}
+    assert Clause.from_dict(saved).text == "Text."

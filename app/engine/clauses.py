@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 import orjson
@@ -100,6 +100,9 @@ class Clause:
     consulted: list[str] = field(default_factory=list)  # named to be consulted / coordinated with, not to act
     deadlines: list[Deadline] = field(default_factory=list)
     applies: list[Applicability] = field(default_factory=list)  # per sentence: whom it addresses, how strongly
+    # the provisions of its own section it cites ("the period specified in each notice under subsection (1)" is about
+    # the notice 18(1) describes)
+    cites: list[str] = field(default_factory=list)
 
     @property
     def display_id(self) -> str:
@@ -137,7 +140,9 @@ class Clause:
     @classmethod
     def from_dict(cls, data: dict) -> Clause:
         """Inverse of :meth:`to_dict`."""
-        data = dict(data)
+        # (a field another version of PolicyQA wrote is left out: the index it saved still loads)
+        known = {f.name for f in fields(cls)}
+        data = {k: v for k, v in data.items() if k in known}
         data["targets"] = [Target(**t) for t in data.get("targets", [])]
         data["deadlines"] = [Deadline(**d) for d in data.get("deadlines", [])]
         data["applies"] = [Applicability.from_dict(a) for a in data.get("applies", [])]

@@ -176,6 +176,10 @@ _JOINS_TWO = re.compile(r"\band\b|以及|和|及|与", re.IGNORECASE)
 # Cosine similarity between a question and a target's measure above which the target answers it
 # (calibrated on the dev split: questions about figures the plan sets score 0.63-0.94 with their
 # target; questions about figures it never sets score at most 0.62 with any target).
+# a provision below the nearest three answers "by when" when it sets a time and, read with the provision it cites,
+# holds this share of the question's words (or cites one of the three)
+DEADLINE_DEEP_COVERAGE = 0.7
+_FIGURE = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|thirty|sixty|ninety)\b", re.I)
 # how much more of a question's words a subsection must hold to answer before its section (weighted share)
 SUBSECTION_MARGIN = 0.0
 TARGET_MATCH = 0.63
@@ -882,6 +886,38 @@ class PolicyQA:
         ]
         return ahead + [h for h in hits if h not in ahead]
 
+    def _citing_with_a_time(self, q: Question, nearest: list[ClauseHit]) -> list[ClauseHit]:
+        """When none of the nearest provisions sets a time, the provision of their document that does (a figure:
+        "not less than 2 months") and cites one of them or the provision they sit in, or holds most of the
+        question's words once read with what it cites: "the period specified in each notice under subsection (1)
+        must end not less than 2 months after ..." answers "how long do people have to send submissions?", which
+        finds 18(1)(b) ("inviting submissions ... within a specified period")."""
+        if not nearest:
+            return []
+        doc = nearest[0].clause.doc_id
+        near_ids = {h.clause.clause_id for h in nearest}
+        near_ids |= {cid.rsplit("(", 1)[0] for cid in near_ids if "(" in cid}  # 18(1)(b) sits in 18(1)
+        past = asks_past(q.text)
+        found: list[tuple[float, Clause]] = []
+        for c in self._clauses_of({doc}):
+            if not c.cites or not any(_FIGURE.search(x) for x in dated_sentences(c, past)):
+                continue
+            # (what it cites is read with its items: "a notice: (a) stating how the draft ... (b) inviting submissions")
+            words = " ".join(
+                x.text
+                for x in self._clauses_of({doc})
+                if any(x.clause_id == cid or x.clause_id.startswith(f"{cid}(") for cid in c.cites)
+            )
+            held = self.coverage(q, f"{c.heading_text} {words} {c.text}")
+            if set(c.cites) & near_ids or (
+                held >= DEADLINE_DEEP_COVERAGE and held > self.coverage(q, f"{c.heading_text} {c.text}")
+            ):
+                found.append((held, c))
+        if not found:
+            return []
+        best = max(found, key=lambda p: p[0])[1]
+        return self.retriever.search(q.search_text, k=1, docs={doc}, restrict={clause_key(doc, best.clause_id)})
+
     def _subsection_first(self, q: Question, hits: list[ClauseHit]) -> list[ClauseHit]:
         """``hits`` with a subsection of the first before it, when one among the next two holds more of the
         question's words: a section establishing a body names it ("There is hereby established ... Advisory
@@ -1335,6 +1371,8 @@ class PolicyQA:
             # due?" may be answered by the provision beside the turn's)
             best = hits[0].score - boost.get(hits[0].key, 0.0)
             chosen = [h for h in hits[:3] if h.score >= near * best and dated_sentences(h.clause, asks_past(q.text))]
+            if not chosen and q.language == "en":
+                chosen = self._citing_with_a_time(q, hits[:3])
             # of those nearly as close, the one holding more of the question's rarer words goes first: "when is the
             # assessment report due" is not answered by the progress report's date beside it
             # (a follow-up's own words: "and when was the first one due?" is not the turn's "how often")
