@@ -1204,10 +1204,12 @@ _REF_AFTER = re.compile(
     re.IGNORECASE,
 )
 _ATTACH_WORD = r"(schedule|annex|appendix)\s+(\d+|[IVXLC]+|[A-Z])\b"
-# "item 14 of Schedule 2", "subitem 32(2) of Schedule 2", "Schedule 2, item 14": an item of a schedule
+# "item 14 of Schedule 2", "subitem 32(2) of Schedule 2", "Schedule 2, item 14", "clause 3 of Schedule 1": a
+# numbered unit of a schedule, however the schedule calls it
+_SCHEDULE_UNIT = r"(?:(?:sub)?items?|clauses?|cl\.|(?:sub)?paragraphs?|paras?\.|(?:sub)?sections?|s\.)"
 _REF_ITEM = re.compile(
-    rf"(?<![\w.])(?:sub)?items?\s+(\d+[A-Za-z]?){_REF_TAIL}\s*,?\s*(?:of|in|to)\s+(?:the\s+)?{_ATTACH_WORD}"
-    rf"|(?<![\w.]){_ATTACH_WORD}\s*,?\s*(?:sub)?items?\s+(\d+[A-Za-z]?){_REF_TAIL}",
+    rf"(?<![\w.]){_SCHEDULE_UNIT}\s*(\d+[A-Za-z]?){_REF_TAIL}\s*,?\s*(?:of|in|to)\s+(?:the\s+)?{_ATTACH_WORD}"
+    rf"|(?<![\w.]){_ATTACH_WORD}\s*,?\s*{_SCHEDULE_UNIT}\s*(\d+[A-Za-z]?){_REF_TAIL}",
     re.IGNORECASE,
 )
 # "Part 5 of Schedule 2": a part of a schedule

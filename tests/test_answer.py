@@ -572,6 +572,8 @@ def test_a_figure_for_another_city_is_not_chongqings(qa):
         ("What does the city have to reach by 2025 in energy intensity, in percent?", "target"),
         # a question opening with "who" asks who, however much the rest of it counts
         ("who decides how much funding the key energy conservation projects get?", "lead"),
+        # "how much notice" asks for a span of time, not a figure
+        ("how much notice must enterprises be given before the energy conservation review?", "deadline"),
     ],
 )
 def test_still_more_everyday_ways_of_asking(qa, question, intent):

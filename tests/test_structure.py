@@ -997,3 +997,17 @@ def test_an_agreement_in_a_schedule_keeps_its_clauses_items_and_leaves_the_endno
     assert not any(cid.startswith("schedule(i)-") for cid in provisions)
     # nothing of the endnotes is read as a provision of the Schedule or of the Act
     assert not any("commencing time" in p.text for cid, p in provisions.items() if not cid.startswith("closing"))
+
+
+@pytest.mark.parametrize(
+    ("ref", "wanted"),
+    [
+        ("clause 3 of Schedule 1", "schedule-1(3)"),
+        ("Schedule 1 clause 3", "schedule-1(3)"),
+        ("paragraph 5(2) of Schedule 4", "schedule-4(5)(2)"),
+        ("item 14 of Schedule 2", "schedule-2(14)"),
+    ],
+)
+def test_a_schedules_unit_is_cited_by_whatever_word_it_goes_by(ref, wanted):
+    # an agreement set out as a schedule numbers clauses, a transitional Act's schedule numbers items
+    assert normalise_reference(ref) == wanted
