@@ -157,12 +157,15 @@ _BEFORE_KIND = re.compile(
 # Chair"; a "strategy" or a "regulation" a document calls for may be what is asked about)
 _SELF_NAMING = frozenset(stem(k) for k in ("order", "statute", "legislation", "decree", "ordinance", "eo"))
 _KIND_STEMS = frozenset(stem(k) for k in (*DOCUMENT_KINDS, "executive", "plan", "section", "article", "clause"))
+_NAME_JOINS = frozenset("and of the for on in".split())  # the small words between a name's capitalised words
 GLOSSARY_LEAVES = 0.7  # share of a Chinese question's characters a glossary reading may leave unread and still go alone
 CHINESE_TERMS = 10  # dictionary words a Chinese question is searched with, rarest in the plans first
 HEAD_OF_BODY = 0.01  # fused-score boost of a provision saying who heads the body a "who leads" question names
 DOCUMENT_DEPTH = 2  # hits looked at (× top_k) for the document that speaks to a question most
 ZH_DOCUMENT_DEPTH = 3  # ... of a Chinese one, read loosely word by word
 DOCUMENT_MARGIN = 0.15  # ... by this much more of its words
+DOCUMENT_CLEAR_MARGIN = 0.3  # ... by this much more, with no word only it writes
+DOCUMENT_FIRST_HITS = 2  # ... each document weighed by the best of its first hits (this many per document on average)
 DOCUMENT_COVERAGE = 0.5  # ... holding at least this much of an English question's words (by rarity)
 ZH_OBLIGATION_COVERAGE = 0.3  # ... of an enterprise describing itself (as OBLIGATION_COVERAGE in English)
 ZH_COVERAGE = 0.5  # share of a Chinese question's words the best clause holds for it to count as supported
@@ -477,7 +480,11 @@ class PolicyQA:
             joint = r"[\s-]+(?:(?:and|of|the|for|on|in)\s+){0,2}"
             initials = joint.join(rf"{ch}[a-z]{{2,}}(?:-[a-z]+)*" for ch in letters.lower())
             pattern = re.compile(rf"\b{initials}\b", re.I)
-            said = [" ".join(p.lower().split()) for c in self.index.clauses for p in pattern.findall(c.text)]
+            raw = [p for c in self.index.clauses for p in pattern.findall(c.text)]
+            # a short form stands for a name: a phrase written with capitals ("Commissioner of the Environment and
+            # Sustainable Development") before one that is not ("the concept of ecologically sustainable development")
+            named = [p for p in raw if all(w[:1].isupper() for w in p.split() if w.lower() not in _NAME_JOINS)]
+            said = [" ".join(p.lower().split()) for p in named or raw]
             found = Counter(re.sub(r"s$", "", p) for p in said).most_common(2)
             # a term of art the documents keep writing, not one phrase among others that happen to fit: a guess
             # between "sufficient mitigation efforts" and "small and medium-sized enterprises" is no reading
@@ -520,7 +527,7 @@ class PolicyQA:
         or a glossary alias whose plan term it contains); of a Chinese question read through the dictionary,
         the share of its Chinese words ``text`` holds a reading of. ``weighted`` counts each English word
         by its rarity in the index, so a rare word ("Kigali") outweighs a common one."""
-        if q.language == "zh" and not q.terms:
+        if q.language == "zh" and (not q.terms or q.translated):
             return self._chinese().coverage(q.text, text)
         stems = set(content_stems(text))
         prefixes = {s[:5] for s in stems}
@@ -840,7 +847,8 @@ class PolicyQA:
         issued") move an English question nowhere."""
         if len({h.clause.doc_id for h in hits}) < 2:
             return hits
-        if q.terms:
+        # (a Chinese question a glossary reads only a word of is weighed by the dictionary's reading of it all)
+        if q.terms and not (q.language == "zh" and q.translated):
             # a term of the question written out in one document's best provision ("general requirements",
             # beside three orders' "General Provisions") says which document that is
             firsts = {}
@@ -857,6 +865,25 @@ class PolicyQA:
             if h.clause.doc_id not in best:
                 best[h.clause.doc_id] = self.coverage(q, f"{h.clause.heading_text} {h.clause.text}", weighted=True)
         first = hits[0].clause.doc_id
+        if q.language == "en":
+            # with no word of its own, a document one of whose first provisions holds clearly more of an English
+            # question answers it: "the assessment report for a milestone year" is every word of one Act's provision
+            clearest: dict[str, float] = {}
+            for h in hits[: DOCUMENT_FIRST_HITS * len(best)]:
+                held = self.coverage(q, f"{h.clause.heading_text} {h.clause.text}", weighted=True)
+                clearest[h.clause.doc_id] = max(clearest.get(h.clause.doc_id, 0.0), held)
+            doc = max(clearest, key=lambda d: clearest[d])
+            # (a figure or reference of the question that only the first document's provisions write keeps it: "the
+            # 708(f)(1)(B) finding")
+            figures = re.findall(r"\d[\w().-]*\w|\d", q.text)
+            written = {d: " ".join(h.clause.text for h in hits if h.clause.doc_id == d) for d in (first, doc)}
+            kept = any(f in written[first] and f not in written[doc] for f in figures)
+            if (
+                doc != first
+                and not kept
+                and clearest[doc] >= max(DOCUMENT_COVERAGE, clearest[first] + DOCUMENT_CLEAR_MARGIN)
+            ):
+                return [h for h in hits if h.clause.doc_id == doc] + [h for h in hits if h.clause.doc_id != doc]
         floor = ZH_COVERAGE if q.language == "zh" else DOCUMENT_COVERAGE
         owning = [d for d in best if self._own_words(q, d)]
         if len(owning) == 1 and owning[0] != first and best[owning[0]] >= max(floor, best[first]):
@@ -1378,7 +1405,8 @@ class PolicyQA:
             # (a follow-up's own words: "and when was the first one due?" is not the turn's "how often")
             own = replace(q, text=q.own_text) if q.own_text else q
             held = {
-                id(h): self.coverage(own, f"{h.clause.heading_text} {h.clause.text}", weighted=True) for h in chosen
+                id(h): self.coverage(own, f"{h.clause.heading_text} {h.clause.context} {h.clause.text}", weighted=True)
+                for h in chosen
             }
             chosen.sort(key=lambda h: -round(held[id(h)], 2))
             # a deadline counted from the event the question names ("after a voluntary agreement is reached",

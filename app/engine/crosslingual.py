@@ -1177,6 +1177,8 @@ class ChineseReader:
         candidates = [(v, W_VARIANT) for v in _number_variants(word) + _verb_forms(word)]
         if word.endswith(("ment", "ion")):
             candidates += [(word + "al", W_VARIANT), (word + "als", W_VARIANT)]
+        if word.endswith("ate") and len(word) >= 6:
+            candidates.append((word[:-1] + "ive", W_VARIANT))  # generate → generative, cooperate → cooperative
         candidates += [(v, W_DERIVED) for d in _derived_nouns(word) for v in (d, d + "s")]
         for v, x in candidates:
             if v in vocab and v not in out:
