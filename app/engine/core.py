@@ -158,6 +158,7 @@ _BEFORE_KIND = re.compile(
 _SELF_NAMING = frozenset(stem(k) for k in ("order", "statute", "legislation", "decree", "ordinance", "eo"))
 _KIND_STEMS = frozenset(stem(k) for k in (*DOCUMENT_KINDS, "executive", "plan", "section", "article", "clause"))
 _NAME_JOINS = frozenset("and of the for on in".split())  # the small words between a name's capitalised words
+NAME_WEIGHT = 4  # writings of a lowercase phrase one capitalised writing of a name counts as, to spell a short form out
 GLOSSARY_LEAVES = 0.7  # share of a Chinese question's characters a glossary reading may leave unread and still go alone
 CHINESE_TERMS = 10  # dictionary words a Chinese question is searched with, rarest in the plans first
 HEAD_OF_BODY = 0.01  # fused-score boost of a provision saying who heads the body a "who leads" question names
@@ -480,11 +481,15 @@ class PolicyQA:
             joint = r"[\s-]+(?:(?:and|of|the|for|on|in)\s+){0,2}"
             initials = joint.join(rf"{ch}[a-z]{{2,}}(?:-[a-z]+)*" for ch in letters.lower())
             pattern = re.compile(rf"\b{initials}\b", re.I)
-            raw = [p for c in self.index.clauses for p in pattern.findall(c.text)]
+            # (in the provisions and, once each, in the headings: "Commissioner of the Environment and Sustainable
+            # Development" heads the section on the Commissioner's reports)
+            headings = {h for c in self.index.clauses for h in c.heading}
+            raw = [p for t in (*(c.text for c in self.index.clauses), *headings) for p in pattern.findall(t)]
             # a short form stands for a name: a phrase written with capitals ("Commissioner of the Environment and
-            # Sustainable Development") before one that is not ("the concept of ecologically sustainable development")
+            # Sustainable Development") counts as much as NAME_WEIGHT writings of one that is not ("the concept of
+            # ecologically sustainable development"), however often that one is written
             named = [p for p in raw if all(w[:1].isupper() for w in p.split() if w.lower() not in _NAME_JOINS)]
-            said = [" ".join(p.lower().split()) for p in named or raw]
+            said = [" ".join(p.lower().split()) for p in raw + named * (NAME_WEIGHT - 1)]
             found = Counter(re.sub(r"s$", "", p) for p in said).most_common(2)
             # a term of art the documents keep writing, not one phrase among others that happen to fit: a guess
             # between "sufficient mitigation efforts" and "small and medium-sized enterprises" is no reading
