@@ -149,6 +149,9 @@ def test_function_and_question_words_give_nothing(corpus_reader):
     for text in ("谁", "哪个", "什么", "多少", "负责", "是否", "的", "了", "由谁负责？", "是否需要？"):
         assert corpus_reader.english_terms(text) == [], text
     assert corpus_reader.english_terms("哪些部门负责什么") == corpus_reader.english_terms("部门")
+    # "由谁来" (by whom) is one word to jieba, and CC-CEDICT's readings of its parts ("ever", "since") are no words
+    # of the question
+    assert not {"ever", "since", "past"} & set(corpus_reader.english_terms("咨询机构成员的薪酬由谁来确定？"))
 
 
 # ---------------------------------------------------------------------------------------------
