@@ -177,15 +177,15 @@ NOUN_COUNTED = 0.5  # share of a "how many" question's words a provision countin
 GOAL_IN_WORDS = 0.6  # share of a target question's words the best clause must hold to answer it in words
 # "the targets for crop straw and for rural sewage": two figures asked in one question
 _JOINS_TWO = re.compile(r"\band\b|以及|和|及|与", re.IGNORECASE)
-# Cosine similarity between a question and a target's measure above which the target answers it
-# (calibrated on the dev split: questions about figures the plan sets score 0.63-0.94 with their
-# target; questions about figures it never sets score at most 0.62 with any target).
 # a provision below the nearest three answers "by when" when it sets a time and, read with the provision it cites,
 # holds this share of the question's words (or cites one of the three)
 DEADLINE_DEEP_COVERAGE = 0.7
 _FIGURE = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|thirty|sixty|ninety)\b", re.I)
 # how much more of a question's words a subsection must hold to answer before its section (weighted share)
 SUBSECTION_MARGIN = 0.0
+# Cosine similarity between a question and a target's measure above which the target answers it
+# (calibrated on the dev split: questions about figures the plan sets score 0.63-0.94 with their
+# target; questions about figures it never sets score at most 0.62 with any target).
 TARGET_MATCH = 0.63
 TARGET_MATCH_WITH_WORDS = 0.40
 TARGET_MATCH_ZH = 0.30  # a Chinese question is embedded through its English plan terms only
@@ -1402,7 +1402,8 @@ class PolicyQA:
             # (measured against the best score without the lift an earlier turn gave it: "and when was the first one
             # due?" may be answered by the provision beside the turn's)
             best = hits[0].score - boost.get(hits[0].key, 0.0)
-            chosen = [h for h in hits[:3] if h.score >= near * best and dated_sentences(h.clause, asks_past(q.text))]
+            past = asks_past(q.text)  # "how many years did it take": a span told as history answers it
+            chosen = [h for h in hits[:3] if h.score >= near * best and dated_sentences(h.clause, past)]
             if not chosen and q.language == "en":
                 chosen = self._citing_with_a_time(q, hits[:3])
             # of those nearly as close, the one holding more of the question's rarer words goes first: "when is the
@@ -1427,17 +1428,13 @@ class PolicyQA:
                     for h in hits
                     if h.clause.doc_id == chosen[0].clause.doc_id
                     and (h.clause.clause_id == cited or h.clause.clause_id.startswith(f"{cited}("))
-                    and dated_sentences(h.clause, asks_past(q.text))
+                    and dated_sentences(h.clause, past)
                 ]
                 chosen = source[:1] + [h for h in chosen if h not in source[:1]]
             # "by what year" / "on what date": "within 90 days of this order" names neither
             for asks, written, what in ((_ASKS_YEAR, _YEAR_IN, "year"), (_ASKS_DATE, _DATE_IN, "date")):
                 if asks.search(q.text):
-                    chosen = [
-                        h
-                        for h in chosen
-                        if any(written.search(x) for x in dated_sentences(h.clause, asks_past(q.text)))
-                    ]
+                    chosen = [h for h in chosen if any(written.search(x) for x in dated_sentences(h.clause, past))]
                     if not chosen:
                         ans = self._abstain(q, f"when: the nearest clauses give no {what} for it.", hits)
                         ans.retrieved = ans_hits

@@ -1039,18 +1039,16 @@ class ChineseReader:
                         break
                     said = set().union(*span)
                     titled = any(t in text[starts[a] : starts[b] + 3] for t in HEAD_TITLES_ZH)
+                    # (a title, "部长", names no body: its senses "section chief", "minister" are no "Chief
+                    # Minister", in "能源部长" as alone)
+                    spanned = text[starts[a] : starts[b]]
+                    title_senses = {f.lower() for t in HEAD_TITLES_ZH if t in spanned for f, _ in self._read_word(t)}
                     for name, nwords in named:
                         heads = nwords & HEAD_TITLES_EN
                         body = nwords - heads
                         if heads and body <= GENERIC_BODY_WORDS:
                             continue
                         linked = [r for r in span if r != {"and"}]
-                        # (a title, "部长", names no body: its senses "section chief", "minister" are no "Chief
-                        # Minister", in "能源部长" as alone)
-                        spanned = text[starts[a] : starts[b]]
-                        title_senses = {
-                            f.lower() for t in HEAD_TITLES_ZH if t in spanned for f, _ in self._read_word(t)
-                        }
                         if (
                             body
                             and body <= said
