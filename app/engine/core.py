@@ -930,14 +930,15 @@ class PolicyQA:
         near_ids = {h.clause.clause_id for h in nearest}
         near_ids |= {cid.rsplit("(", 1)[0] for cid in near_ids if "(" in cid}  # 18(1)(b) sits in 18(1)
         past = asks_past(q.text)
+        clauses = self._clauses_of({doc})
         found: list[tuple[float, Clause]] = []
-        for c in self._clauses_of({doc}):
+        for c in clauses:
             if not c.cites or not any(_FIGURE.search(x) for x in dated_sentences(c, past)):
                 continue
             # (what it cites is read with its items: "a notice: (a) stating how the draft ... (b) inviting submissions")
             words = " ".join(
                 x.text
-                for x in self._clauses_of({doc})
+                for x in clauses
                 if any(x.clause_id == cid or x.clause_id.startswith(f"{cid}(") for cid in c.cites)
             )
             held = self.coverage(q, f"{c.heading_text} {words} {c.text}")
