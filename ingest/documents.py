@@ -11,6 +11,7 @@ from pathlib import Path
 import yaml
 from policyqa.engine.agencies import AgencyRegistry
 from policyqa.engine.clauses import Clause, Deadline, split_trailing_parenthesis
+from policyqa.errors import PolicyQAError
 from policyqa.ingest.actors import read_actors, roles_by_provision
 from policyqa.ingest.applicability import read_applicability
 from policyqa.ingest.deadlines import extract_deadlines
@@ -60,6 +61,12 @@ def slug(name: str) -> str:
 
 def corpus_documents(corpus_dir: Path) -> list[SourceDocument]:
     """The documents listed in ``corpus/manifest.yaml``, page chrome already removed."""
+    if not (corpus_dir / "manifest.yaml").is_file():
+        raise PolicyQAError(
+            f"The corpus dir {corpus_dir} has no manifest.yaml.",
+            "set POLICYQA_CORPUS_DIR to a corpus dir (the project's corpus/ is the default), "
+            "or ingest files by name: policyqa ingest FILE",
+        )
     manifest = yaml.safe_load((corpus_dir / "manifest.yaml").read_text(encoding="utf-8"))
     readings_path = corpus_dir / "target_readings.yaml"
     readings = yaml.safe_load(readings_path.read_text(encoding="utf-8")) if readings_path.exists() else {}

@@ -57,11 +57,23 @@ def test_show_targets_agencies(index_dir):
     assert "3.9.2" in eeb["leads"] and "3.9.1" in eeb["shares"] and eeb["zh"] == "市生态环境局"
 
 
+def test_first_ask_after_install_ingests_the_bundled_corpus(tmp_path):
+    r = run_cli("ask", "--json", "who leads VOC remediation?", data_dir=tmp_path / "fresh")
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert "No index yet" in r.stderr and "ingesting the bundled corpus first" in r.stderr
+    assert "Ingested 1 document(s)" in r.stderr
+    answer = json.loads(r.stdout)  # stdout stays the answer alone
+    assert answer["citations"][0]["clause_id"] == "3.9.2"
+    r = run_cli("clauses", data_dir=tmp_path / "fresh")
+    assert r.returncode == 0 and "ingesting" not in r.stderr and "3.9.2" in r.stdout
+
+
 def test_errors_name_the_problem_and_the_fix(tmp_path):
-    r = run_cli("clauses", data_dir=tmp_path / "empty")
-    assert r.returncode == 1 and "No index yet" in r.stderr and "policyqa ingest" in r.stderr
-    r = run_cli("ask", "who leads VOC?", data_dir=tmp_path / "empty")
-    assert r.returncode == 1 and "No index yet" in r.stderr and "Traceback" not in r.stderr
+    r = run_cli("ask", "who leads VOC?", data_dir=tmp_path / "empty", env={"POLICYQA_CORPUS_DIR": str(tmp_path)})
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert "has no manifest.yaml" in r.stderr and "POLICYQA_CORPUS_DIR" in r.stderr
+    r = run_cli("docs", data_dir=tmp_path / "empty")
+    assert r.returncode == 1 and "Nothing is indexed yet" in r.stderr and "policyqa ingest" in r.stderr
 
 
 def test_unknown_clause(index_dir):

@@ -16,9 +16,21 @@ def _print_json(obj) -> None:
     print(json.dumps(obj, ensure_ascii=False))
 
 
+def _ensure_index() -> None:
+    """Ingest the bundled corpus when the data dir has no index yet, so that the first ``ask`` after install
+    answers instead of failing; said on stderr, so that ``--json`` output stays clean."""
+    from policyqa.engine.store import read_state
+
+    data_dir = get_settings().data_dir
+    if read_state(data_dir) is None:
+        print(f"No index yet in {data_dir}: ingesting the bundled corpus first (once).", file=sys.stderr)
+        cmd_ingest(argparse.Namespace(paths=[], rebuild=False, json=False), quiet=True)
+
+
 def _qa():
     from policyqa.engine.core import get_policyqa
 
+    _ensure_index()
     return get_policyqa()
 
 
@@ -26,10 +38,11 @@ def _clauses_only():
     """Clauses of the live index without loading the model (fast read commands)."""
     from policyqa.engine.store import load_live_clauses
 
+    _ensure_index()
     return load_live_clauses(get_settings().data_dir)[1]
 
 
-def cmd_ingest(args) -> int:
+def cmd_ingest(args, quiet: bool = False) -> int:
     from policyqa.engine.store import set_aside_damaged_store
     from policyqa.ingest.build import ingest
 
@@ -40,6 +53,9 @@ def cmd_ingest(args) -> int:
     from policyqa.surfaces.plans import report_lines
 
     report = ingest(get_settings(), [Path(p) for p in args.paths] or None, rebuild=args.rebuild, progress=not args.json)
+    if quiet:  # ingested on the way to another command: one line on stderr, its output stays the command's own
+        print(report_lines(report)[0], file=sys.stderr)
+        return 0
     if args.json:
         _print_json(report.to_dict())
         return 0
@@ -293,12 +309,9 @@ def cmd_eval(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    from policyqa.engine.store import read_state
     from policyqa.surfaces.web import serve
 
-    if read_state(get_settings().data_dir) is None:
-        print("No index yet: ingesting the corpus first.", file=sys.stderr)
-        cmd_ingest(argparse.Namespace(paths=[], rebuild=False, json=False))
+    _ensure_index()
     serve(host=args.host, port=args.port, no_auth=args.no_auth)
     return 0
 
