@@ -241,8 +241,11 @@ def places(sentence: str, named_kind: bool = False) -> tuple[list[str], list[str
         if start == i:
             continue  # a bare "areas" names no place
         phrase = sentence[toks[start].start() : t.end()].strip(" ,")
-        kind = re.sub(r"^(?:[A-Z][\w\-']*\s+)+", "", phrase) if named_kind else ""
-        if kind and kind != phrase and not any(w[:1].isupper() for w in kind.split()) and len(kind.split()) >= 2:
+        # the lowercase words that end on the head: "Rongchang ceramics industrial park" is a ceramics industrial
+        # park, "the ... Development Zone chemical park" a chemical park
+        tail = re.search(r"(?:(?<![\w\-'])[a-z][\w\-']*\s+)*[\w\-']+$", phrase) if named_kind else None
+        kind = tail.group(0) if tail else ""
+        if kind and kind != phrase and len(kind.split()) >= 2:
             phrase = kind  # "Tongliang industrial park": an industrial park
         elif any(w[:1].isupper() for w in phrase.split()[1:]) or (toks[start].start() > 0 and phrase[:1].isupper()):
             continue  # a named place ("Liangjiang New Area") is no kind of place a rule covers

@@ -596,3 +596,80 @@ def test_the_items_completing_a_binding_lead_in_bind_too(plans):
     # 4.2(a)(i) binds developers to report "regarding the following:" (A) training, (B) weights, (C) red-teaming
     assert {"4.2(a)(i)", "4.2(a)(i)(A)", "4.2(a)(i)(B)", "4.2(a)(i)(C)"} <= set(ids(r.must)), ids(r.must)
     assert_verbatim_and_grounded(plans, r)
+
+
+DATA_ACT = """Energy Data Act
+
+Part 1 Preliminary
+
+1 Definitions
+In this Act:
+Regulator means the Energy Data Regulator established by section 2.
+protected information means information obtained by an official of the Regulator under this Act.
+
+Part 2 The Regulator
+
+2 Establishment
+(1) The Energy Data Regulator (the Regulator) is established by this section.
+(2) The Regulator must publish an annual report on the data it holds.
+
+Part 3 Protected information
+
+3 Disclosure to other agencies
+(1) The Chair of the Regulator may authorise an official of the Regulator to disclose protected information to a \
+Commonwealth agency if the information will assist the agency to perform its functions.
+(2) The Chair of the Regulator may, by writing, impose conditions to be complied with in relation to protected \
+information disclosed under subsection (1).
+(3) A person commits an offence if:
+(a) the person is subject to a condition under subsection (2); and
+(b) the person engages in conduct; and
+(c) the person's conduct breaches the condition.
+Penalty: Imprisonment for 2 years.
+"""
+
+
+def test_a_body_that_acts_on_the_asker_is_not_who_it_is_and_an_offence_binds(tmp_path):
+    from policyqa.engine.core import PolicyQA
+    from policyqa.engine.obligations import read_profile
+    from policyqa.settings import Settings
+
+    from tests.test_any_plan import _ingested
+
+    data = _ingested(tmp_path, "energy-data-act.txt", DATA_ACT)
+    qa = PolicyQA(Settings(data_dir=data))
+    text = (
+        "We are the Consumer Commission. The Chair of the Regulator has authorised an official to share protected "
+        "information with us, subject to written conditions. What applies to us?"
+    )
+    # the Regulator is the subject of a sentence about someone else: the asker deals with it, and is not it
+    assert not any("Regulator" in a for a in read_profile(text, None, qa.registry).actors)
+    r = qa.obligations(text)
+    assert "2(2)" not in ids(r.items)  # the Regulator's own annual report is not the Commission's duty
+    # "A person commits an offence if: (a) the person is subject to a condition ..." binds whoever it describes
+    offence = [a for a in qa.clause("3(3)(a)").applies]
+    assert offence and all(a.strength == "binding" for a in offence)
+    assert {"3(3)(a)", "3(3)(c)"} & set(ids(r.must)), ids(r.items)
+    assert_verbatim_and_grounded(qa, r)
+
+
+def test_a_named_park_is_a_park_and_a_line_for_another_fuel_is_not_yours(qa):
+    from policyqa.ingest.applicability import places
+
+    assert places("Ceramic tile maker, Rongchang ceramics industrial park. Two kilns.", named_kind=True)[0] == [
+        "ceramics industrial park"
+    ]
+    assert places("We are in the Changshou Economic Development Zone chemical park.", named_kind=True)[0] == [
+        "chemical park"
+    ]
+    r = qa.obligations("Ceramic tile maker, Rongchang ceramics industrial park, with a 6 t/h coal boiler.", doc=CQ)
+    boiler = next(i for i in r.must if i.clause_id == "3.8.2")  # inside a park: the under-35 t/h line binds it
+    assert "below 35 tons/hour" in boiler.condition and "your site is in" in boiler.condition
+    # a list and its first member are one place, said once
+    assert boiler.condition.count("Urban built-up areas") == 1, boiler.condition
+    # the 65 t/h line is drawn for coal-fired boilers: a gas boiler is not measured against it
+    gas = qa.obligations(
+        "A printing plant in an industrial park with a 4 t/h natural gas boiler for its ovens.", doc=CQ
+    )
+    for item in gas.items:
+        assert "65 tons/hour" not in item.condition.split('the line of "')[0], item.condition
+        assert "not over 65 tons/hour" not in item.condition, item.condition

@@ -352,7 +352,7 @@ def _quantities(text: str) -> list[Quantity]:
         after = re.match(
             # (what follows a preposition is where or on what, not what it measures: "... operations on rented GPUs")
             r"\s*(?!(?:on|in|at|for|of|to|from|by|with|per|over|under|a|an|each|every)\b)((?:[\w\-]+\s+){0,3}?[\w\-]+)"
-            r"(?=[,.;)]|\s+(?:and|with|in|at|that|which|of)\b|$)",
+            r"(?=[,.;:)]|\s+(?:and|with|in|at|that|which|of|for|on|to|from|using|under)\b|$)",
             normal[q.end :],
         )
         before = re.search(r"([\w\-]+(?:\s+[\w\-]+){0,2})\s+(?:of|with|at|rated at|capacity of)\s+$", normal[: q.start])
@@ -365,6 +365,24 @@ def _quantities(text: str) -> list[Quantity]:
 _DEPARTMENT = re.compile(
     r"\b(?:Department|Dept\.?|Ministry)\s+of\s+((?:the\s+)?[A-Z][\w-]*(?:\s+(?:and\s+)?[A-Z][\w-]*)*)"
 )
+# A sentence of a profile about someone else: its subject is not the asker ("The Chair of the Regulator has
+# authorised an official to share ... with us"): everything before its first verb is that subject.
+_FIRST_PERSON = re.compile(r"\s*(?:[\"'(\[-]\s*)?(?:we|i|our|my|us|me)\b", re.IGNORECASE)
+_FINITE_VERB = re.compile(
+    r"\b(?:has|have|had|is|are|was|were|will|would|may|might|can|could|did|does|shall|must|"
+    r"(?!(?:limited|incorporated|registered|united|related|based|owned|funded)\b)[a-z]+ed)\b"
+)
+
+
+def _someone_else(text: str, start: int, end: int) -> bool:
+    """Whether the name at ``text[start:end]`` is the subject of a sentence about someone else than the asker."""
+    begin = max(text.rfind(". ", 0, start), text.rfind("? ", 0, start), text.rfind("! ", 0, start)) + 1
+    sentence = text[begin:]
+    if _FIRST_PERSON.match(sentence):
+        return False
+    verb = _FINITE_VERB.search(text, end)
+    stop = re.search(r"[.!?](?:\s|$)", text[end:])
+    return verb is not None and (stop is None or verb.start() < end + stop.start()) and start > begin - 1
 
 
 def read_profile(text: str, form: dict | None = None, registry=None) -> Profile:
@@ -408,7 +426,9 @@ def read_profile(text: str, form: dict | None = None, registry=None) -> Profile:
         actors = [
             m.agency.name
             for m in registry.find(full, informal=True)
-            if not _DEALS_WITH.search(full[max(0, m.start - 40) : m.start]) and not _ITS_MEANS.match(full[m.end :])
+            if not _DEALS_WITH.search(full[max(0, m.start - 40) : m.start])
+            and not _ITS_MEANS.match(full[m.end :])
+            and not _someone_else(full, m.start, m.end)
         ]
         # "the U.S. Department of the Interior": a department acts through its head, "the Secretary of the Interior"
         for m in _DEPARTMENT.finditer(full):
@@ -705,6 +725,18 @@ def _line_phrase(sentence: str, th: Threshold) -> str:
     before = re.split(r",|;|\band\b|\bby\b|\bthe\b|\bwith\b|\beliminated\b|\bupgrade\b", sentence[:at])[-1]
     words = before.split()[-5:]
     return (" ".join(words) + " " + th.value_text).strip()
+
+
+def _other_kind(mine: str, th: Threshold) -> bool:
+    """Whether the thing a size is of and the thing a line is drawn for are different kinds of one head: each has a
+    word the other lacks (a "natural gas boiler" is none of the "coal-fired boilers over 65 tons/hour"; a
+    "coal-fired steam boiler" is one, and a plain "boiler" may be)."""
+    sized = th.subject.split(th.value_text)[0] if th.value_text in th.subject else th.subject
+    a = content_stems(mine)
+    b = content_stems(re.split(r"\band\b|\bor\b|[,;]", sized)[-1])  # the last of a list is what the size is of
+    if not a or not b or a[-1] != b[-1]:
+        return False
+    return bool(set(a[:-1]) - set(b[:-1])) and bool(set(b[:-1]) - set(a[:-1]))
 
 
 def _line_word(th: Threshold) -> str:
@@ -1262,8 +1294,11 @@ class ObligationFinder:
                 said.append(f"it speaks of something close to your {', '.join(repr(f) for f in close[:2])}")
         lines = [(th, x.s.a) for x in [m, *[o for o in others if o is not m]] for th in x.s.a.thresholds]
         for th, where in lines:
-            q = next((q for q in profile.quantities if q.unit.lower() == th.unit.lower()), None)
+            sized = [q for q in profile.quantities if q.unit.lower() == th.unit.lower()]
+            q = next((q for q in sized if not _other_kind(q.subject, th)), None)
             what = th.subject or "the line"
+            if q is None and sized:
+                continue  # its line is for another kind of the thing ("coal-fired boilers", yours a gas boiler)
             if q is None:
                 if where is a and _stems_meet(th.subject, profile):
                     size = f"What is the size of your {_head(th.subject)} in {th.unit}?"
@@ -1282,15 +1317,18 @@ class ObligationFinder:
             if not covered and where is a and group == "must":
                 group = "should_know"
         if a.places and group == "must":
+            # a list and its first member are read as two places ("urban built-up areas and industrial parks"):
+            # said once
+            named = _join([p for p in a.places if not any(p != o and p in o for o in a.places)][:2])
             if not profile.place_known:
-                asks.append(f"Is the site in {_join(a.places[:2])}? ({cid})")
+                asks.append(f"Is the site in {named}? ({cid})")
                 group = "should_know"
-                said.append(f"binding if your site is in {_join(a.places[:2])}")
+                said.append(f"binding if your site is in {named}")
             elif self._place_overlap(profile.inside, a.places):
-                said.append(f"your site is in {_join(a.places[:2])}")
+                said.append(f"your site is in {named}")
             elif profile.inside or self._place_overlap(profile.outside, a.places):
                 group = "should_know"
-                said.append(f"binding in {_join(a.places[:2])}, not where your site is")
+                said.append(f"binding in {named}, not where your site is")
         if a.outside and group == "must":
             if self._place_overlap(profile.outside, a.outside):
                 said.append(f"your site is outside {_join(a.outside[:1])}")
