@@ -92,22 +92,27 @@ def _distinct(groups: list[set[str]]) -> list[set[str]]:
     return out
 
 
+def _shown(items: list[dict]) -> list[list[str]]:
+    """Each listed provision as the ids it shows: its own, then those of the items completing its lead-in
+    (shown under it, as part of it)."""
+    return [[i["clause_id"], *(sub["clause_id"] for sub in i.get("subitems", []))] for i in items]
+
+
 def score_profile(case: dict, result: dict, clauses: list) -> dict:
-    """One profile's row: the gold, what was listed, and the counts the figures pool."""
+    """One profile's row: the gold, what was listed, and the counts the figures pool.
+
+    A provision listed with the items completing its lead-in is one listing: a gold provision among its items is
+    found (recall), and the listing is right when it or one of its items is gold (precision)."""
     binding, concerning, missing = gold_sets(case, clauses)
     binding = _distinct(binding)
     every = _distinct(binding + concerning)
-    must = [i["clause_id"] for i in result.get("must", [])]
-    listed = list(
-        dict.fromkeys(
-            [
-                *must,
-                *[i["clause_id"] for i in result.get("should_know", [])],
-                *[i["clause_id"] for i in result.get("plan_wide", [])],
-            ]
-        )
-    )
+    must_shown = _shown(result.get("must", []))
+    shown = must_shown + _shown(result.get("should_know", [])) + _shown(result.get("plan_wide", []))
+    must = list(dict.fromkeys(cid for ids in must_shown for cid in ids))
+    listed = list(dict.fromkeys(ids[0] for ids in shown))
+    seen = set(listed) | {cid for ids in shown for cid in ids}
     gold_ids = set().union(*every) if every else set()
+    right = {ids[0] for ids in shown if gold_ids & set(ids)}
     return {
         "id": case["id"],
         "doc": case["doc"],
@@ -118,12 +123,12 @@ def score_profile(case: dict, result: dict, clauses: list) -> dict:
         "gold_binding": [sorted(g) for g in binding],
         "gold_all": [sorted(g) for g in every],
         "missing_quotes": missing,
-        "binding_found": sum(1 for g in binding if g & set(listed)),
+        "binding_found": sum(1 for g in binding if g & seen),
         "binding_in_must": sum(1 for g in binding if g & set(must)),
         "binding_n": len(binding),
-        "all_found": sum(1 for g in every if g & set(listed)),
+        "all_found": sum(1 for g in every if g & seen),
         "all_n": len(every),
-        "listed_right": sum(1 for cid in listed if cid in gold_ids),
+        "listed_right": sum(1 for cid in listed if cid in right),
         "listed_n": len(listed),
         "none_binding_ok": bool(result.get("nothing_binds")) == bool(case.get("none_binding")),
         "grounded": bool(result.get("grounded", True)),

@@ -6,7 +6,7 @@ import json
 import re
 
 import pytest
-from policyqa.engine.grounding import check
+from policyqa.engine.grounding import MARKER, check
 
 from tests.conftest import run_cli
 
@@ -18,12 +18,22 @@ def ids(items) -> list[str]:
     return [i.clause_id for i in items]
 
 
+def shown(items) -> list[str]:
+    """Each item's id and those of the items completing its lead-in, shown under it."""
+    return [cid for i in items for cid in [i.clause_id, *(sub["clause_id"] for sub in i.subitems)]]
+
+
 def assert_verbatim_and_grounded(qa, result) -> None:
     for item in result.items:
         clause = qa.clause(item.clause_id, item.doc_id)
         assert item.sentence in clause.text, item.clause_id
+        for sub in item.subitems:
+            assert sub["sentence"] in qa.clause(sub["clause_id"], item.doc_id).text, sub
+            assert f'"{sub["sentence"]}" [{sub["clause_id"]}]' in result.text
     assert result.grounded
     by_id = {i.clause_id: qa.clause(i.clause_id, i.doc_id) for i in result.items}
+    by_id |= {s["clause_id"]: qa.clause(s["clause_id"], i.doc_id) for i in result.items for s in i.subitems}
+    by_id |= {c: qa.clause(c, i.doc_id) for i in result.items for c in MARKER.findall(i.condition)}  # cited in a why
     marked = [ln for ln in result.text.splitlines() if ln.rstrip().endswith(("]", "]."))]
     assert check("\n".join(marked), by_id, qa.registry, result.profile["text"]).grounded
 
@@ -235,8 +245,13 @@ def test_items_completing_a_lead_in_are_listed_under_it(plans):
     listed = ids(minister.items)
     assert "7(4)" in listed and "8" in listed
     assert not {"7(4)(a)", "7(4)(b)", "8(a)", "8(c)"} & set(listed)  # dates and considerations, not duties
+    assert {"7(4)(a)", "7(4)(b)"} <= set(shown(minister.must))  # shown under 7(4), as what it holds
     energy = plans.obligations("We are the Office of the Secretary of Energy.", doc=NUCLEAR)
-    assert "3(a)" in ids(energy.must) and "3(a)(i)" not in ids(energy.items)
+    # "... shall ... submit ... a report that includes" (no colon): the report's contents are shown under it
+    report = next(i for i in energy.must if i.clause_id == "3(a)")
+    assert [s["clause_id"] for s in report.subitems][:2] == ["3(a)(i)", "3(a)(ii)"]
+    assert "3(a)(i)" not in ids(energy.items)
+    assert_verbatim_and_grounded(plans, energy)
     assert_verbatim_and_grounded(plans, minister)
 
 
@@ -594,7 +609,7 @@ def test_the_items_completing_a_binding_lead_in_bind_too(plans):
         doc=AI_EO,
     )
     # 4.2(a)(i) binds developers to report "regarding the following:" (A) training, (B) weights, (C) red-teaming
-    assert {"4.2(a)(i)", "4.2(a)(i)(A)", "4.2(a)(i)(B)", "4.2(a)(i)(C)"} <= set(ids(r.must)), ids(r.must)
+    assert {"4.2(a)(i)", "4.2(a)(i)(A)", "4.2(a)(i)(B)", "4.2(a)(i)(C)"} <= set(shown(r.must)), shown(r.must)
     assert_verbatim_and_grounded(plans, r)
 
 
@@ -673,3 +688,37 @@ def test_a_named_park_is_a_park_and_a_line_for_another_fuel_is_not_yours(qa):
     for item in gas.items:
         assert "65 tons/hour" not in item.condition.split('the line of "')[0], item.condition
         assert "not over 65 tons/hour" not in item.condition, item.condition
+
+
+TASK_FORCE_ORDER = """Executive Order on a Climate Task Force
+
+By the authority vested in me as President, it is hereby ordered as follows:
+
+Sec. 1. Climate Task Force.
+(a) There is hereby established a Climate Task Force. The Task Force shall consist of the following members:
+(i) the Secretary of Energy;
+(ii) the Secretary of Labor.
+(b) Task Force members shall report to the President each year on their progress.
+(c) The head of each agency listed in subsection (a) of this section shall designate an official to represent the \
+agency on the Task Force.
+
+Sec. 2. Guidance.
+(a) The Secretary of Commerce shall publish guidance on climate risk within 90 days of the date of this order.
+"""
+
+
+def test_a_duty_on_those_a_list_names_binds_each_office_on_it(tmp_path):
+    from policyqa.engine.core import PolicyQA
+    from policyqa.settings import Settings
+
+    from tests.test_any_plan import _ingested
+
+    qa = PolicyQA(Settings(data_dir=_ingested(tmp_path, "task-force-order.txt", TASK_FORCE_ORDER)))
+    energy = qa.obligations("Office of the Secretary of Energy")
+    must = {i.clause_id: i.condition for i in energy.must}
+    # "Task Force members shall" (the members 1(a) lists) and "each agency listed in subsection (a)"
+    assert {"1(b)", "1(c)"} <= set(must), must
+    assert "Secretary of Energy is listed [1(a)(i)]" in must["1(c)"]
+    assert_verbatim_and_grounded(qa, energy)
+    commerce = qa.obligations("Office of the Secretary of Commerce")
+    assert ids(commerce.must) == ["2(a)"]  # not on the list: neither binds it

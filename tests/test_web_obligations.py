@@ -257,3 +257,19 @@ def test_a_question_asked_back_names_its_provision():
     rows = ov.obligation_rows(result | {"ask_back": asked + ["Anything else?"]}, {})
     assert [r["clause id"] for r in rows] == ["102(a)(i)", "3.1", ""]
     assert {r["group"] for r in rows} == {"We could not tell"}
+
+
+def test_the_items_completing_a_lead_in_are_rows_after_it_in_the_page_and_the_exports(qa):
+    result = ov.find(qa, PRINTER, CQ, {})
+    first = result["must"][0]
+    first["subitems"] = [
+        {"clause_id": "9(1)(a)", "label": "9(1)(a)", "sentence": "the contents of the report;"},
+        {"clause_id": "9(1)(b)", "label": "9(1)(b)", "sentence": "the date by which it is made."},
+    ]
+    rows = ov.obligation_rows(result, {})
+    at = [r["clause id"] for r in rows].index(first["clause_id"])
+    assert [r["clause id"] for r in rows[at + 1 : at + 3]] == ["9(1)(a)", "9(1)(b)"]
+    assert rows[at + 1]["why it applies"] == f"it completes {first['label']}"
+    assert rows[at + 1]["group"] == rows[at]["group"] == "Must"
+    page_html, markdown = ov.rows_html(rows, result, _link), ov.rows_markdown(rows, result, PRINTER)
+    _assert_agree(rows, page_html, markdown, _csv_rows(ov.rows_frame(rows)))

@@ -786,14 +786,15 @@ class PolicyQA:
 
     def children(self, clause: Clause) -> list[Clause]:
         """The provisions directly under ``clause`` in its document ("8(a)" ... "8(d)" under "8")."""
-        prefix = f"{clause.clause_id}("
-        return [
-            c
-            for c in self.index.clauses
-            if c.doc_id == clause.doc_id
-            and c.clause_id.startswith(prefix)
-            and c.clause_id.count("(") == prefix.count("(")
-        ]
+        clauses = self.index.clauses
+        if getattr(self, "_children_of", (None, None))[0] is not clauses:  # read once per index load
+            under: dict[tuple[str, str], list[Clause]] = {}
+            for c in clauses:
+                own = re.sub(r"(?:-\d+)+$", "", c.clause_id)  # "4(a)-2": a second "(a)" under 4
+                if own.endswith(")") and "(" in own:
+                    under.setdefault((c.doc_id, own[: own.rindex("(")]), []).append(c)
+            self._children_of = (clauses, under)
+        return list(self._children_of[1].get((clause.doc_id, clause.clause_id), []))
 
     def _defining(self, term: str, docs: set[str]) -> set[str]:
         """Keys of the provisions of ``docs`` that define ``term`` ("“AI model” means", "milestone year

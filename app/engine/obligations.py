@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 
 import numpy as np
 from policyqa.engine.clauses import Applicability, Clause, Threshold
@@ -85,6 +85,8 @@ _PLANNED = re.compile(
     r"second\s+(?:line|plant|kiln)|additional\s+(?:line|capacity)|under\s+construction)\b",
     re.IGNORECASE,
 )
+# A provision that ends without ending its sentence ("... a report that includes", "... the following:") is a lead-in
+_LEAD_IN_END = re.compile(r"(?:[:\u2014-]|[^.!?;:\"\u201d\u2019')\]\s])$")
 _OUTSIDE = re.compile(r"\b(?:outside|not\s+(?:in|inside|within)|beyond)\b", re.IGNORECASE)
 _AGENCY_SELF = re.compile(
     r"\b(?:(?:federal|executive|government|executive[- ]branch)\s+(?:agency|department)|an?\s+agency\b|agency\s+head|"
@@ -130,7 +132,7 @@ IN_PASSING = 0.5  # a facet a sentence tasking the document's own offices names 
 STATED = 2 * SELECT  # a provision that only states (binds and invites no one) needs the evidence of two facets
 UNASSIGNED = 0.5  # a provision that gives no one the work (objectives, preamble) counts for half
 MAX_ITEMS = 10
-LEAD_IN_ITEMS = 6  # items of a binding lead-in listed with it
+SUBITEMS = 12  # items of a lead-in shown under it
 # a facet named in more provisions than one answer lists cannot single any out: its evidence thins in proportion
 BREADTH = MAX_ITEMS
 CHINESE_TERMS = 10  # dictionary words a Chinese profile is matched with, rarest in the plans first
@@ -198,6 +200,9 @@ class ObligationItem:
     matched: list[str]  # the profile's facets it matched
     why: str = ""  # why the cue binds or invites
     score: float = 0.0
+    # the items that complete a lead-in ("... a report that includes: (i) ...; (ii) ..."), shown under it:
+    # [{"clause_id", "label", "sentence"}], the sentence verbatim
+    subitems: list[dict] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         """A JSON-ready dict."""
@@ -505,6 +510,9 @@ class _Sentence:
     wide_phrase: str = ""  # the words that say so ("heads of agencies"), verbatim
     members: tuple[frozenset[str], ...] = ()  # the specific stems of each kind it names ("steel", "cement")
     made_by: tuple[str, str] = ("", "")  # for a duty on a thing an office produces: the thing, the producing clause
+    # for a duty on those a list picks ("the head of each agency listed in subsection (a)", "Task Force members"):
+    # each office the list names, with the provision naming it
+    listed: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -634,12 +642,62 @@ def _produced_by(sentences: list[_Sentence]) -> None:
                 break
 
 
+# A duty on those a list picks: "each agency listed in subsection (a)" (the list the provision cites), or the
+# members of a body ("Task Force members shall", "the members of the Council shall"), whose list is the
+# provision saying what the body consists of.
+_PICKED_BY_LIST = re.compile(r"\blisted\s+(?:in|under)\b", re.IGNORECASE)
+_MEMBERS_OF = re.compile(
+    r"\b(?:(?P<before>(?:[A-Z][\w-]*\s+){0,4}[A-Z][\w-]*)\s+members|members\s+of\s+the\s+"
+    r"(?P<after>(?:[A-Z][\w-]*\s+){0,4}[A-Z][\w-]*))\s+(?:shall|must|will)\b"
+)
+_CONSISTS = re.compile(r"\b(?:shall\s+consist|consists?|is\s+composed|shall\s+be\s+composed|comprises?)\s+of\b")
+
+
+def _picked_by_lists(sentences: list[_Sentence], registry) -> None:
+    """Read, for each sentence binding those a list picks, the offices that list names (``_Sentence.listed``)."""
+    if registry is None:
+        return
+    by_id = {s.clause.clause_id: s.clause for s in sentences}
+    under: dict[str, list[Clause]] = {}
+    for c in by_id.values():
+        own = re.sub(r"(?:-\d+)+$", "", c.clause_id)
+        if own.endswith(")") and "(" in own:
+            under.setdefault(own[: own.rindex("(")], []).append(c)
+
+    def named(lists: list[Clause]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for c in lists:
+            for part in [c, *under.get(c.clause_id, [])]:
+                for m in registry.find(part.text):
+                    out.setdefault(m.agency.name, part.clause_id)
+        return out
+
+    for s in sentences:
+        if s.a.strength != "binding":
+            continue
+        if _PICKED_BY_LIST.search(s.a.sentence) and s.clause.cites:
+            s.listed = named([by_id[c] for c in s.clause.cites if c in by_id])
+            continue
+        m = _MEMBERS_OF.search(s.a.sentence)
+        if m:
+            body = re.sub(r"^(?:The|Each|All|Any)\s+", "", m.group("before") or m.group("after"))
+            lists = [
+                c
+                for c in by_id.values()
+                if body in c.text and _CONSISTS.search(c.text[c.text.find(body) :][:120]) and c is not s.clause
+            ]
+            s.listed = named(lists[:1])
+
+
 def _named_to_act(who: list[str], s: _Sentence) -> str:
     """Why a sentence binds the offices ``who``: it names them, or it binds a thing another provision makes them
     produce (cited, so that the grounding check reads the office there)."""
     thing, producer = s.made_by
     if producer:
         return f"it binds the {thing}, which {_join(who)} is to produce [{producer}]"
+    on_list = [a for a in who if a in s.listed and a not in s.acting]
+    if on_list:
+        return "; ".join(f"it binds those listed, and {a} is listed [{s.listed[a]}]" for a in on_list)
     return f"{_join(who)} is named to act"
 
 
@@ -783,6 +841,7 @@ class ObligationFinder:
         docs = {}
         for d, ss in by_doc.items():
             _produced_by(ss)
+            _picked_by_lists(ss, self.qa.registry)
             df = Counter(x for s in ss for x in s.stems)
             texts = [ch for s in ss for ch in s.chunks]
             of = np.array([i for i, s in enumerate(ss) for _ in s.chunks], dtype=np.int64)
@@ -950,14 +1009,14 @@ class ObligationFinder:
         kinds = {"agencies", "agencies if"} if profile.agency else {_kind(profile)}
         candidates |= {i for i in d.everyone if d.sentences[i].wide in kinds}
         if profile.actors:
-            candidates |= {i for i, s in enumerate(d.sentences) if set(profile.actors) & s.acting}
+            candidates |= {i for i, s in enumerate(d.sentences) if set(profile.actors) & (s.acting | set(s.listed))}
         out: list[_Match] = []
         for i in sorted(candidates):
             s = d.sentences[i]
             per = {f.text: float(score[i, j]) for j, f in enumerate(facets) if score[i, j] > 0}
             matched = list(dict.fromkeys(f.said or f.text for j, f in enumerate(facets) if score[i, j] > 0))
             best_j = int(np.argmax(score[i])) if per else -1
-            actor = [a for a in profile.actors if a in s.acting]
+            actor = [a for a in profile.actors if a in s.acting or a in s.listed]
             out.append(
                 _Match(
                     s,
@@ -1081,7 +1140,7 @@ class ObligationFinder:
             return result
         for _score, group, item in specific[:MAX_ITEMS]:
             (result.must if group == "must" else result.should_know).append(item)
-        result.must += self._items_completing(result.must)
+        self._complete_lead_ins(result)
         if consulted:  # a body the document consults, told nothing to do: what concerns it, and where it is heard
             listed = {(i.doc_id, i.clause_id) for i in [*result.must, *result.should_know]}
             for key, ms in by_clause.items():
@@ -1099,32 +1158,21 @@ class ObligationFinder:
         result.text = self._render(result, profile)
         return result
 
-    def _items_completing(self, binding: list[ObligationItem]) -> list[ObligationItem]:
-        """The items of a binding provision that ends in a lead-in ("... with information, reports, or records
-        regarding the following:"): each completes the sentence that binds, so each binds too."""
-        listed = {(i.doc_id, i.clause_id) for i in binding}
-        out = []
-        for item in binding:
+    def _complete_lead_ins(self, result: Obligations) -> None:
+        """Show under each listed provision that ends in a lead-in ("... a report that includes:", "... regarding
+        the following:") the items that complete it, unless listed on their own: the duty is the lead-in with its
+        items, and a lead-in alone says nothing of what is owed."""
+        listed = {(i.doc_id, i.clause_id) for i in result.items}
+        for item in [*result.must, *result.should_know]:
             parent = self.qa.index.by_key[f"{item.doc_id}:{item.clause_id}"]
-            if not parent.text.rstrip().endswith(":"):
+            children = self.qa.children(parent)
+            if not children or not _LEAD_IN_END.search(parent.text.rstrip()):
                 continue
-            for child in self.qa.children(parent)[:LEAD_IN_ITEMS]:
+            for child in children[:SUBITEMS]:
                 said = body_sentences(child)
                 if (child.doc_id, child.clause_id) in listed or not said:
                     continue
-                listed.add((child.doc_id, child.clause_id))
-                out.append(
-                    replace(
-                        item,
-                        clause_id=child.clause_id,
-                        label=child.display_id,
-                        sentence=said[0],
-                        condition=f"it completes the provision that binds you [{item.clause_id}]",
-                        matched=[],
-                        deadline="",
-                    )
-                )
-        return out
+                item.subitems.append({"clause_id": child.clause_id, "label": child.display_id, "sentence": said[0]})
 
     def _described_duties(self, result: Obligations, specific: list[tuple[float, str, ObligationItem]]) -> None:
         """An agency that describes its work without naming itself ("we run the oil and gas lease sales on public
@@ -1236,6 +1284,7 @@ class ObligationFinder:
 
         result.must = [i for i in result.must if not folded(i)][:ACTOR_ITEMS]
         result.should_know = [i for i in result.should_know if not folded(i)][:ACTOR_ITEMS]
+        self._complete_lead_ins(result)
         if not result.must:
             result.nothing_binds = True
             result.message = "Nothing in this plan binds you specifically."
@@ -1385,6 +1434,9 @@ class ObligationFinder:
             for it in items:
                 by_id[it.clause_id] = self.qa.index.by_key[f"{it.doc_id}:{it.clause_id}"]
                 lines.append(f'- {_shown(it)}: "{it.sentence}" [{it.clause_id}]')
+                for sub in it.subitems:
+                    by_id[sub["clause_id"]] = self.qa.index.by_key[f"{it.doc_id}:{sub['clause_id']}"]
+                    lines.append(f'  - {sub["label"]}: "{sub["sentence"]}" [{sub["clause_id"]}]')
                 for part in [p for p in it.condition.split("; ") if p]:  # one claim a line: each is checked alone
                     # a part citing another provision ("the Minister is to produce the plan it binds [9(2)]") is
                     # checked against both

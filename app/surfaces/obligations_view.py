@@ -202,6 +202,15 @@ def obligation_rows(result: dict, labels: dict[str, str]) -> list[dict[str, str]
     for key in ("must", "should_know", "plan_wide"):
         for item in result[key]:
             rows.append(_item_row(key, item, result, labels))
+            for sub in item.get("subitems", []):  # the items completing its lead-in, each a row after it
+                row = _item_row(key, item, result, labels)
+                row |= {
+                    "provision": sub["label"] or sub["clause_id"],
+                    "sentence": sub["sentence"],
+                    "why it applies": f"it completes {item['label'] or item['clause_id']}",
+                    "clause id": sub["clause_id"],
+                }
+                rows.append(row)
     for question in result["ask_back"]:
         clause = _CLAUSE_IN_QUESTION.search(question)
         row = dict.fromkeys(COLUMNS, "")
