@@ -658,6 +658,13 @@ def test_a_body_that_acts_on_the_asker_is_not_who_it_is_and_an_offence_binds(tmp
     )
     # the Regulator is the subject of a sentence about someone else: the asker deals with it, and is not it
     assert not any("Regulator" in a for a in read_profile(text, None, qa.registry).actors)
+    # a body named in brackets after one the asker deals with is dealt with too; "funding" is what it holds
+    funded = read_profile(
+        "We signed a funding agreement with the Commonwealth (Energy Data Regulator) and receive payments.",
+        None,
+        qa.registry,
+    )
+    assert funded.actors == [] and "signed funding agreement" in funded.facets
     r = qa.obligations(text)
     assert "2(2)" not in ids(r.items)  # the Regulator's own annual report is not the Commission's duty
     # "A person commits an offence if: (a) the person is subject to a condition ..." binds whoever it describes
@@ -722,3 +729,18 @@ def test_a_duty_on_those_a_list_names_binds_each_office_on_it(tmp_path):
     assert_verbatim_and_grounded(qa, energy)
     commerce = qa.obligations("Office of the Secretary of Commerce")
     assert ids(commerce.must) == ["2(a)"]  # not on the list: neither binds it
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Property developer. Current project: a residential complex, ~300,000 m² GFA, groundworks starting.",
+        "Data centre, 4,000 racks live. Phase 2 (+3,000 racks) in design.",
+        "We're building a second warehouse next to our depot.",
+    ],
+)
+def test_a_project_under_way_is_a_planned_project(text):
+    from policyqa.engine.obligations import read_profile
+
+    assert read_profile(text).planned
+    assert not read_profile("We run an office building and two delivery vans.").planned

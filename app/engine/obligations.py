@@ -55,7 +55,7 @@ _PROFILE_WORDS = frozenset(
     staff people workers team small medium large big local private family what which apply applies
     applying obligation obligations requirement requirements rule rules need needs must should plan
     planning plans do does us also currently now today want know tell manager director head officer
-    hi hello hey re ve ll im funded identify provision provisions applicable comply compliance worry worried
+    hi hello hey re ve ll im identify provision provisions applicable comply compliance worry worried
     considering consider preparing prepare next year years soon due lots lot act acts please list
     question questions anything something hit hits affect affects mostly mainly roughly around per
     one two three four five six seven eight nine ten eleven twelve dozen dozens hundred hundreds thousand
@@ -82,7 +82,8 @@ _ORG_HEADS = frozenset(
 _PLANNED = re.compile(
     r"\b(?:plan(?:s|ning)?\s+(?:to|a|an|for)|planning|intend\w*|propos\w*|will\s+build|to\s+build|"
     r"(?:a\s+)?new\s+(?:line|plant|project|factory|site|facility|unit|kiln|boiler|building)|expan\w*|"
-    r"second\s+(?:line|plant|kiln)|additional\s+(?:line|capacity)|under\s+construction)\b",
+    r"second\s+(?:line|plant|kiln)|additional\s+(?:line|capacity)|under\s+construction|in\s+design|"
+    r"(?:current|ongoing)\s+project|groundworks|(?:are|we're|now)\s+(?:building|constructing))\b",
     re.IGNORECASE,
 )
 # A provision that ends without ending its sentence ("... a report that includes", "... the following:") is a lead-in
@@ -97,7 +98,7 @@ _AGENCY_SELF = re.compile(
 _AGENCY_WORDS = frozenset(stem(w) for w in "agency agencies head heads each all every executive department".split())
 _DEALS_WITH = re.compile(
     r"\b(?:by|from|with|to|for|under|via|through|funded|grants?|customers?|clients?|suppliers?|contracts?)\s+"
-    r"(?:the\s+|a\s+|an\s+|our\s+)?(?:[\w.-]+\s+){0,2}$",
+    r"(?:the\s+|a\s+|an\s+|our\s+)?(?:[\w.-]+\s+){0,2}(?:[\w.-]+\s*\(\s*)?$",
     re.IGNORECASE,
 )
 # an office named before what it gives or buys ("on NIH/NSF grants", "DOE funding", "EPA contracts"): one dealt with
