@@ -744,3 +744,18 @@ def test_a_project_under_way_is_a_planned_project(text):
 
     assert read_profile(text).planned
     assert not read_profile("We run an office building and two delivery vans.").planned
+
+
+@pytest.mark.slow
+def test_a_word_said_twice_in_a_profile_is_one_piece_of_evidence(plans):
+    from policyqa.engine.obligations import read_profile
+
+    text = (
+        "Hey, I'm on the policy team at a state Department of Human Services. We run SNAP, Medicaid eligibility and "
+        "TANF, and our eligibility system has some automated risk-scoring built in. Is there anything in Biden's AI "
+        "executive order we actually have to comply with, or stuff coming our way from the feds?"
+    )
+    # "eligibility" and "eligibility system" are one thing it says: patent eligibility guidance is not about it
+    listed = ids(plans.obligations(text, doc=AI_EO).items)
+    assert not {"5.2(c)(ii)", "5.3(d)"} & set(listed), listed
+    assert "S" not in read_profile("We are a U.S.-incorporated AI company.").facets

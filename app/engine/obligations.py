@@ -342,6 +342,8 @@ def _add_facet(piece: str, out: list[str]) -> None:
         if w.lower() in STOPWORDS or stem(w) in _PROFILE_WORDS or _UNIT_TOKEN.match(w) or w.lower() in _UNIT_WORDS:
             continue
         kept.append(w)
+    if len(kept) == 1 and len(kept[0]) < 2:
+        return  # "S" of "U.S.": a letter names nothing
     if len(kept) == 1 and re.fullmatch(r"[a-z]+ed", kept[0]):
         return  # a lone past form ("trained", "pretreated") says what was done, not what one is or has
     if kept and any(stem(w) not in _GENERIC for w in kept):
@@ -786,6 +788,20 @@ def _line_phrase(sentence: str, th: Threshold) -> str:
     return (" ".join(words) + " " + th.value_text).strip()
 
 
+def _nested_sum(evidence: dict[str, float]) -> float:
+    """The evidence of a profile's facets in a provision, a facet whose words another holds counted once with it
+    ("eligibility" within "eligibility system" is one thing the profile says, not two)."""
+    groups: list[tuple[set[str], float]] = []
+    for f in sorted(evidence, key=lambda f: -len(content_stems(f))):
+        words = set(content_stems(f))
+        at = next((k for k, (held, _) in enumerate(groups) if words and words <= held), None)
+        if at is None:
+            groups.append((words, evidence[f]))
+        else:
+            groups[at] = (groups[at][0], max(groups[at][1], evidence[f]))
+    return sum(v for _, v in groups)
+
+
 def _other_kind(mine: str, th: Threshold) -> bool:
     """Whether the thing a size is of and the thing a line is drawn for are different kinds of one head: each has a
     word the other lacks (a "natural gas boiler" is none of the "coal-fired boilers over 65 tons/hour"; a
@@ -1209,7 +1225,7 @@ class ObligationFinder:
             assigned = bool(c.agencies) or any(
                 m.score > 0 and m.s.a.strength == "binding" and m.facet is not None and not m.facet.concept for m in ms
             )
-            total = sum(evidence.values()) * (1.0 if assigned else UNASSIGNED)
+            total = _nested_sum(evidence) * (1.0 if assigned else UNASSIGNED)
             if not self._heading_meets(profile, c, ms[0].s):
                 total *= OTHERS_SECTION
             actor = [m for m in ms if m.actor]
