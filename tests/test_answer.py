@@ -574,6 +574,9 @@ def test_a_figure_for_another_city_is_not_chongqings(qa):
         ("who decides how much funding the key energy conservation projects get?", "lead"),
         # "how much notice" asks for a span of time, not a figure
         ("how much notice must enterprises be given before the energy conservation review?", "deadline"),
+        # the most or least of something counted or paid asks for a figure
+        ("what's the max fine for an enterprise that misses its energy saving target?", "target"),
+        ("is there a minimum share of new energy vehicles for buses?", "target"),
     ],
 )
 def test_still_more_everyday_ways_of_asking(qa, question, intent):
