@@ -265,3 +265,16 @@ def test_a_term_is_defined_from_a_long_definitions_section(plans):
 def test_what_a_body_s_name_refers_to_is_its_definition_not_its_duties(plans):
     ans = plans.answer("What does 'ACRE Board' refer to?")
     assert ans.intent == "fact" and "Australian Centre for Renewable Energy Board" in ans.answer, ans.answer
+
+
+def test_a_follow_up_stays_with_the_provisions_of_the_document_it_follows(plans):
+    from policyqa.engine.core import _previous_turn
+
+    first = plans.answer("How long does the public get to comment on a draft NEPM and its impact statement?")
+    assert first.doc_id == "au-nepc-act-1994" and "18(3)" in first.clause_ids, first.answer
+    # another Act has a section 18(3) too: the follow-up leans on the NEPC Act's, not on whichever is read first
+    assert _previous_turn([first])[2] == ["au-nepc-act-1994:18(3)"]
+    _q, boost = plans.read("what about if it's just a minor variation?", history=[first])
+    assert set(boost) == {"au-nepc-act-1994:18(3)"}
+    follow = plans.answer("what about if it's just a minor variation?", history=[first])
+    assert follow.doc_id == "au-nepc-act-1994", follow.answer

@@ -1075,7 +1075,7 @@ class PolicyQA:
                 rest = rest.replace(z, " ")
             if not q.terms or len(CJK.findall(rest)) > GLOSSARY_LEAVES * len(CJK.findall(q.text)):
                 q.translated = self._chinese().english_terms(rest)[:CHINESE_TERMS]
-        prev_q, prev_ids = _previous_turn(history)
+        prev_q, prev_ids, prev_keys = _previous_turn(history)
         boost: dict[str, float] = {}
         if prev_q:
             # Earlier turns' clauses stay in view; a short or anaphoric question is read with them.
@@ -1084,8 +1084,8 @@ class PolicyQA:
             # A follow-up naming a topic of its own ("and the online monitoring of key energy users -
             # who handles that one?") is not pulled back to the turn's clause.
             own_topic = len([s for s in content_stems(q.text) if s not in self._asking()]) >= 4
-            for cid in prev_ids:
-                boost[self._key(cid)] = 0.05 if strong and not own_topic else 0.01
+            for key in prev_keys or [self._key(cid) for cid in prev_ids]:
+                boost[key] = 0.05 if strong and not own_topic else 0.01
             if strong:
                 q.leans_on_turn = not self._own_content(q)  # "and what are the targets there?"
                 prev = read_question(prev_q, self.registry, self.glossary, self.settings.max_question_chars)
@@ -1911,18 +1911,22 @@ def _joined(question: str, first: Answer, second: Answer, asked_second: str) -> 
     return out
 
 
-def _previous_turn(history: list | None) -> tuple[str | None, list[str]]:
+def _previous_turn(history: list | None) -> tuple[str | None, list[str], list[str]]:
+    """The last turn's question, the ids of the provisions it cited, and their keys ("doc:clause") where its
+    answer says which document each is in (two Acts may both have a section 18(3))."""
     if not history:
-        return None, []
+        return None, [], []
     last = history[-1]
     if isinstance(last, str):
-        return last, []
+        return last, [], []
     if isinstance(last, Answer):
-        return last.question, last.clause_ids
+        return last.question, last.clause_ids, [clause_key(c.doc_id, c.clause_id) for c in last.citations if c.doc_id]
     if isinstance(last, dict):
-        ids = [c["clause_id"] if isinstance(c, dict) else c for c in last.get("citations", [])]
-        return last.get("question"), ids or list(last.get("clause_ids", []))
-    return None, []
+        cited = last.get("citations", [])
+        ids = [c["clause_id"] if isinstance(c, dict) else c for c in cited]
+        keys = [clause_key(c["doc_id"], c["clause_id"]) for c in cited if isinstance(c, dict) and c.get("doc_id")]
+        return last.get("question"), ids or list(last.get("clause_ids", [])), keys
+    return None, [], []
 
 
 @lru_cache(maxsize=1)
