@@ -368,6 +368,13 @@ def test_a_demonstrative_points_at_the_document(corpus_reader, question, kind):
     assert kind in corpus_reader.self_references(question)
 
 
+def test_this_act_points_at_the_document_and_is_no_word_to_cover(corpus_reader):
+    # "本法" is an entry of its own ("basic law"): as "this Act" it names the document, and no topic
+    assert "the law" in corpus_reader.self_references("谁有权为实施本法制定条例？")
+    assert "本法" not in [w for w, _ in corpus_reader.word_readings("谁有权为实施本法制定条例？")]
+    assert "法律" in [w for w, _ in corpus_reader.word_readings("法律规定了什么？")]
+
+
 def test_a_question_opening_on_a_kind_of_document_points_at_that_kind(corpus_reader):
     assert corpus_reader.self_references("行政令规定了什么？") == ["the order"]
     assert "the law" in corpus_reader.self_references("法律规定了什么？")

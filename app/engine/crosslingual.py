@@ -99,6 +99,14 @@ _KINDS_OF_BODY = frozenset("机构 部门 机关 单位".split())
 
 # Words pointing at the document in hand ("该行政令" this order, "本法" this law, "这部法律").
 DEMONSTRATIVES = frozenset("该 本 此 这 这个 这部 这项 这份 这一 这篇 此项 本项".split())
+
+
+def _points_at_document(word: str) -> bool:
+    """Whether a word is a demonstrative and a kind of instrument ("本法" this Act, "该条例" this regulation): it
+    points at the document asked about and names no topic, whatever the dictionary reads it as ("本法": basic law)."""
+    return len(word) > 1 and word[0] in DEMONSTRATIVES and bool(_INSTRUMENT_ZH.fullmatch(word[1:]))
+
+
 _FIRST_PERSON_ZH = re.compile(r"我|咱|本公司|本单位|本厂|本企业")
 SURE_SENSE = 0.6  # a sense at least this sure (the first few of an entry) names what the word is
 
@@ -989,7 +997,9 @@ class ChineseReader:
                 opening = False
                 if word in DEMONSTRATIVES:
                     after = words[i + 1 : i + 3]
-                elif len(word) > 1 and word[0] in DEMONSTRATIVES and word not in self._dict.entries:
+                elif _points_at_document(word) or (
+                    len(word) > 1 and word[0] in DEMONSTRATIVES and word not in self._dict.entries
+                ):
                     rest, after = word[1:], words[i + 1 : i + 2]  # 本法, 该法: no entry of their own
                 elif i == 0 and (
                     not normal[: run.start()].strip() or normal[: run.start()].rstrip()[-1] in "，,；;：:"
@@ -1111,7 +1121,7 @@ class ChineseReader:
         return cached
 
     def _read_uncached(self, word: str) -> tuple[tuple[str, float], ...]:
-        if word in CHINESE_STOPWORDS or not _HAN.search(word):
+        if word in CHINESE_STOPWORDS or not _HAN.search(word) or _points_at_document(word):
             return ()
         unit = UNITS.get(word)
         if unit is _COUNT:  # a classifier (多少个, 几项) counts things; it names none
