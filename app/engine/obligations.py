@@ -656,21 +656,17 @@ _MEMBERS_OF = re.compile(
 _CONSISTS = re.compile(r"\b(?:shall\s+consist|consists?|is\s+composed|shall\s+be\s+composed|comprises?)\s+of\b")
 
 
-def _picked_by_lists(sentences: list[_Sentence], registry) -> None:
-    """Read, for each sentence binding those a list picks, the offices that list names (``_Sentence.listed``)."""
+def _picked_by_lists(sentences: list[_Sentence], registry, children) -> None:
+    """Read, for each sentence binding those a list picks, the offices that list names (``_Sentence.listed``);
+    ``children`` gives the items of a provision."""
     if registry is None:
         return
     by_id = {s.clause.clause_id: s.clause for s in sentences}
-    under: dict[str, list[Clause]] = {}
-    for c in by_id.values():
-        own = re.sub(r"(?:-\d+)+$", "", c.clause_id)
-        if own.endswith(")") and "(" in own:
-            under.setdefault(own[: own.rindex("(")], []).append(c)
 
     def named(lists: list[Clause]) -> dict[str, str]:
         out: dict[str, str] = {}
         for c in lists:
-            for part in [c, *under.get(c.clause_id, [])]:
+            for part in [c, *children(c)]:
                 for m in registry.find(part.text):
                     out.setdefault(m.agency.name, part.clause_id)
         return out
@@ -858,7 +854,7 @@ class ObligationFinder:
         docs = {}
         for d, ss in by_doc.items():
             _produced_by(ss)
-            _picked_by_lists(ss, self.qa.registry)
+            _picked_by_lists(ss, self.qa.registry, self.qa.children)
             df = Counter(x for s in ss for x in s.stems)
             texts = [ch for s in ss for ch in s.chunks]
             of = np.array([i for i, s in enumerate(ss) for _ in s.chunks], dtype=np.int64)
