@@ -1,7 +1,8 @@
 """Scoring "what applies to us" on plain data: enterprise profiles with the provisions that bind and concern them.
 
 A profile case (``eval/cases/<doc>/obligations/{dev,heldout}.jsonl``) is ``{"id", "doc", "profile", "binding":
-[{"quote", "why"}], "concerning": [...], "ask_back": [...], "none_binding": bool, "split", "lang"}``. Its quotes
+[{"quote", "why"}], "concerning": [...], "ask_back": [...], "none_binding": bool, "split", "lang"}`` (without
+``none_binding``, a case with no binding provision says nothing binds). Its quotes
 are verbatim text of the document; a quote's provision is the one whose text holds it (else whose heading or
 lead-in does), so gold never depends on clause ids.
 
@@ -130,7 +131,8 @@ def score_profile(case: dict, result: dict, clauses: list) -> dict:
         "all_n": len(every),
         "listed_right": sum(1 for cid in listed if cid in right),
         "listed_n": len(listed),
-        "none_binding_ok": bool(result.get("nothing_binds")) == bool(case.get("none_binding")),
+        # a case that does not say whether nothing binds is read from its gold: no binding provision, nothing binds
+        "none_binding_ok": bool(result.get("nothing_binds")) == bool(case.get("none_binding", not case.get("binding"))),
         "grounded": bool(result.get("grounded", True)),
         "ms": float(result.get("ms", 0.0)),
         "error": result.get("error"),

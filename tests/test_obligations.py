@@ -759,3 +759,29 @@ def test_a_word_said_twice_in_a_profile_is_one_piece_of_evidence(plans):
     listed = ids(plans.obligations(text, doc=AI_EO).items)
     assert not {"5.2(c)(ii)", "5.3(d)"} & set(listed), listed
     assert "S" not in read_profile("We are a U.S.-incorporated AI company.").facets
+
+
+def test_the_profile_scorer_counts_a_provision_with_its_items_as_one_listing():
+    from types import SimpleNamespace
+
+    from policyqa.eval.obligations import score_profile
+
+    clauses = [
+        SimpleNamespace(clause_id=cid, text=text, heading_text="", context="")
+        for cid, text in [
+            ("3(a)", "The Secretary shall submit a report that includes"),
+            ("3(a)(i)", "a policy on spent fuel;"),
+            ("3(a)(ii)", "a review of statutory authorities."),
+            ("4", "The Secretary shall publish guidance."),
+        ]
+    ]
+    case = {"id": "x", "doc": "d", "profile": "p", "binding": [{"quote": "a policy on spent fuel"}]}
+    item = {"clause_id": "3(a)", "subitems": [{"clause_id": "3(a)(i)"}, {"clause_id": "3(a)(ii)"}]}
+    row = score_profile(case, {"must": [item, {"clause_id": "4"}]}, clauses)
+    # the gold item shown under its lead-in is found, in must; the lead-in with it is one right listing of two
+    assert (row["binding_found"], row["binding_in_must"], row["binding_n"]) == (1, 1, 1)
+    assert (row["listed_right"], row["listed_n"]) == (1, 2)
+    assert row["none_binding_ok"]  # something binds, and it did not say nothing does
+    assert not score_profile(case, {"must": [], "nothing_binds": True}, clauses)["none_binding_ok"]
+    empty = score_profile({**case, "binding": []}, {"must": [], "nothing_binds": True}, clauses)
+    assert empty["none_binding_ok"]  # no binding gold and no none_binding field: nothing binds
