@@ -300,6 +300,9 @@ def test_a_named_site_is_a_place_of_its_kind_and_words_of_number_or_deed_are_no_
     assert not {"two hundred staff", "trained", "hundred"} & set(p.facets)
     # a named area that is no kind of place a rule covers says nothing about where the site is
     assert read_profile("We run a sewage plant in Liangjiang New Area").inside == []
+    # what one holds is had, like what one owns: "hold" alone says nothing ("We must hold polluters accountable")
+    held = read_profile("We hold onshore leases and pay royalties.").facets
+    assert "hold" not in held and "onshore leases" in held
 
 
 def test_a_fuel_listed_for_vehicles_does_not_name_a_boiler_burning_it(qa):
