@@ -50,7 +50,8 @@ from policyqa.ingest.applicability import (
 _PROFILE_WORDS = frozenset(
     stem(w)
     for w in """we us our ours i me my mine am company companies firm business enterprise enterprises
-    run runs running operate operates operating own owns have has having hold holds holding located based situated site sites
+    run runs running operate operates operating own owns have has having hold holds holding
+    located based situated site sites
     make makes making produce produces about around approximately roughly some employ employs employees
     staff people workers team small medium large big local private family what which apply applies
     applying obligation obligations requirement requirements rule rules need needs must should plan
