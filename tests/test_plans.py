@@ -278,3 +278,29 @@ def test_a_follow_up_stays_with_the_provisions_of_the_document_it_follows(plans)
     assert set(boost) == {"au-nepc-act-1994:18(3)"}
     follow = plans.answer("what about if it's just a minor variation?", history=[first])
     assert follow.doc_id == "au-nepc-act-1994", follow.answer
+
+
+def test_a_document_called_by_words_of_its_title_is_the_one_asked_about():
+    from policyqa.engine.decide import documents_called, names_called, short_title, title_words
+
+    texts = {
+        "ca": "1 This Act may be cited as the Canadian Net-Zero Emissions Accountability Act.\n2 Definitions ...",
+        "cer": "1 Short title\nThis Act may be cited as the Clean Energy Regulator Act 2011.",
+        "eo": "Sec. 1. Policy. The climate crisis ...",
+    }
+    titles = {"ca": "An Act respecting transparency in Canada's efforts", "cer": "Clean Energy Regulator Act 2011"}
+    titles["eo"] = "Executive Order on Tackling the Climate Crisis"
+    assert short_title(texts["ca"]) == "Canadian Net-Zero Emissions Accountability Act"
+    words = title_words(titles, texts)
+    kinds = {"ca": "act", "cer": "act", "eo": "order"}
+    assert documents_called("does this net zero act bind provinces?", words, kinds) == ["ca"]
+    assert documents_called("Who reviews the Net-Zero Accountability Act?", words, kinds) == ["ca"]
+    assert documents_called("what does the clean energy regulator act say?", words, kinds) == ["cer"]
+    assert documents_called("what does the act say?", words, kinds) == []  # a kind alone names none
+    assert names_called("who reviews the net-zero act?", words, kinds) == [("ca", "net-zero act")]
+
+
+def test_the_words_naming_an_act_are_not_searched_for(plans):
+    # "the net-zero accountability act" names the Act: its short-title section is not the answer to every question
+    ans = plans.answer("who does the 5 year review of the net-zero accountability act?")
+    assert ans.doc_id == "ca-netzero-accountability-act" and ans.clause_ids[0] == "27.1", ans.answer

@@ -29,7 +29,16 @@ from policyqa.engine.crosslingual import (
     asked_units,
     document_vocabulary,
 )
-from policyqa.engine.decide import DocumentView, decide, document_names, documents_of_kind, named_documents
+from policyqa.engine.decide import (
+    DocumentView,
+    decide,
+    document_names,
+    documents_called,
+    documents_of_kind,
+    named_documents,
+    names_called,
+    title_words,
+)
 from policyqa.engine.embeddings import model_words
 from policyqa.engine.glossary import Glossary, glossary_for
 from policyqa.engine.grounding import check
@@ -298,6 +307,7 @@ class PolicyQA:
         self._capitalised: frozenset[str] = frozenset()
         self._views: list[DocumentView] = []
         self._names: dict[str, list[str]] = {}
+        self._title_words: dict[str, frozenset[str]] = {}
         self._asking_stems: frozenset[str] = _QUESTION_WORDS
         self._naming: frozenset[str] = frozenset()
         self._stems_of: dict[str, frozenset[str]] = {}
@@ -577,7 +587,15 @@ class PolicyQA:
         work", "the EU's target": which plan, not words to match); a body's name keeps them ("European
         Commission")."""
         bodies = " ".join(q.agencies)
-        return f"{self._unnamed(q.search_text.removesuffix(bodies))} {bodies}".strip()
+        text = q.search_text.removesuffix(bodies)
+        # "the net-zero accountability act" says which document, as a name does: not words its provisions should hold
+        # (else the short title's own section answers every question naming the Act)
+        kinds = {v.doc_id: v.facts.kind for v in self.documents()}
+        for _doc, said in names_called(text, self._title_words, kinds):
+            text = re.sub(re.escape(said).replace(r"\ ", r"\s+"), " ", text, flags=re.IGNORECASE)
+            for word in re.findall(r"\w+(?:-\w+)+", said):  # and the joined form the reader adds ("netzero")
+                text = re.sub(rf"\b{word.replace('-', '')}\b", " ", text, flags=re.IGNORECASE)
+        return f"{self._unnamed(text)} {bodies}".strip()
 
     def _asking(self) -> frozenset[str]:
         """Stems of the words a question uses to say what it wants and from which plan."""
@@ -605,6 +623,7 @@ class PolicyQA:
                 for doc_id, cs in by_doc.items()
             ]
             self._names = document_names(self.index.titles, {v.doc_id: v.text for v in self._views})
+            self._title_words = title_words(self.index.titles, {v.doc_id: v.text for v in self._views})
             self._stems_of = {v.doc_id: frozenset(content_stems(v.text)) for v in self._views}
             # read once per index load: the document names, the question words they join, their pattern
             self._naming = frozenset(p for phrases in self._names.values() for p in phrases if " " not in p)
@@ -630,7 +649,12 @@ class PolicyQA:
             return [doc]
         # "the Act", or in Chinese "该法" / "这项行政令" read through the dictionary
         pointing = q.text if q.language == "en" else " ".join(self._chinese().self_references(q.text))
-        named = named_documents(q.text, self._names) or documents_of_kind(pointing, views) or self._plans_meant(q)
+        named = (
+            named_documents(q.text, self._names)
+            or documents_called(q.text, self._title_words, {v.doc_id: v.facts.kind for v in views})
+            or documents_of_kind(pointing, views)
+            or self._plans_meant(q)
+        )
         if named:
             return named
         if q.names_zh:

@@ -200,6 +200,59 @@ def document_names(titles: dict[str, str], texts: dict[str, str]) -> dict[str, l
     return names
 
 
+# An Act's own short title: "This Act may be cited as the Canadian Net-Zero Emissions Accountability Act."
+_CITED_AS = re.compile(
+    r"\b(?:may be cited as|may be referred to as|shall be known as|is to be known as)\s+(?:the\s+)?"
+    r"((?:[A-Z0-9][\w'’-]*\s+){0,10}?(?:Act|Order|Regulations?|Law|Code|Plan)(?:\s+(?:19|20)\d\d)?)\b"
+)
+# Words before a kind that say which one without naming it ("the Act", "this order", "under our law")
+_NOT_A_NAME = frozenset("the this that these its their our a an under of in by to new old whole".split())
+
+
+def short_title(text: str) -> str:
+    """The short title a document gives itself ("This Act may be cited as the Clean Energy Regulator Act 2011"),
+    or ""."""
+    m = _CITED_AS.search(text)
+    return m.group(1) if m else ""
+
+
+def title_words(titles: dict[str, str], texts: dict[str, str]) -> dict[str, frozenset[str]]:
+    """Each document's words of its title and short title, lowercase, hyphenated words also split ("net-zero",
+    "net", "zero"): what a question may call it by ("the net-zero act")."""
+    out = {}
+    for doc, title in titles.items():
+        said = f"{title} {short_title(texts.get(doc, ''))}".replace("’", "'").lower()
+        out[doc] = frozenset(w for word in re.findall(r"[a-z0-9][\w'-]*", said) for w in [word, *word.split("-")])
+    return out
+
+
+def documents_called(text: str, words_of: dict[str, frozenset[str]], kinds: dict[str, str]) -> list[str]:
+    """The documents a question calls by words of their title before their kind ("the net-zero act", "the Net-Zero
+    Accountability Act", "the clean energy regulator act"): every word is the title's, and at least one is a word
+    no other indexed document's title holds."""
+    return list(dict.fromkeys(doc for doc, _said in names_called(text, words_of, kinds)))
+
+
+def names_called(text: str, words_of: dict[str, frozenset[str]], kinds: dict[str, str]) -> list[tuple[str, str]]:
+    """(document, the words calling it, as the question writes them) for :func:`documents_called`."""
+    low = _plain(text)
+    found: list[tuple[str, str]] = []
+    for doc, kind in kinds.items():
+        if not kind or len(words_of) < 2:
+            continue
+        others = [o for d, o in words_of.items() if d != doc]
+        for m in re.finditer(rf"((?:[a-z0-9][\w'-]*\s+){{1,5}}){kind}s?\b", low):
+            said = m.group(1).split()
+            while said and (said[0] in _NOT_A_NAME or said[0] not in words_of[doc]):
+                said = said[1:]  # "does this net zero act": the name starts at the first word of the title
+            named = [w for w in said if w not in _NOT_A_NAME]
+            if not named or any(w not in words_of[doc] for w in named):
+                continue
+            if any(all(w not in o for o in others) for w in named):
+                found.append((doc, f"{' '.join(said)} {low[m.end(1) : m.end()]}"))
+    return found
+
+
 def _proper(word: str, text: str) -> bool:
     """A name, not a topic word: capitalised in the title and, in its own document's text, written
     mostly capitalised ("Chongqing", not "Crisis"; a word only the title has is no name people use)."""
