@@ -298,9 +298,15 @@ def test_a_document_called_by_words_of_its_title_is_the_one_asked_about():
     assert documents_called("what does the clean energy regulator act say?", words, kinds) == ["cer"]
     assert documents_called("what does the act say?", words, kinds) == []  # a kind alone names none
     assert names_called("who reviews the net-zero act?", words, kinds) == [("ca", "net-zero act")]
+    # a year of the title before "under the Act" calls no Act by it
+    words["ca"] = words["ca"] | {"2050"}
+    assert documents_called("what is the target for 2050 under the act?", words, kinds) == []
 
 
 def test_the_words_naming_an_act_are_not_searched_for(plans):
     # "the net-zero accountability act" names the Act: its short-title section is not the answer to every question
     ans = plans.answer("who does the 5 year review of the net-zero accountability act?")
     assert ans.doc_id == "ca-netzero-accountability-act" and ans.clause_ids[0] == "27.1", ans.answer
+    # a question closing on "under the Act" searches for what it asks, not for "Act"
+    ans = plans.answer("What is Canada's national GHG emissions target for 2050 under the Act?")
+    assert ans.clause_ids[:1] == ["6"] and "net-zero emissions" in ans.answer, ans.answer

@@ -158,6 +158,12 @@ _UNIT_WORDS = (
     (re.compile(r"\bclauses?\b", re.IGNORECASE), re.compile(r"^$")),
 )
 _KIND_WORDS = re.compile(rf"\b(?:{'|'.join((*DOCUMENT_KINDS, 'plan'))})s?\b", re.IGNORECASE)
+# "... target for 2050 under the Act?": a question closing on the document in hand
+_UNDER_THE_DOCUMENT = re.compile(
+    rf"\s+(?:under|in|according to)\s+(?:the|this)\s+(?:executive\s+)?"
+    rf"(?:{'|'.join((*DOCUMENT_KINDS, 'eo'))})\s*(?=[?.!]*\s*$)",
+    re.IGNORECASE,
+)
 # the few words before a kind of document: "the nuclear (executive) order", "the clean energy act's"
 _BEFORE_KIND = re.compile(
     rf"((?:[\w-]+\s+){{1,3}}?)(?:executive\s+)?(?:{'|'.join((*DOCUMENT_KINDS, 'plan'))}|eo)s?\b", re.IGNORECASE
@@ -595,6 +601,8 @@ class PolicyQA:
             text = re.sub(re.escape(said).replace(r"\ ", r"\s+"), " ", text, flags=re.IGNORECASE)
             for word in re.findall(r"\w+(?:-\w+)+", said):  # and the joined form the reader adds ("netzero")
                 text = re.sub(rf"\b{word.replace('-', '')}\b", " ", text, flags=re.IGNORECASE)
+        # ... and so does a closing "under the Act" / "in this order": which document, not a word of its provisions
+        text = _UNDER_THE_DOCUMENT.sub(" ", text)
         return f"{self._unnamed(text)} {bodies}".strip()
 
     def _asking(self) -> frozenset[str]:

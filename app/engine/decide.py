@@ -246,7 +246,11 @@ def names_called(text: str, words_of: dict[str, frozenset[str]], kinds: dict[str
             while said and (said[0] in _NOT_A_NAME or said[0] not in words_of[doc]):
                 said = said[1:]  # "does this net zero act": the name starts at the first word of the title
             named = [w for w in said if w not in _NOT_A_NAME]
-            if not named or any(w not in words_of[doc] for w in named):
+            # every word of the name is the title's, with nothing between them and the kind ("the target for 2050
+            # under the Act" calls no Act "2050"), and one is a word, not a number
+            if not named or named != said or any(w not in words_of[doc] for w in named):
+                continue
+            if not any(re.search(r"[a-z]", w) for w in named):
                 continue
             if any(all(w not in o for o in others) for w in named):
                 found.append((doc, f"{' '.join(said)} {low[m.end(1) : m.end()]}"))
