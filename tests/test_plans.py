@@ -310,3 +310,14 @@ def test_the_words_naming_an_act_are_not_searched_for(plans):
     # a question closing on "under the Act" searches for what it asks, not for "Act"
     ans = plans.answer("What is Canada's national GHG emissions target for 2050 under the Act?")
     assert ans.clause_ids[:1] == ["6"] and "net-zero emissions" in ans.answer, ans.answer
+
+
+def test_a_deadline_asked_of_a_body_is_one_the_provision_sets_for_it(plans):
+    # "within 3 years from the date of such applications" is the fuel supply's, not a deadline for the NRC
+    ans = plans.answer("What's the NRC's deadline to rule on new reactor license applications under this order?")
+    assert ans.abstained and "no deadline for the Nuclear Regulatory Commission" in ans.answer, ans.answer
+    # a body named by its head or by the distinctive words of its name is named
+    gsa = plans.answer("By when must GSA issue the FedRAMP prioritization framework for generative AI?")
+    assert not gsa.abstained and "90 days" in gsa.answer, gsa.answer
+    due = plans.answer("When is the federal clean electricity and vehicle procurement plan due to the Task Force?")
+    assert not due.abstained, due.answer

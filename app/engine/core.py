@@ -158,6 +158,11 @@ _UNIT_WORDS = (
     (re.compile(r"\bclauses?\b", re.IGNORECASE), re.compile(r"^$")),
 )
 _KIND_WORDS = re.compile(rf"\b(?:{'|'.join((*DOCUMENT_KINDS, 'plan'))})s?\b", re.IGNORECASE)
+# Words naming what kind of body one is, not which ("the General Services Administration": general services)
+_BODY_WORDS = frozenset(
+    "department agency office ministry bureau board council committee commission administration authority "
+    "service united states federal national".split()
+)
 # "... target for 2050 under the Act?": a question closing on the document in hand
 _UNDER_THE_DOCUMENT = re.compile(
     rf"\s+(?:under|in|according to)\s+(?:the|this)\s+(?:executive\s+)?"
@@ -597,10 +602,14 @@ class PolicyQA:
         # "the net-zero accountability act" says which document, as a name does: not words its provisions should hold
         # (else the short title's own section answers every question naming the Act)
         kinds = {v.doc_id: v.facts.kind for v in self.documents()}
+        unnamed = text
         for _doc, said in names_called(text, self._title_words, kinds):
-            text = re.sub(re.escape(said).replace(r"\ ", r"\s+"), " ", text, flags=re.IGNORECASE)
+            unnamed = re.sub(re.escape(said).replace(r"\ ", r"\s+"), " ", unnamed, flags=re.IGNORECASE)
             for word in re.findall(r"\w+(?:-\w+)+", said):  # and the joined form the reader adds ("netzero")
-                text = re.sub(rf"\b{word.replace('-', '')}\b", " ", text, flags=re.IGNORECASE)
+                unnamed = re.sub(rf"\b{word.replace('-', '')}\b", " ", unnamed, flags=re.IGNORECASE)
+        # (a question about the document as a whole, "the longest deadline in the Net-Zero Act", keeps them)
+        if set(content_stems(unnamed)) - self._asking():
+            text = unnamed
         # ... and so does a closing "under the Act" / "in this order": which document, not a word of its provisions
         text = _UNDER_THE_DOCUMENT.sub(" ", text)
         return f"{self._unnamed(text)} {bodies}".strip()
@@ -862,6 +871,23 @@ class PolicyQA:
             if named(t) and all(w in read for w in named(t))
         ]
         return max(fits, key=lambda t: len(named(t)), default="")
+
+    def _names_any(self, clause: Clause, agencies: list[str]) -> bool:
+        """Whether a provision names one of ``agencies``, an official heading one, or every distinctive word of its
+        name ("General Services" of the General Services Administration), in its text, lead-in or heading, or
+        among its parties."""
+        text = f"{clause.heading_text} {clause.context} {clause.text}"
+        said = {*clause.lead, *clause.responsible, *clause.consulted, *clause.agencies}
+        if self.registry is not None:
+            said |= {m.agency.name for m in self.registry.find(text, informal=True)}
+        low = text.lower()
+        for body in agencies:
+            if said & {body, *self.officials_of(body, {clause.doc_id})}:
+                return True
+            distinct = [w for w in words(body) if w.lower() not in _BODY_WORDS and w.lower() not in STOPWORDS]
+            if distinct and all(re.search(rf"\b{re.escape(w.lower())}\b", low) for w in distinct):
+                return True
+        return False
 
     def officials_of(self, body: str, docs: set[str]) -> list[str]:
         """Officials of ``docs`` whose title names ``body`` ("Chair of the Council on Environmental Quality"), or
@@ -1482,6 +1508,17 @@ class PolicyQA:
             pool = same[:KIND_OF_TIME_NEAREST] if kind else chosen
             fitting = [h for h in pool if kind_sentences(h.clause, kind)]
             chosen = fitting + [h for h in chosen if h not in fitting]
+            if chosen and q.agencies and q.language == "en" and not within:
+                # "the NRC's deadline to rule on applications" is not answered by a deadline that names no NRC
+                # ("... supply fuel ... within 3 years from the date of such applications")
+                whose = [h for h in chosen if self._names_any(h.clause, q.agencies)]
+                if not whose:
+                    whom = " or ".join(f"the {a}" for a in q.agencies)
+                    why = f"when: the nearest clauses set no deadline for {whom}."
+                    ans = self._abstain(q, why, hits)
+                    ans.retrieved = ans_hits
+                    return ans
+                chosen = whose + [h for h in chosen if h not in whose]
             if not chosen:
                 ans = self._abstain(q, "when: the nearest clauses give no date, deadline or year for it.", hits)
                 ans.retrieved = ans_hits
