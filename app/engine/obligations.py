@@ -384,14 +384,15 @@ _FINITE_VERB = re.compile(
 
 
 def _someone_else(text: str, start: int, end: int) -> bool:
-    """Whether the name at ``text[start:end]`` is the subject of a sentence about someone else than the asker."""
+    """Whether the name at ``text[start:end]`` is in the subject of a sentence about someone else than the asker:
+    the sentence opens on no "we" or "I", and its first verb comes after the name."""
     begin = max(text.rfind(". ", 0, start), text.rfind("? ", 0, start), text.rfind("! ", 0, start)) + 1
-    sentence = text[begin:]
-    if _FIRST_PERSON.match(sentence):
+    if _FIRST_PERSON.match(text[begin:]):
         return False
-    verb = _FINITE_VERB.search(text, end)
     stop = re.search(r"[.!?](?:\s|$)", text[end:])
-    return verb is not None and (stop is None or verb.start() < end + stop.start()) and start > begin - 1
+    sentence_end = end + stop.start() if stop else len(text)
+    verb = _FINITE_VERB.search(text, begin, sentence_end)
+    return verb is not None and verb.start() >= end
 
 
 def read_profile(text: str, form: dict | None = None, registry=None) -> Profile:
