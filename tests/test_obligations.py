@@ -788,3 +788,16 @@ def test_the_profile_scorer_counts_a_provision_with_its_items_as_one_listing():
     assert not score_profile(case, {"must": [], "nothing_binds": True}, clauses)["none_binding_ok"]
     empty = score_profile({**case, "binding": []}, {"must": [], "nothing_binds": True}, clauses)
     assert empty["none_binding_ok"]  # no binding gold and no none_binding field: nothing binds
+
+
+def test_an_item_s_parent_is_read_one_way_for_folding_and_for_children():
+    from policyqa.engine.clauses import parent_id
+
+    assert [parent_id(c) for c in ("7(4)(a)", "3(a)(ii)", "4(a)-2", "4(b)-7-2", "12", "3.9.2")] == [
+        "7(4)",
+        "3(a)",
+        "4",
+        "4",
+        "",
+        "",
+    ]

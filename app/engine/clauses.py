@@ -77,6 +77,13 @@ class Applicability:
         return cls(**data)
 
 
+def parent_id(clause_id: str) -> str:
+    """The provision an item belongs to: "7(4)(a)" → "7(4)", "3(a)(ii)" → "3(a)", "4(a)-2" (a second "(a)"
+    under 4) → "4"; "" when it has none."""
+    own = re.sub(r"(?:-\d+)+$", "", clause_id)
+    return own[: own.rindex("(")] if own.endswith(")") and "(" in own else ""
+
+
 def target_text(t: Target) -> str:
     """A target as a short text for matching a question: what is measured, with its value."""
     return t.measure.replace("…", t.value_text) if "…" in t.measure else f"{t.measure}: {t.value_text}"

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from policyqa.engine.agencies import AgencyRegistry, registry_for, with_actors
 from policyqa.engine.answer import Answer
-from policyqa.engine.clauses import Clause, Target, target_text
+from policyqa.engine.clauses import Clause, Target, parent_id, target_text
 from policyqa.engine.compose import (
     Composed,
     Composer,
@@ -831,9 +831,8 @@ class PolicyQA:
         if getattr(self, "_children_of", (None, None))[0] is not clauses:  # read once per index load
             under: dict[tuple[str, str], list[Clause]] = {}
             for c in clauses:
-                own = re.sub(r"(?:-\d+)+$", "", c.clause_id)  # "4(a)-2": a second "(a)" under 4
-                if own.endswith(")") and "(" in own:
-                    under.setdefault((c.doc_id, own[: own.rindex("(")]), []).append(c)
+                if parent := parent_id(c.clause_id):
+                    under.setdefault((c.doc_id, parent), []).append(c)
             self._children_of = (clauses, under)
         return list(self._children_of[1].get((clause.doc_id, clause.clause_id), []))
 

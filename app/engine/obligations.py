@@ -28,7 +28,7 @@ import time
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
-from policyqa.engine.clauses import Applicability, Clause, Threshold
+from policyqa.engine.clauses import Applicability, Clause, Threshold, parent_id
 from policyqa.engine.compose import body_sentences
 from policyqa.engine.crosslingual import UNITS, quantities_read
 from policyqa.engine.grounding import MARKER, check
@@ -708,12 +708,6 @@ def _kind(profile: Profile) -> str:
     return "agencies" if profile.agency else ("" if profile.actors else "enterprises")
 
 
-def _parent_id(cid: str) -> str:
-    """The provision an item belongs to: "7(4)(a)" → "7(4)", "3(a)(ii)" → "3(a)"; "" when it has none."""
-    parent = re.sub(r"\([^()]*\)$", "", cid)
-    return parent if parent != cid else ""
-
-
 _NOT_VERBS = frozenset({"including", "during", "regarding", "concerning", "following", "according", "notwithstanding"})
 
 
@@ -1294,7 +1288,7 @@ class ObligationFinder:
         listed = {(i.doc_id, i.clause_id) for i in [*result.must, *result.should_know]}
 
         def folded(i: ObligationItem) -> bool:
-            parent = _parent_id(i.clause_id)
+            parent = parent_id(i.clause_id)
             return i.clause_id in inherited and bool(parent) and (i.doc_id, parent) in listed
 
         result.must = [i for i in result.must if not folded(i)][:ACTOR_ITEMS]
