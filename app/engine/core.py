@@ -24,6 +24,7 @@ from policyqa.engine.compose import (
 )
 from policyqa.engine.crosslingual import (
     CHINESE_STOPWORDS,
+    GENERIC_BODY_WORDS,
     HEAD_TITLES_EN,
     ChineseReader,
     asked_units,
@@ -159,10 +160,7 @@ _UNIT_WORDS = (
 )
 _KIND_WORDS = re.compile(rf"\b(?:{'|'.join((*DOCUMENT_KINDS, 'plan'))})s?\b", re.IGNORECASE)
 # Words naming what kind of body one is, not which ("the General Services Administration": general services)
-_BODY_WORDS = frozenset(
-    "department agency office ministry bureau board council committee commission administration authority "
-    "service united states federal national".split()
-)
+_BODY_WORDS = GENERIC_BODY_WORDS | frozenset("administration authority service united states federal national".split())
 # "... target for 2050 under the Act?": a question closing on the document in hand
 _UNDER_THE_DOCUMENT = re.compile(
     rf"\s+(?:under|in|according to)\s+(?:the|this)\s+(?:executive\s+)?"
@@ -319,6 +317,7 @@ class PolicyQA:
         self._views: list[DocumentView] = []
         self._names: dict[str, list[str]] = {}
         self._title_words: dict[str, frozenset[str]] = {}
+        self._kinds: dict[str, str] = {}
         self._asking_stems: frozenset[str] = _QUESTION_WORDS
         self._naming: frozenset[str] = frozenset()
         self._stems_of: dict[str, frozenset[str]] = {}
@@ -601,9 +600,9 @@ class PolicyQA:
         text = q.search_text.removesuffix(bodies)
         # "the net-zero accountability act" says which document, as a name does: not words its provisions should hold
         # (else the short title's own section answers every question naming the Act)
-        kinds = {v.doc_id: v.facts.kind for v in self.documents()}
+        self.documents()
         unnamed = text
-        for _doc, said in names_called(text, self._title_words, kinds):
+        for _doc, said in names_called(text, self._title_words, self._kinds):
             unnamed = re.sub(re.escape(said).replace(r"\ ", r"\s+"), " ", unnamed, flags=re.IGNORECASE)
             for word in re.findall(r"\w+(?:-\w+)+", said):  # and the joined form the reader adds ("netzero")
                 unnamed = re.sub(rf"\b{word.replace('-', '')}\b", " ", unnamed, flags=re.IGNORECASE)
@@ -641,6 +640,7 @@ class PolicyQA:
             ]
             self._names = document_names(self.index.titles, {v.doc_id: v.text for v in self._views})
             self._title_words = title_words(self.index.titles, {v.doc_id: v.text for v in self._views})
+            self._kinds = {v.doc_id: v.facts.kind for v in self._views}  # "act", "order", "" (a plan)
             self._stems_of = {v.doc_id: frozenset(content_stems(v.text)) for v in self._views}
             # read once per index load: the document names, the question words they join, their pattern
             self._naming = frozenset(p for phrases in self._names.values() for p in phrases if " " not in p)
@@ -668,7 +668,7 @@ class PolicyQA:
         pointing = q.text if q.language == "en" else " ".join(self._chinese().self_references(q.text))
         named = (
             named_documents(q.text, self._names)
-            or documents_called(q.text, self._title_words, {v.doc_id: v.facts.kind for v in views})
+            or documents_called(q.text, self._title_words, self._kinds)
             or documents_of_kind(pointing, views)
             or self._plans_meant(q)
         )
